@@ -1,0 +1,9 @@
+SHELL := /bin/bash
+.PHONY: build test
+
+build:
+	go build -o bin/ ./cmd/...
+
+test:
+	go vet ./...
+	go test -race -count=1 ./...

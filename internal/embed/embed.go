@@ -1,0 +1,58 @@
+// Package embed is the seam between the topic pipeline and the models that
+// turn texts into vectors. The builtin latent-semantic embedder (package lsa)
+// and the ONNX MiniLM embedder (package onnx) both satisfy Embedder.
+package embed
+
+import (
+	"context"
+	"errors"
+	"math"
+)
+
+// ErrUnknownText is returned (wrapped) by Space.EmbedQueries when a query has
+// no known word in the space, so its vector would be zero.
+var ErrUnknownText = errors.New("text unknown to the embedder")
+
+// Embedder turns the documents of one job into L2-normalised float32
+// vectors, all of the same dimension.
+type Embedder interface {
+	// Name identifies the embedder in logs and in stored job state
+	// ("builtin", "onnx:all-MiniLM-L6-v2").
+	Name() string
+	// EmbedDocuments embeds a job's documents, row i for texts[i], and
+	// returns the Space those vectors live in, so that short queries (the
+	// Bourdieu axis words) can be embedded alongside them later.
+	EmbedDocuments(ctx context.Context, texts []string) ([][]float32, Space, error)
+	// LoadSpace restores a Space saved with Space.MarshalBinary, so that a
+	// Bourdieu refresh in another process embeds queries without embedding
+	// the documents again.
+	LoadSpace(data []byte) (Space, error)
+}
+
+// Space embeds short texts into the space of a job's document vectors.
+type Space interface {
+	// EmbedQueries returns one L2-normalised vector per text. A text with
+	// nothing the space knows yields an error wrapping ErrUnknownText.
+	EmbedQueries(ctx context.Context, texts []string) ([][]float32, error)
+	// Dim is the length of every vector.
+	Dim() int
+	// MarshalBinary saves what LoadSpace needs.
+	MarshalBinary() ([]byte, error)
+}
+
+// Normalize scales v to unit euclidean length in place and reports whether
+// it could (false for a zero or non-finite vector, which is left as it is).
+func Normalize(v []float32) bool {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	if s == 0 || math.IsNaN(s) || math.IsInf(s, 0) {
+		return false
+	}
+	inv := float32(1 / math.Sqrt(s))
+	for i := range v {
+		v[i] *= inv
+	}
+	return true
+}
