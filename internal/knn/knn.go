@@ -1,0 +1,178 @@
+package knn
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+)
+
+// Method selects the search algorithm.
+type Method int
+
+const (
+	// Auto uses Exact below AutoThreshold rows and Approximate above.
+	Auto Method = iota
+	// ExactMethod is brute-force search.
+	ExactMethod
+	// ApproximateMethod is NN-descent.
+	ApproximateMethod
+)
+
+// AutoThreshold is the number of rows from which Search uses NN-descent.
+const AutoThreshold = 4096
+
+// Options configures a search. The zero value is euclidean, automatic
+// method, all CPUs, seed 0.
+type Options struct {
+	Metric  Metric
+	Method  Method
+	Workers int   // 0: runtime.GOMAXPROCS(0)
+	Seed    int64 // NN-descent randomness; the result depends on it only
+
+	// NN-descent tuning; zero values mean the defaults documented on
+	// Approximate.
+	Trees         int
+	LeafSize      int
+	MaxCandidates int
+	Iterations    int
+}
+
+func (o Options) workers() int {
+	if o.Workers > 0 {
+		return o.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// Graph holds the K nearest neighbours of each of N points, nearest first.
+type Graph struct {
+	N, K      int
+	Indices   []int32   // N*K; row i is Indices[i*K:(i+1)*K]
+	Distances []float32 // N*K, in the search's metric
+}
+
+// Neighbors returns the neighbour indices and distances of point i.
+func (g *Graph) Neighbors(i int) ([]int32, []float32) {
+	return g.Indices[i*g.K : (i+1)*g.K], g.Distances[i*g.K : (i+1)*g.K]
+}
+
+// Search returns the k nearest neighbours of every row of data, choosing
+// exact search or NN-descent by size when opt.Method is Auto.
+func Search(ctx context.Context, data [][]float32, k int, opt Options) (*Graph, error) {
+	switch opt.Method {
+	case ExactMethod:
+		return Exact(ctx, data, k, opt)
+	case ApproximateMethod:
+		return Approximate(ctx, data, k, opt)
+	}
+	if len(data) < AutoThreshold {
+		return Exact(ctx, data, k, opt)
+	}
+	return Approximate(ctx, data, k, opt)
+}
+
+// matrix is a contiguous row-major copy of the data in the space where
+// squared euclidean distance is the search's distance (L2-normalised rows
+// for cosine).
+type matrix struct {
+	n, dim int
+	v      []float32
+}
+
+func (m *matrix) row(i int) []float32 { return m.v[i*m.dim : (i+1)*m.dim : (i+1)*m.dim] }
+
+// prepare checks data and k and builds the working matrix.
+func prepare(data [][]float32, k int, metric Metric) (*matrix, error) {
+	if metric != Euclidean && metric != Cosine {
+		return nil, fmt.Errorf("knn: unknown metric %v", metric)
+	}
+	n := len(data)
+	if k < 1 {
+		return nil, fmt.Errorf("knn: k = %d, want at least 1", k)
+	}
+	if k >= n {
+		return nil, fmt.Errorf("knn: k = %d neighbours asked of %d points (need k < n)", k, n)
+	}
+	dim := len(data[0])
+	if dim == 0 {
+		return nil, fmt.Errorf("knn: rows have no columns")
+	}
+	m := &matrix{n: n, dim: dim, v: make([]float32, n*dim)}
+	for i, r := range data {
+		if len(r) != dim {
+			return nil, fmt.Errorf("knn: row %d has %d values, row 0 has %d", i, len(r), dim)
+		}
+		if err := CheckFinite(i, r); err != nil {
+			return nil, err
+		}
+		dst := m.row(i)
+		copy(dst, r)
+		if metric == Cosine {
+			var s float64
+			for _, x := range dst {
+				s += float64(x) * float64(x)
+			}
+			if s > 0 {
+				inv := float32(1 / math.Sqrt(s))
+				for j := range dst {
+					dst[j] *= inv
+				}
+			}
+		}
+	}
+	return m, nil
+}
+
+// CheckFinite returns an error naming row i if r holds a NaN or an infinity.
+func CheckFinite(i int, r []float32) error {
+	for j, x := range r {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return fmt.Errorf("knn: row %d, column %d: value %v is not finite", i, j, x)
+		}
+	}
+	return nil
+}
+
+// finish turns squared distances in the working space into the metric's
+// distances and sorts each row nearest first.
+func finish(g *Graph, metric Metric) {
+	for i := range g.N {
+		idx, d := g.Neighbors(i)
+		sortRow(idx, d)
+	}
+	for i, d := range g.Distances {
+		if d < 0 {
+			d = 0
+		}
+		if metric == Cosine {
+			g.Distances[i] = d / 2
+		} else {
+			g.Distances[i] = float32(math.Sqrt(float64(d)))
+		}
+	}
+}
+
+func sortRow(idx []int32, d []float32) {
+	type pair struct {
+		d float32
+		i int32
+	}
+	p := make([]pair, len(idx))
+	for j := range p {
+		p[j] = pair{d[j], idx[j]}
+	}
+	slices.SortFunc(p, func(a, b pair) int {
+		if a.d != b.d {
+			if a.d < b.d {
+				return -1
+			}
+			return 1
+		}
+		return int(a.i - b.i)
+	})
+	for j := range p {
+		d[j], idx[j] = p[j].d, p[j].i
+	}
+}
