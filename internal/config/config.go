@@ -1,0 +1,245 @@
+// Package config holds the settings of the bunka service (API and worker)
+// in one documented struct. The zero value of every field means its default;
+// FromEnv fills a Config from environment variables, and the Default methods
+// give the value in force.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Defaults.
+const (
+	DefaultRedisAddr          = "127.0.0.1:6379"
+	DefaultAPIAddr            = ":8000"
+	DefaultMaxDocs            = 10000
+	DefaultMaxBodyBytes       = 100 << 20 // 100 MB, as nginx's client_max_body_size 100M
+	DefaultResultTTL          = 24 * time.Hour
+	DefaultJobTimeout         = 2 * time.Hour
+	DefaultRefreshTimeout     = 5 * time.Minute
+	DefaultConcurrency        = 1 // one job at a time, like Celery's solo pool
+	DefaultRefreshConcurrency = 2
+	DefaultKeyPrefix          = "bunka:"
+	DefaultShutdownTimeout    = 30 * time.Second
+)
+
+// Config is the whole service's configuration. Each field names the
+// environment variable that sets it.
+type Config struct {
+	// RedisURL (REDIS_URL) is a redis:// or rediss:// (TLS) URL such as
+	// redis://:password@host:6379/0. It wins over RedisAddr.
+	RedisURL string
+	// RedisAddr (REDIS_ADDR) is host:port; default 127.0.0.1:6379.
+	RedisAddr string
+
+	// APIAddr (BUNKA_API_ADDR) is where the API listens; default :8000.
+	APIAddr string
+	// MaxDocs (BUNKA_MAX_DOCS) is the most documents one job accepts; default 10000.
+	MaxDocs int
+	// MaxBodyBytes (BUNKA_MAX_BODY_BYTES) bounds request bodies; default 100 MB.
+	// Accepts plain bytes or a suffix: 100MB, 512KiB, 1GB.
+	MaxBodyBytes int64
+	// CORSOrigins (BUNKA_CORS_ORIGINS) is a comma-separated list of allowed
+	// origins; empty or "*" allows every origin, as the original does.
+	CORSOrigins []string
+	// RefreshTimeout (BUNKA_REFRESH_TIMEOUT) is how long the API waits for a
+	// worker to compute a Bourdieu refresh; default 5m.
+	RefreshTimeout time.Duration
+	// ProgressInterval (BUNKA_PROGRESS_INTERVAL) is the period of the progress
+	// stream's events; default 1s.
+	ProgressInterval time.Duration
+
+	// ResultTTL (BUNKA_RESULT_TTL) is how long task states and results stay
+	// in Redis; default 24h.
+	ResultTTL time.Duration
+	// KeyPrefix (BUNKA_KEY_PREFIX) prefixes the service's own Redis keys; default "bunka:".
+	KeyPrefix string
+
+	// JobTimeout (BUNKA_JOB_TIMEOUT) bounds one topics or bourdieu job; default 2h.
+	JobTimeout time.Duration
+	// Concurrency (BUNKA_WORKER_CONCURRENCY) is how many jobs a worker runs at
+	// once; default 1.
+	Concurrency int
+	// RefreshConcurrency (BUNKA_REFRESH_CONCURRENCY) is how many refreshes a
+	// worker computes at once, beside its jobs; default 2.
+	RefreshConcurrency int
+	// ShutdownTimeout (BUNKA_SHUTDOWN_TIMEOUT) is the grace period on SIGTERM;
+	// a job still running then is put back in the queue; default 30s.
+	ShutdownTimeout time.Duration
+
+	// LogLevel (BUNKA_LOG_LEVEL) is debug, info, warn or error; default info.
+	LogLevel slog.Level
+	// LogFormat (BUNKA_LOG_FORMAT) is json or text; default json.
+	LogFormat string
+
+	// Model settings (embedder, device, LLM namer) go here, with their
+	// variables (BUNKA_EMBEDDER, BUNKA_DEVICE, OPEN_AI_KEY, ...).
+}
+
+// RedisConfigured reports whether REDIS_URL or REDIS_ADDR was given.
+func (c Config) RedisConfigured() bool { return c.RedisURL != "" || c.RedisAddr != "" }
+
+func (c Config) redisAddr() string {
+	if c.RedisAddr == "" {
+		return DefaultRedisAddr
+	}
+	return c.RedisAddr
+}
+
+// APIAddrOrDefault returns APIAddr or its default.
+func (c Config) APIAddrOrDefault() string { return or(c.APIAddr, DefaultAPIAddr) }
+
+// MaxDocsOrDefault returns MaxDocs or its default.
+func (c Config) MaxDocsOrDefault() int { return or(c.MaxDocs, DefaultMaxDocs) }
+
+// MaxBodyBytesOrDefault returns MaxBodyBytes or its default.
+func (c Config) MaxBodyBytesOrDefault() int64 { return or(c.MaxBodyBytes, DefaultMaxBodyBytes) }
+
+// ResultTTLOrDefault returns ResultTTL or its default.
+func (c Config) ResultTTLOrDefault() time.Duration { return or(c.ResultTTL, DefaultResultTTL) }
+
+// JobTimeoutOrDefault returns JobTimeout or its default.
+func (c Config) JobTimeoutOrDefault() time.Duration { return or(c.JobTimeout, DefaultJobTimeout) }
+
+// RefreshTimeoutOrDefault returns RefreshTimeout or its default.
+func (c Config) RefreshTimeoutOrDefault() time.Duration {
+	return or(c.RefreshTimeout, DefaultRefreshTimeout)
+}
+
+// ConcurrencyOrDefault returns Concurrency or its default.
+func (c Config) ConcurrencyOrDefault() int { return or(c.Concurrency, DefaultConcurrency) }
+
+// RefreshConcurrencyOrDefault returns RefreshConcurrency or its default.
+func (c Config) RefreshConcurrencyOrDefault() int {
+	return or(c.RefreshConcurrency, DefaultRefreshConcurrency)
+}
+
+// KeyPrefixOrDefault returns KeyPrefix or its default.
+func (c Config) KeyPrefixOrDefault() string { return or(c.KeyPrefix, DefaultKeyPrefix) }
+
+// ShutdownTimeoutOrDefault returns ShutdownTimeout or its default.
+func (c Config) ShutdownTimeoutOrDefault() time.Duration {
+	return or(c.ShutdownTimeout, DefaultShutdownTimeout)
+}
+
+func or[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// Lookup is os.LookupEnv's signature.
+type Lookup func(key string) (string, bool)
+
+// FromEnv reads the configuration from the environment through lookup
+// (os.LookupEnv in main). Unset or empty variables keep their default.
+func FromEnv(lookup Lookup) (Config, error) {
+	var c Config
+	var errs []string
+	get := func(k string) string {
+		v, _ := lookup(k)
+		return strings.TrimSpace(v)
+	}
+	fail := func(k, v string, err error) {
+		errs = append(errs, fmt.Sprintf("%s=%q: %v", k, v, err))
+	}
+	c.RedisURL = get("REDIS_URL")
+	if c.RedisURL != "" {
+		u, err := url.Parse(c.RedisURL)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+			fail("REDIS_URL", c.RedisURL, fmt.Errorf("want redis://[:password@]host:port[/db] or rediss://..."))
+		}
+	}
+	c.RedisAddr = get("REDIS_ADDR")
+	c.APIAddr = get("BUNKA_API_ADDR")
+	c.KeyPrefix = get("BUNKA_KEY_PREFIX")
+	intVar := func(k string, dst *int) {
+		if v := get(k); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				fail(k, v, fmt.Errorf("want a positive integer"))
+				return
+			}
+			*dst = n
+		}
+	}
+	durVar := func(k string, dst *time.Duration) {
+		if v := get(k); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				fail(k, v, fmt.Errorf("want a positive duration such as 90s, 30m or 24h"))
+				return
+			}
+			*dst = d
+		}
+	}
+	intVar("BUNKA_MAX_DOCS", &c.MaxDocs)
+	intVar("BUNKA_WORKER_CONCURRENCY", &c.Concurrency)
+	intVar("BUNKA_REFRESH_CONCURRENCY", &c.RefreshConcurrency)
+	durVar("BUNKA_RESULT_TTL", &c.ResultTTL)
+	durVar("BUNKA_JOB_TIMEOUT", &c.JobTimeout)
+	durVar("BUNKA_REFRESH_TIMEOUT", &c.RefreshTimeout)
+	durVar("BUNKA_PROGRESS_INTERVAL", &c.ProgressInterval)
+	durVar("BUNKA_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
+	if v := get("BUNKA_MAX_BODY_BYTES"); v != "" {
+		n, err := ParseBytes(v)
+		if err != nil {
+			fail("BUNKA_MAX_BODY_BYTES", v, err)
+		}
+		c.MaxBodyBytes = n
+	}
+	if v := get("BUNKA_CORS_ORIGINS"); v != "" {
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				c.CORSOrigins = append(c.CORSOrigins, o)
+			}
+		}
+	}
+	if v := get("BUNKA_LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			fail("BUNKA_LOG_LEVEL", v, fmt.Errorf("want debug, info, warn or error"))
+		}
+	}
+	if v := strings.ToLower(get("BUNKA_LOG_FORMAT")); v != "" {
+		if v != "json" && v != "text" {
+			fail("BUNKA_LOG_FORMAT", v, fmt.Errorf("want json or text"))
+		}
+		c.LogFormat = v
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("config: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+// ParseBytes reads a size such as 1048576, 100MB, 100M, 512KiB or 1GB
+// (KB, MB, GB are powers of 1024, as nginx reads them).
+func ParseBytes(s string) (int64, error) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{
+		{"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10},
+		{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10},
+		{"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1},
+	} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("want a positive size such as 104857600 or 100MB")
+	}
+	return n * mult, nil
+}

@@ -1,0 +1,303 @@
+// Package store keeps the service's task records in Redis: each task's state
+// and progress, its client-facing JSON result and the pipeline state that a
+// Bourdieu refresh needs, all kept for a retention time (24 h by default).
+//
+// Keys, under a configurable prefix (default "bunka:"):
+//
+//	task:{id}    hash   kind, state, progress, stage, error, attempt, created, started, finished (RFC 3339)
+//	result:{id}  string the result JSON, as the client receives it
+//	pstate:{id}  string the pipeline state (binary, see EncodeState)
+//	reply:{id}   list   the answer to a refresh, pushed once by the worker
+//
+// Only the API creates task records; a task id without one is unknown.
+package store
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bunkatopics/bunka-go/internal/pipeline"
+)
+
+// State is a task's state, with Celery's names, as the client reads them.
+type State string
+
+// Task states.
+const (
+	Pending    State = "PENDING"    // queued, no worker has taken it yet
+	Started    State = "STARTED"    // a worker took it
+	Processing State = "PROCESSING" // the pipeline reports progress
+	Success    State = "SUCCESS"    // the result is stored
+	Failure    State = "FAILURE"    // Error says why
+)
+
+// Done reports whether s is final.
+func (s State) Done() bool { return s == Success || s == Failure }
+
+// Errors callers branch on.
+var (
+	ErrNotFound = errors.New("store: not found")
+	ErrTimeout  = errors.New("store: timed out")
+	ErrExists   = errors.New("store: task already exists")
+)
+
+// DefaultTTL is the retention time used when New is given 0.
+const DefaultTTL = 24 * time.Hour
+
+// Status is a task's record.
+type Status struct {
+	ID       string
+	Kind     string // tasks.TypeTopics or tasks.TypeBourdieu
+	State    State
+	Progress float64 // 0..100
+	Stage    string  // the pipeline stage in progress
+	Error    string  // FAILURE's message
+	Attempt  int     // how many times a worker started it
+	Created  time.Time
+	Started  time.Time
+	Finished time.Time
+}
+
+// Store reads and writes task records. It is safe for concurrent use.
+type Store struct {
+	rdb    redis.UniversalClient
+	prefix string
+	ttl    time.Duration
+}
+
+// New returns a Store on rdb whose keys start with prefix and live for ttl
+// (0: DefaultTTL).
+func New(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Store {
+	if ttl <= 0 {
+		ttl = DefaultTTL
+	}
+	return &Store{rdb: rdb, prefix: prefix, ttl: ttl}
+}
+
+// Connect returns a Redis client for a redis:// or rediss:// URL, or else
+// for addr (host:port).
+func Connect(url, addr string) (*redis.Client, error) {
+	if url != "" {
+		opt, err := redis.ParseURL(url)
+		if err != nil {
+			return nil, fmt.Errorf("store: REDIS_URL: %w", err)
+		}
+		if opt.TLSConfig != nil && opt.TLSConfig.MinVersion == 0 {
+			opt.TLSConfig.MinVersion = tls.VersionTLS12
+		}
+		return redis.NewClient(opt), nil
+	}
+	return redis.NewClient(&redis.Options{Addr: addr}), nil
+}
+
+// Client returns the underlying Redis client.
+func (s *Store) Client() redis.UniversalClient { return s.rdb }
+
+// TTL returns the retention time.
+func (s *Store) TTL() time.Duration { return s.ttl }
+
+func (s *Store) taskKey(id string) string   { return s.prefix + "task:" + id }
+func (s *Store) resultKey(id string) string { return s.prefix + "result:" + id }
+func (s *Store) stateKey(id string) string  { return s.prefix + "pstate:" + id }
+func (s *Store) replyKey(id string) string  { return s.prefix + "reply:" + id }
+
+// Ping checks that Redis answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+
+// Create records a new PENDING task. It fails with ErrExists if id is taken.
+func (s *Store) Create(ctx context.Context, id, kind string) error {
+	key := s.taskKey(id)
+	ok, err := s.rdb.HSetNX(ctx, key, "kind", kind).Result()
+	if err != nil {
+		return fmt.Errorf("store: create %s: %w", id, err)
+	}
+	if !ok {
+		return ErrExists
+	}
+	pipe := s.rdb.TxPipeline()
+	pipe.HSet(ctx, key, "state", string(Pending), "progress", "0", "attempt", "0", "created", now())
+	pipe.Expire(ctx, key, s.ttl)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("store: create %s: %w", id, err)
+	}
+	return nil
+}
+
+// Delete removes a task's record, result and state (used when enqueueing fails).
+func (s *Store) Delete(ctx context.Context, id string) error {
+	if err := s.rdb.Del(ctx, s.taskKey(id), s.resultKey(id), s.stateKey(id)).Err(); err != nil {
+		return fmt.Errorf("store: delete %s: %w", id, err)
+	}
+	return nil
+}
+
+// update sets fields of a task that is not finished yet; it leaves a
+// finished one unchanged. KEYS[1] task key; ARGV[1] ttl in ms; ARGV[2]
+// 1 to count an attempt; then field, value pairs.
+var update = redis.NewScript(`
+local st = redis.call('HGET', KEYS[1], 'state')
+if st == 'SUCCESS' or st == 'FAILURE' then return 0 end
+if ARGV[2] == '1' then redis.call('HINCRBY', KEYS[1], 'attempt', 1) end
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i+1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+`)
+
+func (s *Store) update(ctx context.Context, id string, attempt bool, fields ...string) error {
+	args := make([]any, 0, 2+len(fields))
+	a := "0"
+	if attempt {
+		a = "1"
+	}
+	args = append(args, s.ttl.Milliseconds(), a)
+	for _, f := range fields {
+		args = append(args, f)
+	}
+	if err := update.Run(ctx, s.rdb, []string{s.taskKey(id)}, args...).Err(); err != nil {
+		return fmt.Errorf("store: update %s: %w", id, err)
+	}
+	return nil
+}
+
+// Start marks a task STARTED at progress 0 by a worker (again, after a
+// worker died).
+func (s *Store) Start(ctx context.Context, id, kind string) error {
+	return s.update(ctx, id, true, "kind", kind, "state", string(Started), "progress", "0", "stage", "", "started", now())
+}
+
+// Progress records that stage is running and percent is done.
+func (s *Store) Progress(ctx context.Context, id, stage string, percent float64) error {
+	return s.update(ctx, id, false, "state", string(Processing), "stage", stage,
+		"progress", strconv.FormatFloat(percent, 'f', 2, 64))
+}
+
+// Succeed stores a task's result JSON and, when st is not nil, its pipeline
+// state, and marks it SUCCESS.
+func (s *Store) Succeed(ctx context.Context, id string, result []byte, st *pipeline.State) error {
+	pipe := s.rdb.TxPipeline()
+	pipe.Set(ctx, s.resultKey(id), result, s.ttl)
+	if st != nil {
+		b, err := EncodeState(st)
+		if err != nil {
+			return fmt.Errorf("store: succeed %s: %w", id, err)
+		}
+		pipe.Set(ctx, s.stateKey(id), b, s.ttl)
+	}
+	key := s.taskKey(id)
+	pipe.HSet(ctx, key, "state", string(Success), "progress", "100", "stage", "", "error", "", "finished", now())
+	pipe.Expire(ctx, key, s.ttl)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("store: succeed %s: %w", id, err)
+	}
+	return nil
+}
+
+// Fail marks a task FAILURE with a message for the client.
+func (s *Store) Fail(ctx context.Context, id, msg string) error {
+	key := s.taskKey(id)
+	pipe := s.rdb.TxPipeline()
+	pipe.HSet(ctx, key, "state", string(Failure), "error", msg, "finished", now())
+	pipe.Expire(ctx, key, s.ttl)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("store: fail %s: %w", id, err)
+	}
+	return nil
+}
+
+// Status returns a task's record, or ErrNotFound.
+func (s *Store) Status(ctx context.Context, id string) (Status, error) {
+	m, err := s.rdb.HGetAll(ctx, s.taskKey(id)).Result()
+	if err != nil {
+		return Status{}, fmt.Errorf("store: status %s: %w", id, err)
+	}
+	if len(m) == 0 || m["state"] == "" {
+		return Status{}, ErrNotFound
+	}
+	st := Status{ID: id, Kind: m["kind"], State: State(m["state"]), Stage: m["stage"], Error: m["error"]}
+	st.Progress, _ = strconv.ParseFloat(m["progress"], 64)
+	st.Attempt, _ = strconv.Atoi(m["attempt"])
+	st.Created, _ = time.Parse(time.RFC3339Nano, m["created"])
+	st.Started, _ = time.Parse(time.RFC3339Nano, m["started"])
+	st.Finished, _ = time.Parse(time.RFC3339Nano, m["finished"])
+	return st, nil
+}
+
+// Result returns a successful task's result JSON, or ErrNotFound.
+func (s *Store) Result(ctx context.Context, id string) ([]byte, error) {
+	b, err := s.rdb.Get(ctx, s.resultKey(id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: result %s: %w", id, err)
+	}
+	return b, nil
+}
+
+// PipelineState returns a successful topics task's pipeline state, or ErrNotFound.
+func (s *Store) PipelineState(ctx context.Context, id string) (*pipeline.State, error) {
+	b, err := s.rdb.Get(ctx, s.stateKey(id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: pipeline state %s: %w", id, err)
+	}
+	st, err := DecodeState(b)
+	if err != nil {
+		return nil, fmt.Errorf("store: pipeline state %s: %w", id, err)
+	}
+	return st, nil
+}
+
+// Reply sends the answer to the request id (a refresh); WaitReply receives it.
+func (s *Store) Reply(ctx context.Context, id string, answer []byte) error {
+	key := s.replyKey(id)
+	pipe := s.rdb.TxPipeline()
+	pipe.RPush(ctx, key, answer)
+	pipe.Expire(ctx, key, 10*time.Minute)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("store: reply %s: %w", id, err)
+	}
+	return nil
+}
+
+// WaitReply waits up to timeout for the answer to request id. It returns
+// ErrTimeout when none came, and ctx's error when ctx ends first.
+func (s *Store) WaitReply(ctx context.Context, id string, timeout time.Duration) ([]byte, error) {
+	key := s.replyKey(id)
+	deadline := time.Now().Add(timeout)
+	for {
+		// Block in short slices so that a cancelled ctx is noticed soon.
+		wait := min(time.Until(deadline), 2*time.Second)
+		if wait <= 0 {
+			return nil, ErrTimeout
+		}
+		wait = max(wait, 10*time.Millisecond)
+		res, err := s.rdb.BLPop(ctx, wait, key).Result()
+		switch {
+		case err == nil:
+			s.rdb.Del(context.WithoutCancel(ctx), key)
+			return []byte(res[1]), nil
+		case errors.Is(err, redis.Nil):
+			continue
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		default:
+			return nil, fmt.Errorf("store: wait reply %s: %w", id, err)
+		}
+	}
+}

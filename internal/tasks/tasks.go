@@ -1,0 +1,134 @@
+// Package tasks names the background tasks of the service and defines their
+// payloads, so that the API (which enqueues them) and the worker (which runs
+// them) agree on one definition.
+//
+// Topics and bourdieu jobs go to QueueJobs, which a worker serves one at a
+// time by default; refreshes go to QueueRefresh, served by a second server
+// in the worker process so that a long job does not delay them.
+package tasks
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/bunkatopics/bunka-go/internal/topicmap"
+)
+
+// Task type names. They are also the task_name of the progress and result
+// routes (/tasks/{task_name}/{task_id}/...), except refresh.
+const (
+	TypeTopics   = "topics"
+	TypeBourdieu = "bourdieu"
+	TypeRefresh  = "refresh"
+)
+
+// Queue names.
+const (
+	QueueJobs    = "bunka_jobs"
+	QueueRefresh = "bunka_refresh"
+)
+
+// MaxRetry is how often a job is run again after its worker died (its asynq
+// lease expired) or it failed for a transient reason (Redis unreachable).
+// Failures caused by the job itself are not retried.
+const MaxRetry = 3
+
+// TopicsPayload is a topics job: the documents, the topic parameters and,
+// when the Bourdieu map is asked for too, its query.
+type TopicsPayload struct {
+	Docs     []string                `json:"docs"`
+	Param    topicmap.TopicParam     `json:"topic_param"`
+	Bourdieu *topicmap.BourdieuQuery `json:"bourdieu_query,omitempty"`
+}
+
+// BourdieuPayload is a (deprecated, as in the original) Bourdieu-only job.
+type BourdieuPayload struct {
+	Docs  []string               `json:"docs"`
+	Query topicmap.BourdieuQuery `json:"query"`
+	Param topicmap.TopicParam    `json:"topic_param"`
+}
+
+// RefreshPayload asks for the Bourdieu map of the finished topics job
+// TaskID under a new query. The worker sends its answer to ReplyID.
+type RefreshPayload struct {
+	TaskID  string                 `json:"task_id"`
+	ReplyID string                 `json:"reply_id"`
+	Query   topicmap.BourdieuQuery `json:"bourdieu_query"`
+	Param   topicmap.TopicParam    `json:"topic_param"`
+}
+
+// TimeoutMargin is added to a job's timeout to make asynq's own deadline
+// for it: the worker stops the job first and reports the timeout, while
+// asynq's deadline only catches a job that ignores its context.
+const TimeoutMargin = time.Minute
+
+// jobOptions are the options of the long jobs: their own queue, a bounded
+// number of runs, and the task id (which is also the client's task_id).
+func jobOptions(id string, timeout time.Duration) []asynq.Option {
+	if timeout <= 0 {
+		timeout = 2 * time.Hour
+	}
+	return []asynq.Option{asynq.TaskID(id), asynq.Queue(QueueJobs), asynq.MaxRetry(MaxRetry),
+		asynq.Timeout(timeout + TimeoutMargin)}
+}
+
+// NewTopicsTask returns the topics job id for p. timeout bounds one run of
+// it (0: 2h); it should be the worker's job timeout.
+func NewTopicsTask(id string, p TopicsPayload, timeout time.Duration) (*asynq.Task, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("tasks: topics payload: %w", err)
+	}
+	return asynq.NewTask(TypeTopics, b, jobOptions(id, timeout)...), nil
+}
+
+// NewBourdieuTask returns the bourdieu job id for p.
+func NewBourdieuTask(id string, p BourdieuPayload, timeout time.Duration) (*asynq.Task, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("tasks: bourdieu payload: %w", err)
+	}
+	return asynq.NewTask(TypeBourdieu, b, jobOptions(id, timeout)...), nil
+}
+
+// NewRefreshTask returns a refresh of p. It is not retried: the caller
+// waits for it with a deadline and can ask again; after timeout it is
+// dropped.
+func NewRefreshTask(p RefreshPayload, timeout time.Duration) (*asynq.Task, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("tasks: refresh payload: %w", err)
+	}
+	opts := []asynq.Option{asynq.TaskID(p.ReplyID), asynq.Queue(QueueRefresh), asynq.MaxRetry(0)}
+	if timeout > 0 {
+		opts = append(opts, asynq.Timeout(timeout), asynq.Deadline(time.Now().Add(timeout)))
+	}
+	return asynq.NewTask(TypeRefresh, b, opts...), nil
+}
+
+// Decode unmarshals a task payload into dst.
+func Decode(t *asynq.Task, dst any) error {
+	if err := json.Unmarshal(t.Payload(), dst); err != nil {
+		return fmt.Errorf("tasks: decode %s payload: %w", t.Type(), err)
+	}
+	return nil
+}
+
+// Refresh reply codes.
+const (
+	ReplyOK       = "ok"
+	ReplyInvalid  = "invalid"   // the query or parameters are unusable
+	ReplyNotFound = "not_found" // no successful topics result under TaskID
+	ReplyInternal = "internal"
+)
+
+// RefreshReply is the worker's answer to a refresh: a code, a message for
+// the client when it is not ReplyOK, and the BourdieuResponse JSON when it is.
+type RefreshReply struct {
+	Code    string          `json:"code"`
+	Message string          `json:"message,omitempty"`
+	Result  json.RawMessage `json:"result,omitempty"`
+}

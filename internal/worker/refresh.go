@@ -1,0 +1,101 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/bunkatopics/bunka-go/internal/pipeline"
+	"github.com/bunkatopics/bunka-go/internal/store"
+	"github.com/bunkatopics/bunka-go/internal/tasks"
+	"github.com/bunkatopics/bunka-go/internal/topicmap"
+)
+
+// handleRefresh computes the Bourdieu map of a finished topics job for a new
+// query and sends it to the waiting API request. It is never retried: the
+// request has its own deadline.
+func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
+	start := time.Now()
+	var p tasks.RefreshPayload
+	if err := tasks.Decode(t, &p); err != nil {
+		w.log.Error("refresh failed", "error", err)
+		return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
+	}
+	rep := w.refresh1(ctx, p)
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return fmt.Errorf("worker: refresh reply: %v: %w", err, asynq.SkipRetry)
+	}
+	if err := w.store.Reply(context.WithoutCancel(ctx), p.ReplyID, b); err != nil {
+		w.log.Error("refresh reply not sent", "task_id", p.TaskID, "error", err)
+		return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
+	}
+	attrs := []any{"task_id", p.TaskID, "type", tasks.TypeRefresh, "reply_id", p.ReplyID,
+		"duration", time.Since(start).Round(time.Millisecond).String(), "outcome", rep.Code}
+	if rep.Code == tasks.ReplyOK {
+		w.log.Info("refresh done", append(attrs, "result_bytes", len(rep.Result))...)
+	} else {
+		w.log.Warn("refresh failed", append(attrs, "error", rep.Message)...)
+	}
+	return nil
+}
+
+func (w *Worker) refresh1(ctx context.Context, p tasks.RefreshPayload) tasks.RefreshReply {
+	internal := func(err error) tasks.RefreshReply {
+		return tasks.RefreshReply{Code: tasks.ReplyInternal, Message: "internal error: " + err.Error()}
+	}
+	raw, err := w.store.Result(ctx, p.TaskID)
+	if errors.Is(err, store.ErrNotFound) {
+		return tasks.RefreshReply{Code: tasks.ReplyNotFound}
+	}
+	if err != nil {
+		return internal(err)
+	}
+	st, err := w.store.PipelineState(ctx, p.TaskID)
+	if errors.Is(err, store.ErrNotFound) {
+		// A bourdieu job's result: there is nothing to refresh from.
+		return tasks.RefreshReply{Code: tasks.ReplyNotFound}
+	}
+	if err != nil {
+		return internal(err)
+	}
+	var prev topicmap.TopicsResponse
+	if err := json.Unmarshal(raw, &prev); err != nil {
+		return internal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, w.cfg.RefreshTimeout)
+	defer cancel()
+	res, err := run(ctx, func(ctx context.Context) (*topicmap.BourdieuResponse, error) {
+		return w.model.Refresh(ctx, &prev, st, p.Query, p.Param)
+	})
+	var f *failure
+	switch {
+	case errors.As(err, &f):
+		return tasks.RefreshReply{Code: tasks.ReplyInternal, Message: f.msg}
+	case errors.Is(err, pipeline.ErrInvalidInput):
+		return tasks.RefreshReply{Code: tasks.ReplyInvalid, Message: err.Error()}
+	case err != nil:
+		return internal(err)
+	}
+	for i := range res.Docs {
+		res.Docs[i].Embedding = nil
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return internal(err)
+	}
+	return tasks.RefreshReply{Code: tasks.ReplyOK, Result: b}
+}
+
+// marshalResult writes a job's result as the client reads it.
+func marshalResult(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode result: %w", err)
+	}
+	return b, nil
+}

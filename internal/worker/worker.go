@@ -1,0 +1,300 @@
+// Package worker runs the service's background jobs: it takes topics and
+// bourdieu jobs from the jobs queue (one at a time by default, as Celery's
+// solo pool in the original) and Bourdieu refreshes from a second,
+// high-priority queue served beside them, so that a long job never delays a
+// refresh. It computes them with a Modeler (the topic pipeline) and writes
+// states, progress and results to the store.
+//
+// Failures caused by the job itself (bad input, a pipeline error, a panic, a
+// timeout) end the task in FAILURE with a readable message and are not
+// retried. A worker that dies mid-job loses its asynq lease, and the job is
+// run again by the next worker; one stopped gracefully puts its job back in
+// the queue at once.
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bunkatopics/bunka-go/internal/pipeline"
+	"github.com/bunkatopics/bunka-go/internal/store"
+	"github.com/bunkatopics/bunka-go/internal/tasks"
+	"github.com/bunkatopics/bunka-go/internal/topicmap"
+)
+
+// Modeler computes topic maps; *pipeline.Pipeline is the real one.
+type Modeler interface {
+	Topics(ctx context.Context, in pipeline.Input, progress pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error)
+	Bourdieu(ctx context.Context, in pipeline.Input, progress pipeline.ProgressFunc) (*topicmap.BourdieuResponse, error)
+	Refresh(ctx context.Context, prev *topicmap.TopicsResponse, st *pipeline.State, q topicmap.BourdieuQuery, param topicmap.TopicParam) (*topicmap.BourdieuResponse, error)
+}
+
+var _ Modeler = (*pipeline.Pipeline)(nil)
+
+// Config tunes a Worker. The zero value of each field means its default.
+type Config struct {
+	Concurrency        int           // jobs at once; default 1
+	RefreshConcurrency int           // refreshes at once; default 2
+	JobTimeout         time.Duration // bound on one run of a job; default 2h
+	RefreshTimeout     time.Duration // bound on one refresh; default 5m
+	ShutdownTimeout    time.Duration // grace period before running jobs are put back; default 30s
+	ProgressEvery      time.Duration // least time between two progress writes; default 250ms
+	Logger             *slog.Logger  // default slog.Default()
+
+	// Queue machinery; tests shorten them.
+	HealthCheckInterval time.Duration // also the period of lease-expiry checks; asynq's default 15s
+	PollInterval        time.Duration // how often idle servers look for work; asynq's default 1s
+	RetryDelay          time.Duration // wait before a job whose worker died runs again; default 1s
+}
+
+func (c *Config) fill() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 1
+	}
+	if c.RefreshConcurrency <= 0 {
+		c.RefreshConcurrency = 2
+	}
+	def(&c.JobTimeout, 2*time.Hour)
+	def(&c.RefreshTimeout, 5*time.Minute)
+	def(&c.ShutdownTimeout, 30*time.Second)
+	def(&c.ProgressEvery, 250*time.Millisecond)
+	def(&c.RetryDelay, time.Second)
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+}
+
+// Worker serves the jobs and refresh queues.
+type Worker struct {
+	cfg     Config
+	rdb     redis.UniversalClient
+	store   *store.Store
+	model   Modeler
+	log     *slog.Logger
+	jobs    *asynq.Server
+	refresh *asynq.Server
+}
+
+// New returns a Worker that takes tasks from rdb, records them in st and
+// computes them with m.
+func New(rdb redis.UniversalClient, st *store.Store, m Modeler, cfg Config) *Worker {
+	cfg.fill()
+	w := &Worker{cfg: cfg, rdb: rdb, store: st, model: m, log: cfg.Logger}
+	level := asynq.InfoLevel
+	switch {
+	case !cfg.Logger.Enabled(context.Background(), slog.LevelInfo):
+		level = asynq.WarnLevel
+	case cfg.Logger.Enabled(context.Background(), slog.LevelDebug):
+		level = asynq.DebugLevel
+	}
+	base := asynq.Config{
+		Logger:              asynqLogger{cfg.Logger},
+		LogLevel:            level,
+		ShutdownTimeout:     cfg.ShutdownTimeout,
+		HealthCheckInterval: cfg.HealthCheckInterval,
+		TaskCheckInterval:   cfg.PollInterval,
+		// Only errors that may pass (Redis, a dead worker) reach asynq's
+		// retry; the job's own failures return asynq.SkipRetry.
+		RetryDelayFunc: func(int, error, *asynq.Task) time.Duration { return cfg.RetryDelay },
+	}
+	if cfg.PollInterval > 0 {
+		base.DelayedTaskCheckInterval = cfg.PollInterval
+	}
+	jc := base
+	jc.Concurrency = cfg.Concurrency
+	jc.Queues = map[string]int{tasks.QueueJobs: 1}
+	w.jobs = asynq.NewServerFromRedisClient(rdb, jc)
+	rc := base
+	rc.Concurrency = cfg.RefreshConcurrency
+	rc.Queues = map[string]int{tasks.QueueRefresh: 1}
+	w.refresh = asynq.NewServerFromRedisClient(rdb, rc)
+	return w
+}
+
+// Handler returns the handler of every task type, for tests and for
+// callers that run their own asynq server.
+func (w *Worker) Handler() asynq.Handler {
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(tasks.TypeTopics, w.handleTopics)
+	mux.HandleFunc(tasks.TypeBourdieu, w.handleBourdieu)
+	mux.HandleFunc(tasks.TypeRefresh, w.handleRefresh)
+	return mux
+}
+
+// Run serves both queues until ctx ends, then shuts down: jobs still
+// running after the grace period are put back in their queue.
+func (w *Worker) Run(ctx context.Context) error {
+	h := w.Handler()
+	if err := w.jobs.Start(h); err != nil {
+		return fmt.Errorf("worker: start jobs server: %w", err)
+	}
+	if err := w.refresh.Start(h); err != nil {
+		w.jobs.Shutdown()
+		return fmt.Errorf("worker: start refresh server: %w", err)
+	}
+	w.log.Info("worker started", "concurrency", w.cfg.Concurrency,
+		"refresh_concurrency", w.cfg.RefreshConcurrency, "job_timeout", w.cfg.JobTimeout.String())
+	<-ctx.Done()
+	w.log.Info("worker stopping", "grace", w.cfg.ShutdownTimeout.String())
+	w.refresh.Shutdown()
+	w.jobs.Shutdown()
+	w.log.Info("worker stopped")
+	return nil
+}
+
+// failure is an error the job caused: it ends the task in FAILURE with
+// msg and is not retried.
+type failure struct {
+	msg string
+	err error
+}
+
+func (f *failure) Error() string { return f.msg }
+func (f *failure) Unwrap() error { return f.err }
+
+// run calls fn under the job timeout, turning a panic into a failure.
+func run[T any](ctx context.Context, fn func(context.Context) (T, error)) (res T, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &failure{msg: fmt.Sprintf("internal error: the job crashed (%v)", r)}
+		}
+	}()
+	return fn(ctx)
+}
+
+// classify turns a pipeline error into the message the client reads, or
+// returns nil when the job must not be failed (the worker is shutting down
+// and asynq puts the job back).
+func (w *Worker) classify(ctx, jobCtx context.Context, err error) *failure {
+	var f *failure
+	switch {
+	case errors.As(err, &f):
+		return f
+	case errors.Is(ctx.Err(), context.Canceled):
+		return nil // shutdown: asynq puts the job back in the queue
+	case jobCtx.Err() != nil:
+		return &failure{msg: fmt.Sprintf("the job took longer than %s and was stopped", w.cfg.JobTimeout), err: err}
+	case errors.Is(err, pipeline.ErrInvalidInput):
+		return &failure{msg: err.Error(), err: err}
+	default:
+		return &failure{msg: "internal error: " + err.Error(), err: err}
+	}
+}
+
+// job is what handleTopics and handleBourdieu share: the record keeping,
+// the progress reports and the log line around one computation.
+func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
+	compute func(ctx context.Context, progress pipeline.ProgressFunc) (any, *pipeline.State, error)) error {
+	id, _ := asynq.GetTaskID(ctx)
+	retried, _ := asynq.GetRetryCount(ctx)
+	start := time.Now()
+	if err := w.store.Start(ctx, id, t.Type()); err != nil {
+		return err // Redis trouble: let asynq retry
+	}
+	rep := newReporter(w.store, id, w.cfg.ProgressEvery, w.log)
+	// Stop the job a little before asynq's own deadline for it, so that it
+	// ends in FAILURE rather than in asynq's retry.
+	timeout := w.cfg.JobTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		timeout = min(timeout, max(time.Until(dl)-30*time.Second, time.Second))
+	}
+	jobCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type out struct {
+		res any
+		st  *pipeline.State
+	}
+	o, err := run(jobCtx, func(c context.Context) (out, error) {
+		res, st, err := compute(c, rep.progress)
+		return out{res, st}, err
+	})
+	rep.finish()
+	attrs := []any{"task_id", id, "type", t.Type(), "docs", ndocs, "attempt", retried + 1,
+		"duration", time.Since(start).Round(time.Millisecond).String(), rep.timings()}
+	if err == nil {
+		var b []byte
+		if b, err = marshalResult(o.res); err != nil {
+			err = &failure{msg: "internal error: " + err.Error(), err: err}
+		} else if err = w.store.Succeed(context.WithoutCancel(ctx), id, b, o.st); err != nil {
+			w.log.Error("job result not stored", append(attrs, "outcome", "retry", "error", err)...)
+			return err
+		} else {
+			w.log.Info("job done", append(attrs, "outcome", "success", "result_bytes", len(b))...)
+			return nil
+		}
+	}
+	f := w.classify(ctx, jobCtx, err)
+	if f == nil {
+		w.log.Warn("job interrupted, back in the queue", append(attrs, "outcome", "requeued", "error", err)...)
+		return err
+	}
+	if serr := w.store.Fail(context.WithoutCancel(ctx), id, f.msg); serr != nil {
+		w.log.Error("job failure not stored", append(attrs, "outcome", "retry", "error", serr)...)
+		return serr
+	}
+	w.log.Warn("job failed", append(attrs, "outcome", "failure", "error", f.msg)...)
+	return fmt.Errorf("%s: %w", f.msg, asynq.SkipRetry)
+}
+
+// handleTopics computes a topics job.
+func (w *Worker) handleTopics(ctx context.Context, t *asynq.Task) error {
+	var p tasks.TopicsPayload
+	if err := tasks.Decode(t, &p); err != nil {
+		return w.badPayload(ctx, t, err)
+	}
+	return w.job(ctx, t, len(p.Docs), func(ctx context.Context, progress pipeline.ProgressFunc) (any, *pipeline.State, error) {
+		res, st, err := w.model.Topics(ctx, pipeline.Input{Texts: p.Docs, Param: p.Param, Bourdieu: p.Bourdieu}, progress)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range res.Docs {
+			res.Docs[i].Embedding = nil
+		}
+		if res.BourdieuResponse != nil {
+			for i := range res.BourdieuResponse.Docs {
+				res.BourdieuResponse.Docs[i].Embedding = nil
+			}
+		}
+		return res, st, nil
+	})
+}
+
+// handleBourdieu computes a Bourdieu-only job.
+func (w *Worker) handleBourdieu(ctx context.Context, t *asynq.Task) error {
+	var p tasks.BourdieuPayload
+	if err := tasks.Decode(t, &p); err != nil {
+		return w.badPayload(ctx, t, err)
+	}
+	return w.job(ctx, t, len(p.Docs), func(ctx context.Context, progress pipeline.ProgressFunc) (any, *pipeline.State, error) {
+		q := p.Query
+		res, err := w.model.Bourdieu(ctx, pipeline.Input{Texts: p.Docs, Param: p.Param, Bourdieu: &q}, progress)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range res.Docs {
+			res.Docs[i].Embedding = nil
+		}
+		return res, nil, nil
+	})
+}
+
+// badPayload fails a task whose payload cannot be read.
+func (w *Worker) badPayload(ctx context.Context, t *asynq.Task, err error) error {
+	id, _ := asynq.GetTaskID(ctx)
+	w.log.Error("job failed", "task_id", id, "type", t.Type(), "outcome", "failure", "error", err)
+	if serr := w.store.Fail(ctx, id, "internal error: unreadable task payload"); serr != nil {
+		return serr
+	}
+	return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
+}
