@@ -1,0 +1,182 @@
+package bourdieu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/bunkatopics/bunka-go/internal/embed"
+	"github.com/bunkatopics/bunka-go/internal/topicmap"
+)
+
+// wordSpace embeds a text as the normalised sum of its known words' vectors.
+type wordSpace map[string][]float32
+
+var _ embed.Space = wordSpace(nil)
+
+func (s wordSpace) Dim() int { return 5 }
+
+func (s wordSpace) MarshalBinary() ([]byte, error) { return nil, nil }
+
+func (s wordSpace) embed(text string) ([]float32, bool) {
+	v := make([]float32, s.Dim())
+	for _, w := range strings.Fields(strings.ToLower(text)) {
+		for i, x := range s[w] {
+			v[i] += x
+		}
+	}
+	return v, embed.Normalize(v)
+}
+
+func (s wordSpace) EmbedQueries(_ context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		v, ok := s.embed(t)
+		if !ok {
+			return nil, fmt.Errorf("query %q: %w", t, embed.ErrUnknownText)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+var space = wordSpace{
+	"war":   {1, 0, 0, 0, 0},
+	"army":  {1, 0, 0, 0, 0.2},
+	"peace": {0, 1, 0, 0, 0},
+	"calm":  {0, 1, 0, 0, 0.2},
+	"men":   {0, 0, 1, 0, 0},
+	"women": {0, 0, 0, 1, 0},
+	"cat":   {0, 0, 0, 0, 1},
+}
+
+func testDocs() ([]topicmap.Document, [][]float32, []topicmap.Term) {
+	var docs []topicmap.Document
+	var emb [][]float32
+	add := func(kind, text string, terms []string) {
+		for i := 0; i < 25; i++ {
+			docs = append(docs, topicmap.Document{
+				DocID:   fmt.Sprintf("%s-%02d", kind, i),
+				Content: text,
+				TermID:  terms,
+			})
+			v, _ := space.embed(text)
+			// spread the points a little so that hulls have an inside.
+			v[4] += float32(i%5) * 0.01
+			v[2] += float32(i/5) * 0.01
+			emb = append(emb, v)
+		}
+	}
+	add("war", "war army", []string{"war", "army"})
+	add("peace", "peace calm", []string{"peace", "calm"})
+	add("cat", "cat", []string{"cat"})
+	terms := []topicmap.Term{
+		{TermID: "war", Ngrams: 1, CountTerms: 25}, {TermID: "army", Ngrams: 1, CountTerms: 25},
+		{TermID: "peace", Ngrams: 1, CountTerms: 25}, {TermID: "calm", Ngrams: 1, CountTerms: 25},
+		{TermID: "cat", Ngrams: 1, CountTerms: 25},
+	}
+	return docs, emb, terms
+}
+
+func TestMapSign(t *testing.T) {
+	docs, emb, terms := testDocs()
+	opt := TopicOptions(topicmap.TopicParam{NClusters: 2})
+	res, err := Map(context.Background(), docs, emb, terms, space, topicmap.DefaultBourdieuQuery(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nWar, nPeace := 0, 0
+	for _, d := range res.Docs {
+		switch {
+		case strings.HasPrefix(d.DocID, "war"):
+			nWar++
+			if *d.X <= 0 {
+				t.Errorf("%s: x = %v, want > 0 (the war side)", d.DocID, *d.X)
+			}
+		case strings.HasPrefix(d.DocID, "peace"):
+			nPeace++
+			if *d.X >= 0 {
+				t.Errorf("%s: x = %v, want < 0 (the peace side)", d.DocID, *d.X)
+			}
+		default:
+			t.Errorf("%s: inside the radius, should be left out", d.DocID)
+		}
+		if len(d.BourdieuDimensions) != 2 || d.BourdieuDimensions[0].Continuum.ID != "cont1" ||
+			d.BourdieuDimensions[1].Continuum.ID != "cont2" || d.BourdieuDimensions[0].Distance != *d.X ||
+			d.BourdieuDimensions[1].Distance != *d.Y || d.BourdieuDimensions[0].Continuum.LeftWords[0] != "war" {
+			t.Errorf("%s: dimensions %+v", d.DocID, d.BourdieuDimensions)
+		}
+		if d.Embedding != nil || d.TopicID == nil {
+			t.Errorf("%s: embedding %v topic %v", d.DocID, d.Embedding, d.TopicID)
+		}
+	}
+	if nWar != 25 || nPeace != 25 {
+		t.Errorf("kept %d war and %d peace documents, want 25 each", nWar, nPeace)
+	}
+	if len(res.Topics) != 2 {
+		t.Fatalf("got %d topics, want 2", len(res.Topics))
+	}
+	names := map[string]bool{}
+	for _, tp := range res.Topics {
+		names[tp.Name] = true
+	}
+	if !names["war | army"] && !names["army | war"] {
+		t.Errorf("topic names %v, want a war topic", names)
+	}
+	if docs[0].X != nil || docs[0].BourdieuDimensions != nil {
+		t.Errorf("input documents changed: %+v", docs[0])
+	}
+	if res.Query.XLeftWords[0] != "war" || res.Query.RadiusSize != 0.5 {
+		t.Errorf("query %+v", res.Query)
+	}
+}
+
+func TestMapErrors(t *testing.T) {
+	docs, emb, terms := testDocs()
+	opt := TopicOptions(topicmap.TopicParam{NClusters: 2})
+	tests := []struct {
+		desc   string
+		mutate func(q *topicmap.BourdieuQuery)
+		want   error
+	}{
+		{"empty x left", func(q *topicmap.BourdieuQuery) { q.XLeftWords = nil }, ErrInvalidQuery},
+		{"empty y bottom", func(q *topicmap.BourdieuQuery) { q.YBottomWords = []string{} }, ErrInvalidQuery},
+		{"unknown word", func(q *topicmap.BourdieuQuery) { q.YTopWords = []string{"zzyzx"} }, embed.ErrUnknownText},
+		{"same ends", func(q *topicmap.BourdieuQuery) { q.XRightWords = []string{"war"} }, ErrInvalidQuery},
+		{"radius too large", func(q *topicmap.BourdieuQuery) { q.RadiusSize = 100 }, ErrTooFewDocuments},
+	}
+	for _, tc := range tests {
+		q := topicmap.DefaultBourdieuQuery()
+		tc.mutate(&q)
+		_, err := Map(context.Background(), docs, emb, terms, space, q, opt)
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.desc, err, tc.want)
+		}
+	}
+}
+
+func TestOutside(t *testing.T) {
+	x := []float64{0.8, 0.1, -0.5, 0.2}
+	y := []float64{0, 0.1, 0, 0.35}
+	// radius 0.8 * 0.5 = 0.4: distances 0.8, 0.14, 0.5, 0.403
+	got := Outside(x, y, 0.5)
+	want := []bool{true, false, true, true}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("doc %d: outside %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestCosine(t *testing.T) {
+	got := Cosine([][]float32{{1, 0}, {1, 1}, {0, 0}, {-2, 0}}, []float64{2, 0})
+	want := []float64{1, 0.7071067811865475, 0, -1}
+	for i := range want {
+		if d := got[i] - want[i]; d > 1e-7 || d < -1e-7 {
+			t.Errorf("row %d: %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
