@@ -179,4 +179,3 @@ func TestCosine(t *testing.T) {
 		}
 	}
 }
-
