@@ -1,0 +1,54 @@
+// Package umap projects high-dimensional vectors to two dimensions with
+// UMAP (McInnes, Healy and Melville, "UMAP: Uniform Manifold Approximation
+// and Projection for Dimension Reduction", arXiv:1802.03426, 2018), with the
+// defaults that umap-learn 0.5 applies for the original BunkaTopics service
+// (umap.UMAP(n_components=2, random_state=42)).
+//
+// The stages are those of umap-learn's fit:
+//
+//  1. k nearest neighbours (package knn: exact below 4,096 points,
+//     NN-descent above), n_neighbors 15 counting the point itself, as
+//     umap-learn does, so 14 true neighbours.
+//  2. The fuzzy simplicial set: per point, rho = distance to the nearest
+//     neighbour at non-zero distance (local_connectivity 1) and sigma found
+//     by 64 steps of bisection so that Σ exp(−(d−rho)/sigma) = log2(15);
+//     memberships exp(−(d−rho)/sigma), symmetrised by fuzzy union
+//     A + Aᵀ − A∘Aᵀ (set_op_mix_ratio 1); edges below max/n_epochs dropped.
+//  3. Initialisation: the eigenvectors of the 2nd and 3rd smallest
+//     eigenvalues of the normalised Laplacian I − D^−½ A D^−½, found by
+//     Lanczos iteration with full reorthogonalisation on
+//     (I + D^−½ A D^−½)/2 deflated by its known top eigenvector D^½·1,
+//     explicitly restarted; scaled so that the largest coordinate is 10,
+//     with Gaussian noise of scale 1e-4, then each axis rescaled to [0, 10]
+//     (umap-learn's simplicial_set_embedding).
+//     Fallback: when the graph is disconnected (its Laplacian then has
+//     several zero eigenvalues and the spectral layout collapses each
+//     component to a point), or has fewer than 4 points, or Lanczos does
+//     not converge, each component that is large enough gets its own
+//     spectral layout and the components are tiled on a grid in order of
+//     size; points of components too small for a spectral layout (and all
+//     points when Lanczos fails) start uniformly at random in their tile.
+//     umap-learn instead lays the components out around a spectral
+//     embedding of their centroids; ours keeps every component's own
+//     spectral shape but not their relative placement.
+//  4. Layout by stochastic gradient descent on the fuzzy cross-entropy with
+//     the curve 1/(1 + a·d^2b), a and b fitted to min_dist and spread by
+//     Levenberg–Marquardt least squares on 300 points of [0, 3·spread], as
+//     umap-learn's find_ab_params does with scipy's curve_fit; every edge
+//     is sampled in proportion to its weight (epochs_per_sample =
+//     max weight / weight), 5 negative samples per positive one, gradients
+//     clipped to ±4, learning rate 1 decaying linearly to 0, 500 epochs up
+//     to 10,000 points and 200 above.
+//
+// Parallel, race-free and reproducible layout: umap-learn applies the moves
+// of each edge to both its ends in place from many threads without locks
+// ("Hogwild"). Here each epoch starts from a snapshot of all positions;
+// points are split among workers and each worker moves only its own points
+// (the heads of their edges), reading other points from the snapshot. The
+// graph is symmetric, so every edge is seen from both of its ends; the
+// attractive move is doubled to apply the same total pull as umap-learn's
+// move of both ends. Negative samples come from a random stream seeded by
+// (seed, epoch, point). Nothing depends on which worker moves which point,
+// so the output depends on the input, options and seed only — not even on
+// the worker count — and no memory is written by two goroutines.
+package umap

@@ -1,0 +1,181 @@
+package umap
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/bits"
+	"sync"
+	"sync/atomic"
+)
+
+// layoutParams are the constants of the SGD.
+type layoutParams struct {
+	a, b         float64
+	gamma        float64 // repulsion strength
+	negRate      int     // negative samples per positive sample
+	epochs       int
+	initialAlpha float64
+	seed         uint64
+	workers      int
+	progress     func(epoch int)
+}
+
+// optimize runs the UMAP layout SGD on pos (n×2, row-major) in place.
+func optimize(ctx context.Context, g *graph, pos []float32, p layoutParams) error {
+	n := g.n
+	ne := len(g.col)
+	var wmax float32
+	for _, w := range g.w {
+		wmax = max(wmax, w)
+	}
+	epochsPerSample := make([]float64, ne)
+	nextSample := make([]float64, ne)
+	epochsPerNeg := make([]float64, ne)
+	nextNeg := make([]float64, ne)
+	for e, w := range g.w {
+		eps := -1.0
+		if w > 0 {
+			eps = float64(wmax) / float64(w)
+		}
+		epochsPerSample[e] = eps
+		nextSample[e] = eps
+		epochsPerNeg[e] = eps / float64(p.negRate)
+		nextNeg[e] = epochsPerNeg[e]
+	}
+	a, b := float32(p.a), float32(p.b)
+	gamma := float32(p.gamma)
+	prev := make([]float32, len(pos))
+	const chunk = 256
+	nChunks := (n + chunk - 1) / chunk
+	workers := min(p.workers, nChunks)
+	for epoch := 0; epoch < p.epochs; epoch++ {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("umap: layout: %w", err)
+		}
+		alpha := float32(p.initialAlpha * (1 - float64(epoch)/float64(p.epochs)))
+		copy(prev, pos)
+		fe := float64(epoch)
+		var next atomic.Int64
+		work := func() {
+			for {
+				c := int(next.Add(1)) - 1
+				if c >= nChunks {
+					return
+				}
+				for j := c * chunk; j < min((c+1)*chunk, n); j++ {
+					cx, cy := pos[2*j], pos[2*j+1]
+					rng := newStream(p.seed, uint64(epoch), uint64(j))
+					for e := g.rowPtr[j]; e < g.rowPtr[j+1]; e++ {
+						if nextSample[e] > fe || epochsPerSample[e] <= 0 {
+							continue
+						}
+						k := g.col[e]
+						dx, dy := cx-prev[2*k], cy-prev[2*k+1]
+						d2 := dx*dx + dy*dy
+						if d2 > 0 {
+							pb := pow32(d2, b)
+							coef := -2 * a * b * pb / d2 / (a*pb + 1)
+							// both ends of the edge move in umap-learn; the
+							// reverse edge moves the other end here
+							cx += 2 * clip(coef*dx) * alpha
+							cy += 2 * clip(coef*dy) * alpha
+						}
+						nextSample[e] += epochsPerSample[e]
+						nNeg := int((fe - nextNeg[e]) / epochsPerNeg[e])
+						for range nNeg {
+							kk := int(rng.intn(uint64(n)))
+							if kk == j {
+								continue
+							}
+							dx, dy := cx-prev[2*kk], cy-prev[2*kk+1]
+							d2 := dx*dx + dy*dy
+							if d2 > 0 {
+								coef := 2 * gamma * b / ((0.001 + d2) * (a*pow32(d2, b) + 1))
+								cx += clip(coef*dx) * alpha
+								cy += clip(coef*dy) * alpha
+							} else {
+								cx += 4 * alpha
+								cy += 4 * alpha
+							}
+						}
+						nextNeg[e] += float64(nNeg) * epochsPerNeg[e]
+					}
+					pos[2*j], pos[2*j+1] = cx, cy
+				}
+			}
+		}
+		if workers <= 1 {
+			work()
+		} else {
+			var wg sync.WaitGroup
+			for range workers {
+				wg.Go(work)
+			}
+			wg.Wait()
+		}
+		if p.progress != nil {
+			p.progress(epoch + 1)
+		}
+	}
+	return nil
+}
+
+func clip(v float32) float32 {
+	if v > 4 {
+		return 4
+	}
+	if v < -4 {
+		return -4
+	}
+	return v
+}
+
+func pow32(x, y float32) float32 {
+	return float32(math.Pow(float64(x), float64(y)))
+}
+
+// stream is a splitmix64 generator for one point's negative samples in one
+// epoch.
+type stream struct{ s uint64 }
+
+func newStream(seed, epoch, point uint64) stream {
+	return stream{mix(mix(mix(seed)^epoch) ^ point)}
+}
+
+func (r *stream) next() uint64 {
+	r.s += 0x9e3779b97f4a7c15
+	z := r.s
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// intn returns a number in [0, n) (Lemire's multiply-shift).
+func (r *stream) intn(n uint64) uint64 {
+	hi, _ := bits.Mul64(r.next(), n)
+	return hi
+}
+
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// parallelRange runs f over [0,n) split in contiguous ranges, one per
+// worker; f must write disjoint memory per index.
+func parallelRange(n, workers int, f func(lo, hi int)) {
+	workers = max(1, min(workers, n/1024))
+	if workers <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Go(func() { f(lo, hi) })
+	}
+	wg.Wait()
+}

@@ -1,0 +1,235 @@
+package umap
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+)
+
+const (
+	lanczosSteps    = 100  // Krylov space size per restart
+	lanczosRestarts = 10   // explicit restarts before giving up
+	lanczosTol      = 1e-4 // residual ‖My − θy‖, as umap-learn's eigsh tol
+	lanczosLooseTol = 1e-2 // accepted after the last restart
+)
+
+var errNoSpectral = errors.New("umap: spectral layout not computed")
+
+// spectralLayout returns the 2-D spectral embedding (n×2, row-major) of a
+// connected graph: the eigenvectors of the 2nd and 3rd smallest
+// eigenvalues of its normalised Laplacian, by restarted Lanczos on
+// M = (I + D^−½ A D^−½)/2 restricted to the complement of D^½·1.
+func spectralLayout(ctx context.Context, g *graph, rng *rand.Rand, workers int) ([]float64, error) {
+	n := g.n
+	if n < 4 {
+		return nil, errNoSpectral
+	}
+	dinv := make([]float64, n)
+	v0 := make([]float64, n)
+	for i := range n {
+		var d float64
+		for e := g.rowPtr[i]; e < g.rowPtr[i+1]; e++ {
+			d += float64(g.w[e])
+		}
+		if d <= 0 {
+			return nil, errNoSpectral
+		}
+		dinv[i] = 1 / math.Sqrt(d)
+		v0[i] = math.Sqrt(d)
+	}
+	scale(v0, 1/norm(v0))
+	deflate := func(x []float64) { axpy(-dotf(v0, x), v0, x) }
+	op := func(x, y []float64) {
+		parallelRange(n, workers, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				var s float64
+				for e := g.rowPtr[i]; e < g.rowPtr[i+1]; e++ {
+					j := g.col[e]
+					s += float64(g.w[e]) * dinv[j] * x[j]
+				}
+				y[i] = 0.5*x[i] + 0.5*dinv[i]*s
+			}
+		})
+		deflate(y)
+	}
+
+	m := min(lanczosSteps, n-1)
+	q := make([][]float64, m+1)
+	for i := range q {
+		q[i] = make([]float64, n)
+	}
+	start := q[0]
+	for i := range start {
+		start[i] = rng.Float64() - 0.5
+	}
+	w := make([]float64, n)
+	var best []float64
+	for restart := 0; restart < lanczosRestarts; restart++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("umap: spectral layout: %w", err)
+		}
+		deflate(q[0])
+		nq := norm(q[0])
+		if nq == 0 || math.IsNaN(nq) {
+			return nil, errNoSpectral
+		}
+		scale(q[0], 1/nq)
+		alpha := make([]float64, 0, m)
+		beta := make([]float64, 0, m)
+		steps := 0
+		for j := 0; j < m; j++ {
+			op(q[j], w)
+			a := dotf(q[j], w)
+			alpha = append(alpha, a)
+			// full reorthogonalisation (twice is enough)
+			for range 2 {
+				for i := 0; i <= j; i++ {
+					axpy(-dotf(q[i], w), q[i], w)
+				}
+				deflate(w)
+			}
+			b := norm(w)
+			steps = j + 1
+			beta = append(beta, b)
+			if b < 1e-12 {
+				break
+			}
+			copy(q[j+1], w)
+			scale(q[j+1], 1/b)
+		}
+		if steps < 2 {
+			return nil, errNoSpectral
+		}
+		// eigenpairs of the tridiagonal matrix
+		t := make([][]float64, steps)
+		for i := range t {
+			t[i] = make([]float64, steps)
+		}
+		for i := range t {
+			t[i][i] = alpha[i]
+			if i+1 < steps {
+				t[i][i+1], t[i+1][i] = beta[i], beta[i]
+			}
+		}
+		vals, vecs := jacobiEigen(t)
+		ord := make([]int, steps)
+		for i := range ord {
+			ord[i] = i
+		}
+		sort.SliceStable(ord, func(a, b int) bool { return vals[ord[a]] > vals[ord[b]] })
+		bLast := beta[steps-1]
+		res := 0.0
+		y := make([]float64, 2*n)
+		for c := range 2 {
+			s := ord[c]
+			res = max(res, math.Abs(bLast*vecs[steps-1][s]))
+			for i := range steps {
+				coef := vecs[i][s]
+				qi := q[i]
+				for p := range n {
+					y[2*p+c] += coef * qi[p]
+				}
+			}
+		}
+		best = y
+		if res < lanczosTol || bLast < 1e-12 {
+			return y, nil
+		}
+		if restart == lanczosRestarts-1 {
+			if res < lanczosLooseTol {
+				return best, nil
+			}
+			break
+		}
+		// restart from the sum of the two wanted Ritz vectors
+		for p := range n {
+			q[0][p] = y[2*p] + y[2*p+1]
+		}
+	}
+	return nil, errNoSpectral
+}
+
+// jacobiEigen returns the eigenvalues and eigenvectors (as columns of vecs)
+// of the symmetric matrix a, by cyclic Jacobi rotations; a is destroyed.
+func jacobiEigen(a [][]float64) ([]float64, [][]float64) {
+	n := len(a)
+	v := make([][]float64, n)
+	for i := range v {
+		v[i] = make([]float64, n)
+		v[i][i] = 1
+	}
+	for sweep := 0; sweep < 100; sweep++ {
+		var off, diag float64
+		for i := range n {
+			diag += a[i][i] * a[i][i]
+			for j := i + 1; j < n; j++ {
+				off += a[i][j] * a[i][j]
+			}
+		}
+		if off <= 1e-30*diag || off == 0 {
+			break
+		}
+		for p := 0; p < n; p++ {
+			for r := p + 1; r < n; r++ {
+				if math.Abs(a[p][r]) < 1e-300 {
+					continue
+				}
+				theta := (a[r][r] - a[p][p]) / (2 * a[p][r])
+				t := math.Copysign(1, theta) / (math.Abs(theta) + math.Sqrt(theta*theta+1))
+				c := 1 / math.Sqrt(t*t+1)
+				s := t * c
+				for k := range n {
+					akp, akr := a[k][p], a[k][r]
+					a[k][p] = c*akp - s*akr
+					a[k][r] = s*akp + c*akr
+				}
+				for k := range n {
+					apk, ark := a[p][k], a[r][k]
+					a[p][k] = c*apk - s*ark
+					a[r][k] = s*apk + c*ark
+				}
+				for k := range n {
+					vkp, vkr := v[k][p], v[k][r]
+					v[k][p] = c*vkp - s*vkr
+					v[k][r] = s*vkp + c*vkr
+				}
+			}
+		}
+	}
+	vals := make([]float64, n)
+	for i := range n {
+		vals[i] = a[i][i]
+	}
+	return vals, v
+}
+
+func dotf(a, b []float64) float64 {
+	var s0, s1 float64
+	i := 0
+	for ; i+2 <= len(a); i += 2 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+	}
+	if i < len(a) {
+		s0 += a[i] * b[i]
+	}
+	return s0 + s1
+}
+
+func axpy(alpha float64, x, y []float64) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] += alpha * v
+	}
+}
+
+func scale(x []float64, s float64) {
+	for i := range x {
+		x[i] *= s
+	}
+}
+
+func norm(x []float64) float64 { return math.Sqrt(dotf(x, x)) }
