@@ -7,6 +7,7 @@
 // Commands:
 //
 //	project   2-D UMAP projection of the rows of a .npy file
+//	topics    topic map (and Bourdieu map) of one column of a CSV file
 //
 // Run "bunka <command> -h" for a command's flags.
 package main
@@ -27,6 +28,7 @@ import (
 // command's name. Adding a subcommand is one line here and one file.
 var commands = map[string]func(ctx context.Context, args []string) error{
 	"project": runProject,
+	"topics":  runTopics,
 }
 
 func usage() {

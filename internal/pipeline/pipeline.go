@@ -8,10 +8,22 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
 
+	"github.com/bunkatopics/bunka-go/internal/bourdieu"
 	"github.com/bunkatopics/bunka-go/internal/embed"
+	"github.com/bunkatopics/bunka-go/internal/knn"
+	"github.com/bunkatopics/bunka-go/internal/lang"
+	"github.com/bunkatopics/bunka-go/internal/lsa"
+	"github.com/bunkatopics/bunka-go/internal/terms"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
+	"github.com/bunkatopics/bunka-go/internal/topics"
+	"github.com/bunkatopics/bunka-go/internal/umap"
 )
 
 // ErrInvalidInput is wrapped by every error caused by the caller's data (no
@@ -37,6 +49,11 @@ type Input struct {
 	Embeddings [][]float32         // optional pre-computed embeddings, parallel to Texts
 	Param      topicmap.TopicParam // topic parameters
 	Bourdieu   *topicmap.BourdieuQuery
+
+	// IncludeEmbeddings keeps each document's embedding in the response
+	// (the original's JSON has them); by default they are left out (null)
+	// and only the State holds them.
+	IncludeEmbeddings bool
 }
 
 // State is what a Bourdieu refresh needs from a finished topics job besides
@@ -72,23 +89,338 @@ func New(cfg Config) *Pipeline {
 	return &Pipeline{cfg: cfg}
 }
 
-var errTODO = errors.New("pipeline: not implemented yet")
-
 // Topics computes the topic map of in (and its Bourdieu map when
-// in.Bourdieu is set). The returned documents carry no embeddings; those are
-// in the State, for Refresh.
+// in.Bourdieu is set). The returned documents carry no embeddings unless
+// in.IncludeEmbeddings; those are in the State, for Refresh.
 func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) (*topicmap.TopicsResponse, *State, error) {
-	return nil, nil, errTODO
+	stages := []string{StageLanguage, StageEmbedding, StageProjection, StageTerms, StageTopics}
+	if in.Bourdieu != nil {
+		stages = append(stages, StageBourdieu)
+	}
+	pr := newProgress(progress, stages...)
+	r, err := p.start(ctx, in, pr)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	pr.begin(StageProjection)
+	t0 := time.Now()
+	xy, err := umap.Project(ctx, r.emb, umap.Options{
+		Neighbors: 15,
+		MinDist:   0.1,
+		Spread:    1,
+		Metric:    knn.Euclidean,
+		Seed:      p.cfg.Seed,
+		Progress:  pr.within,
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("pipeline: projection: %w", err)
+	}
+	for i := range r.docs {
+		x, y := float64(xy[i][0]), float64(xy[i][1])
+		r.docs[i].X, r.docs[i].Y = &x, &y
+	}
+	p.cfg.Logger.Debug("projection done", "docs", len(r.docs), "seconds", time.Since(t0).Seconds())
+
+	if err := p.extractTerms(ctx, r, pr); err != nil {
+		return nil, nil, err
+	}
+
+	pr.begin(StageTopics)
+	t0 = time.Now()
+	opt := topics.FromParam(r.param)
+	opt.Seed = p.cfg.Seed
+	if opt.MinCountTerms > 1 && len(r.docs) <= 500 {
+		p.cfg.Logger.Info("too few documents for min_count_terms, using 1", "docs", len(r.docs), "min_count_terms", opt.MinCountTerms)
+		opt.MinCountTerms = 1
+	}
+	tps, err := topics.Fit(ctx, r.docs, r.terms, opt)
+	if err != nil {
+		return nil, nil, fmt.Errorf("pipeline: topics: %w", err)
+	}
+	if tps == nil {
+		tps = []topicmap.Topic{}
+	}
+	p.name(ctx, tps, r)
+	p.cfg.Logger.Debug("topics done", "topics", len(tps), "seconds", time.Since(t0).Seconds())
+
+	resp := &topicmap.TopicsResponse{Docs: r.docs, Topics: tps, Terms: r.terms}
+	if in.Bourdieu != nil {
+		pr.begin(StageBourdieu)
+		space, err := r.querySpace(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		br, err := p.bourdieuMap(ctx, r.docs, r.emb, r.terms, space, *in.Bourdieu, r.param, r.language)
+		if err != nil {
+			return nil, nil, err
+		}
+		resp.BourdieuResponse = br
+	}
+	st, err := r.state()
+	if err != nil {
+		return nil, nil, err
+	}
+	if in.IncludeEmbeddings {
+		for i := range resp.Docs {
+			resp.Docs[i].Embedding = r.emb[i]
+		}
+	}
+	pr.done()
+	return resp, st, nil
 }
 
 // Bourdieu computes only the Bourdieu map of in (in.Bourdieu must be set),
-// as the original's deprecated bourdieu_api_task.
+// as the original's deprecated bourdieu_api_task. The map needs the
+// embeddings and the terms only: the 2-D projection and the topic map of
+// the full run would be overwritten, so they are not computed.
 func (p *Pipeline) Bourdieu(ctx context.Context, in Input, progress ProgressFunc) (*topicmap.BourdieuResponse, error) {
-	return nil, errTODO
+	if in.Bourdieu == nil {
+		return nil, fmt.Errorf("pipeline: no Bourdieu query: %w", ErrInvalidInput)
+	}
+	pr := newProgress(progress, StageLanguage, StageEmbedding, StageTerms, StageBourdieu)
+	r, err := p.start(ctx, in, pr)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.extractTerms(ctx, r, pr); err != nil {
+		return nil, err
+	}
+	pr.begin(StageBourdieu)
+	space, err := r.querySpace(ctx)
+	if err != nil {
+		return nil, err
+	}
+	br, err := p.bourdieuMap(ctx, r.docs, r.emb, r.terms, space, *in.Bourdieu, r.param, r.language)
+	if err != nil {
+		return nil, err
+	}
+	pr.done()
+	return br, nil
 }
 
 // Refresh recomputes the Bourdieu map of a finished topics job for a new
 // query, from its result and state, without embedding the documents again.
 func (p *Pipeline) Refresh(ctx context.Context, prev *topicmap.TopicsResponse, st *State, q topicmap.BourdieuQuery, param topicmap.TopicParam) (*topicmap.BourdieuResponse, error) {
-	return nil, errTODO
+	if prev == nil || st == nil {
+		return nil, fmt.Errorf("pipeline: refresh: no previous result or state: %w", ErrInvalidInput)
+	}
+	if len(st.Embeddings) != len(prev.Docs) {
+		return nil, fmt.Errorf("pipeline: refresh: state has %d embeddings for %d documents: %w", len(st.Embeddings), len(prev.Docs), ErrInvalidInput)
+	}
+	if len(prev.Docs) == 0 {
+		return nil, fmt.Errorf("pipeline: refresh: no documents: %w", ErrInvalidInput)
+	}
+	param, err := checkParam(param)
+	if err != nil {
+		return nil, err
+	}
+	language := normLanguage(param.Language)
+	if language == "" {
+		language = "english"
+	}
+	e := p.embedder(language)
+	var space embed.Space
+	switch {
+	case st.Embedder != e.Name():
+		return nil, fmt.Errorf("pipeline: refresh: state made by embedder %q, this pipeline has %q", st.Embedder, e.Name())
+	case len(st.Space) > 0:
+		space, err = e.LoadSpace(st.Space)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: refresh: loading the %s space: %w", e.Name(), err)
+		}
+	default:
+		// The job's embeddings were pre-computed: build the space now.
+		texts := make([]string, len(prev.Docs))
+		for i, d := range prev.Docs {
+			texts[i] = d.Content
+		}
+		_, space, err = e.EmbedDocuments(ctx, texts)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: refresh: %w", err)
+		}
+	}
+	if d := len(st.Embeddings[0]); space.Dim() != d {
+		return nil, fmt.Errorf("pipeline: refresh: embeddings of %d dimensions, the %s space has %d: %w", d, e.Name(), space.Dim(), ErrInvalidInput)
+	}
+	return p.bourdieuMap(ctx, prev.Docs, st.Embeddings, prev.Terms, space, q, param, language)
+}
+
+// run is one job in progress.
+type run struct {
+	*job
+	language string
+	embedder embed.Embedder
+	emb      [][]float32
+	space    embed.Space // nil until needed when the embeddings were given
+	terms    []topicmap.Term
+}
+
+// start validates the input, settles the language and embeds the documents.
+func (p *Pipeline) start(ctx context.Context, in Input, pr *progress) (*run, error) {
+	pr.begin(StageLanguage)
+	j, err := prepare(in, p.cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	if j.dropped > 0 || j.duplicates > 0 {
+		p.cfg.Logger.Info("documents left out", "empty", j.dropped, "duplicate_ids", j.duplicates, "kept", len(j.docs))
+	}
+	r := &run{job: j}
+	r.language = normLanguage(j.param.Language)
+	if r.language == "" {
+		r.language = lang.Detect(languageSample(j.texts, p.cfg.Seed))
+		p.cfg.Logger.Info("language detected", "language", r.language)
+	}
+	r.param.Language = r.language
+	r.embedder = p.embedder(r.language)
+
+	pr.begin(StageEmbedding)
+	t0 := time.Now()
+	if j.embeddings != nil {
+		r.emb = j.embeddings
+		p.cfg.Logger.Info("using pre-computed embeddings", "docs", len(r.emb), "dim", len(r.emb[0]))
+	} else {
+		emb, space, err := r.embedder.EmbedDocuments(ctx, j.texts)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: embedding with %s: %w", r.embedder.Name(), err)
+		}
+		if len(emb) != len(j.texts) {
+			return nil, fmt.Errorf("pipeline: embedder %s returned %d vectors for %d texts", r.embedder.Name(), len(emb), len(j.texts))
+		}
+		r.emb, r.space = emb, space
+	}
+	p.cfg.Logger.Debug("embedding done", "embedder", r.embedder.Name(), "seconds", time.Since(t0).Seconds())
+	return r, nil
+}
+
+// extractTerms finds the noun phrases of the documents.
+func (p *Pipeline) extractTerms(ctx context.Context, r *run, pr *progress) error {
+	pr.begin(StageTerms)
+	t0 := time.Now()
+	res, err := terms.Extract(ctx, r.texts, terms.Options{
+		Language:   r.language,
+		SampleSize: 1000,
+		Seed:       p.cfg.Seed,
+		MaxNgram:   3,
+	})
+	if err != nil {
+		return fmt.Errorf("pipeline: terms: %w", err)
+	}
+	r.terms = res.Terms
+	if r.terms == nil {
+		r.terms = []topicmap.Term{}
+	}
+	for i := range r.docs {
+		if i < len(res.DocTerms) && res.DocTerms[i] != nil {
+			r.docs[i].TermID = res.DocTerms[i]
+		}
+	}
+	p.cfg.Logger.Debug("terms done", "terms", len(r.terms), "seconds", time.Since(t0).Seconds())
+	return nil
+}
+
+// querySpace returns the space to embed the Bourdieu axis words in. When
+// the embeddings were given, the embedder builds its space from the texts,
+// which must give vectors of the same dimension.
+func (r *run) querySpace(ctx context.Context) (embed.Space, error) {
+	if r.space == nil {
+		_, space, err := r.embedder.EmbedDocuments(ctx, r.texts)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: building the %s space for the Bourdieu axes: %w", r.embedder.Name(), err)
+		}
+		if space.Dim() != len(r.emb[0]) {
+			return nil, fmt.Errorf("pipeline: pre-computed embeddings of %d dimensions, the %s space has %d: cannot place the axis words: %w",
+				len(r.emb[0]), r.embedder.Name(), space.Dim(), ErrInvalidInput)
+		}
+		r.space = space
+	}
+	return r.space, nil
+}
+
+// state is what Refresh needs of this run. Without a space (pre-computed
+// embeddings and no Bourdieu map), Refresh builds one from the texts.
+func (r *run) state() (*State, error) {
+	st := &State{Embedder: r.embedder.Name(), Embeddings: r.emb}
+	if r.space != nil {
+		b, err := r.space.MarshalBinary()
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: saving the %s space: %w", r.embedder.Name(), err)
+		}
+		st.Space = b
+	}
+	return st, nil
+}
+
+// bourdieuMap computes a Bourdieu map and names its topics.
+func (p *Pipeline) bourdieuMap(ctx context.Context, docs []topicmap.Document, emb [][]float32, trms []topicmap.Term, space embed.Space, q topicmap.BourdieuQuery, param topicmap.TopicParam, language string) (*topicmap.BourdieuResponse, error) {
+	opt := bourdieu.TopicOptions(param)
+	opt.Seed = p.cfg.Seed
+	br, err := bourdieu.Map(ctx, docs, emb, trms, space, q, opt)
+	switch {
+	case errors.Is(err, bourdieu.ErrInvalidQuery), errors.Is(err, bourdieu.ErrTooFewDocuments), errors.Is(err, embed.ErrUnknownText):
+		return nil, fmt.Errorf("pipeline: %w: %w", ErrInvalidInput, err)
+	case err != nil:
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	if param.CleanTopics {
+		p.applyNames(ctx, br.Topics, language)
+	}
+	return br, nil
+}
+
+// name renames the topics with the Namer when the job asks for clean topics.
+func (p *Pipeline) name(ctx context.Context, tps []topicmap.Topic, r *run) {
+	if r.param.CleanTopics {
+		p.applyNames(ctx, tps, r.language)
+	}
+}
+
+func (p *Pipeline) applyNames(ctx context.Context, tps []topicmap.Topic, language string) {
+	if p.cfg.Namer == nil || len(tps) == 0 {
+		return
+	}
+	names, err := p.cfg.Namer.NameTopics(ctx, tps, language)
+	if err != nil {
+		p.cfg.Logger.Warn("naming topics failed; keeping term-based names", "err", err)
+	}
+	for i := range tps {
+		if n, ok := names[tps[i].TopicID]; ok && strings.TrimSpace(n) != "" {
+			tps[i].Name = n
+		}
+	}
+}
+
+// embedder returns the configured embedder, or the builtin one for language.
+func (p *Pipeline) embedder(language string) embed.Embedder {
+	if p.cfg.Embedder != nil {
+		return p.cfg.Embedder
+	}
+	return lsa.New(lsa.Options{Language: language, Seed: p.cfg.Seed})
+}
+
+// normLanguage returns the language name asked for, or "" to detect it.
+func normLanguage(s string) string {
+	s = lang.Normalize(s)
+	if s == "auto" {
+		return ""
+	}
+	return s
+}
+
+// languageSample returns up to 500 of the texts, drawn with seed, in their
+// order, for language detection.
+func languageSample(texts []string, seed int64) []string {
+	const n = 500
+	if len(texts) <= n {
+		return texts
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x1a))
+	idx := rng.Perm(len(texts))[:n]
+	slices.Sort(idx)
+	out := make([]string, n)
+	for i, k := range idx {
+		out[i] = texts[k]
+	}
+	return out
 }
