@@ -1,0 +1,50 @@
+// Package lsa is the builtin embedder: latent semantic analysis (S.
+// Deerwester et al., "Indexing by latent semantic analysis", JASIS 41(6),
+// 1990) in pure Go, deterministic and needing no model download. It plays
+// the part of the reference embedder in /shared/anchors/embed_tfidf_svd.py
+// (scikit-learn's TfidfVectorizer + TruncatedSVD + L2 normalisation).
+//
+// Terms. A text is lower-cased and cut into words of Unicode letters,
+// digits and combining marks; words of one character, words of digits only
+// and stopwords (English, French, or both, by Options.Language) are
+// dropped. The terms are the words and, unless Options.NoBigrams, the pairs
+// of kept words that stand next to each other ("source code"); a dropped
+// word or a punctuation mark other than a hyphen or apostrophe breaks a
+// pair. Texts are not Unicode-normalised and accents are kept.
+//
+// Vocabulary. Terms found in fewer than MinDF documents (2) or in more than
+// MaxDF (0.9) of them are dropped; of the rest, the MaxFeatures (50,000)
+// found in the most documents are kept, ties to the smaller term in byte
+// order.
+//
+// TF-IDF. Document d's weight for term t is (1 + ln tf(t, d))·idf(t), with
+// scikit-learn's smooth idf ln((1+n)/(1+df(t))) + 1, each row scaled to
+// unit length. The matrix A (documents × terms) is stored in CSR form with
+// float32 values.
+//
+// SVD. The top k = Dims (128) right singular vectors V_k of A come from a
+// randomized range finder (N. Halko, P.-G. Martinsson and J. A. Tropp,
+// "Finding structure with randomness", SIAM Review 53(2), 2011, algorithms
+// 4.4 and 5.1): a Gaussian test matrix Ω of k+10 columns from a PCG stream
+// seeded by Options.Seed, Y = AΩ, then four power iterations
+// Y = A(AᵀQ), each followed by re-orthonormalisation of Y's columns by
+// classical Gram–Schmidt applied twice; then the small matrix
+// B = QᵀA, whose BBᵀ is diagonalised by the cyclic Jacobi method, gives
+// V_k = BᵀU_BΣ⁻¹. k is lowered to the vocabulary size − 1 (at least 1) or
+// the number of documents when those are smaller; singular values at the
+// rounding level count as zero and get zero vectors. Each component's sign
+// makes its largest document coordinate positive (as scikit-learn's
+// svd_flip).
+//
+// Vectors. A document's vector is its TF-IDF row times V_k (≈ U_kΣ_k,
+// what TruncatedSVD.fit_transform returns), scaled to unit length. A query
+// of the Space (a Bourdieu axis word) is projected the same way, with the
+// corpus idf, so that queries and documents are comparable by cosine. A
+// document with no term of the vocabulary gets a zero vector, left for the
+// pipeline to deal with; a query with none is an error wrapping
+// embed.ErrUnknownText.
+//
+// All products are parallel over rows in fixed blocks whose results do not
+// depend on the number of workers: the vectors are the same bit for bit for
+// a given Seed.
+package lsa

@@ -1,0 +1,112 @@
+package lsa
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// csr is a sparse matrix in compressed sparse row form: row i has the
+// columns ind[ptr[i]:ptr[i+1]] (increasing) and values val[ptr[i]:ptr[i+1]].
+type csr struct {
+	rows, cols int
+	ptr        []int
+	ind        []int32
+	val        []float32
+}
+
+// transpose returns the matrix transposed, also in CSR form (the CSC form
+// of m), its rows' columns increasing.
+func (m *csr) transpose() *csr {
+	t := &csr{rows: m.cols, cols: m.rows, ptr: make([]int, m.cols+1), ind: make([]int32, len(m.ind)), val: make([]float32, len(m.val))}
+	for _, j := range m.ind {
+		t.ptr[j+1]++
+	}
+	for j := 0; j < m.cols; j++ {
+		t.ptr[j+1] += t.ptr[j]
+	}
+	next := append([]int(nil), t.ptr[:m.cols]...)
+	for i := 0; i < m.rows; i++ {
+		for p := m.ptr[i]; p < m.ptr[i+1]; p++ {
+			j := m.ind[p]
+			q := next[j]
+			next[j]++
+			t.ind[q] = int32(i)
+			t.val[q] = m.val[p]
+		}
+	}
+	return t
+}
+
+// mulDense sets dst (m.rows × l, row-major) to m·d, where d is m.cols × l,
+// in parallel over rows.
+func (m *csr) mulDense(dst, d []float64, l, workers int) {
+	parallel(m.rows, 64, workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out := dst[i*l : i*l+l]
+			clear(out)
+			for p := m.ptr[i]; p < m.ptr[i+1]; p++ {
+				axpy(out, float64(m.val[p]), d[int(m.ind[p])*l:int(m.ind[p])*l+l])
+			}
+		}
+	})
+}
+
+// axpy sets y += a·x.
+func axpy(y []float64, a float64, x []float64) {
+	x = x[:len(y)]
+	i := 0
+	for ; i+4 <= len(y); i += 4 {
+		y[i] += a * x[i]
+		y[i+1] += a * x[i+1]
+		y[i+2] += a * x[i+2]
+		y[i+3] += a * x[i+3]
+	}
+	for ; i < len(y); i++ {
+		y[i] += a * x[i]
+	}
+}
+
+// dot returns x·y.
+func dot(x, y []float64) float64 {
+	y = y[:len(x)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i] * y[i]
+		s1 += x[i+1] * y[i+1]
+		s2 += x[i+2] * y[i+2]
+		s3 += x[i+3] * y[i+3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] * y[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// parallel calls f(lo, hi) over [0, n) in blocks of the given size, on up
+// to workers goroutines. Each block is done by one call, so results written
+// per index do not depend on the number of workers.
+func parallel(n, block, workers int, f func(lo, hi int)) {
+	nb := (n + block - 1) / block
+	w := min(workers, nb)
+	if w <= 1 {
+		for lo := 0; lo < n; lo += block {
+			f(lo, min(lo+block, n))
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for g := 0; g < w; g++ {
+		wg.Go(func() {
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= nb {
+					return
+				}
+				f(b*block, min((b+1)*block, n))
+			}
+		})
+	}
+	wg.Wait()
+}

@@ -1,0 +1,244 @@
+package lsa
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"sort"
+)
+
+// Randomized truncated SVD parameters (Halko, Martinsson & Tropp 2011;
+// scikit-learn's TruncatedSVD uses 10 and 5).
+const (
+	oversample = 10
+	powerIters = 4
+)
+
+// truncatedSVD returns the top k right singular vectors of a (a.cols × k,
+// row-major, columns orthonormal) and the k singular values, descending.
+// at is a transposed. Singular values that are zero (rank below k) come
+// with zero vectors.
+func truncatedSVD(ctx context.Context, a, at *csr, k int, seed int64, workers int) (v []float64, sigma []float64, err error) {
+	n, nv := a.rows, a.cols
+	l := min(k+oversample, n, nv)
+	// Gaussian test matrix Ω (nv × l), each block of rows drawn from its
+	// own stream so that the draw does not depend on the workers.
+	omega := make([]float64, nv*l)
+	const rb = 1024
+	parallel(nv, rb, workers, func(lo, hi int) {
+		rng := rand.New(rand.NewPCG(uint64(seed), uint64(lo/rb)))
+		for i := lo * l; i < hi*l; i++ {
+			omega[i] = rng.NormFloat64()
+		}
+	})
+	y := make([]float64, n*l)
+	a.mulDense(y, omega, l, workers)
+	omega = nil
+	q := orthonormalize(y, n, l, workers)
+	z := make([]float64, nv*l)
+	for it := 0; it < powerIters; it++ {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		at.mulDense(z, q, l, workers) // Z = Aᵀ Q
+		a.mulDense(y, z, l, workers)  // Y = A Z
+		q = orthonormalize(y, n, l, workers)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	// B = Qᵀ A, so B Bᵀ = Qᵀ A Aᵀ Q = Qᵀ (A Z) with Z = Bᵀ = Aᵀ Q.
+	at.mulDense(z, q, l, workers)
+	w := make([]float64, n*l) // not y: q is y's storage
+	a.mulDense(w, z, l, workers)
+	g := gram(q, w, n, l, workers)
+	// Symmetrise against rounding.
+	for i := 0; i < l; i++ {
+		for j := i + 1; j < l; j++ {
+			s := (g[i*l+j] + g[j*l+i]) / 2
+			g[i*l+j], g[j*l+i] = s, s
+		}
+	}
+	lambda, ub := jacobiEigen(g, l)
+	k = min(k, l)
+	sigma = make([]float64, k)
+	// V = Bᵀ U_B Σ⁻¹ = Z U_B Σ⁻¹, first k columns.
+	scale := make([]float64, k)
+	for c := 0; c < k; c++ {
+		if lambda[c] > 0 {
+			sigma[c] = math.Sqrt(lambda[c])
+		}
+		// Values below the rounding level of the largest are rank
+		// deficiency, not signal.
+		if sigma[c] > 1e-7*math.Sqrt(max(lambda[0], 0)) {
+			scale[c] = 1 / sigma[c]
+		} else {
+			sigma[c] = 0
+		}
+	}
+	v = make([]float64, nv*k)
+	parallel(nv, 256, workers, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			zr := z[r*l : r*l+l]
+			out := v[r*k : r*k+k]
+			for i, zi := range zr {
+				if zi != 0 {
+					axpy(out, zi, ub[i*l:i*l+k])
+				}
+			}
+			for c := range out {
+				out[c] *= scale[c]
+			}
+		}
+	})
+	return v, sigma, nil
+}
+
+// orthonormalize returns an n × l matrix whose columns are an orthonormal
+// basis of y's columns, taken in order, by classical Gram–Schmidt applied
+// twice ("twice is enough", Giraud et al. 2005). A column that depends on
+// the previous ones comes out zero. The result is stored in y.
+func orthonormalize(y []float64, n, l, workers int) []float64 {
+	// Work on columns stored contiguously: qt is l × n.
+	qt := make([]float64, l*n)
+	for i := 0; i < n; i++ {
+		for j := 0; j < l; j++ {
+			qt[j*n+i] = y[i*l+j]
+		}
+	}
+	c := make([]float64, l)
+	for j := 0; j < l; j++ {
+		v := qt[j*n : j*n+n]
+		norm0 := math.Sqrt(dot(v, v))
+		for pass := 0; pass < 2 && j > 0; pass++ {
+			parallel(j, 8, workers, func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					c[i] = dot(qt[i*n:i*n+n], v)
+				}
+			})
+			parallel(n, 2048, workers, func(lo, hi int) {
+				seg := v[lo:hi]
+				for i := 0; i < j; i++ {
+					axpy(seg, -c[i], qt[i*n+lo:i*n+hi])
+				}
+			})
+		}
+		norm := math.Sqrt(dot(v, v))
+		if norm == 0 || norm <= 1e-10*norm0 {
+			clear(v)
+			continue
+		}
+		inv := 1 / norm
+		for i := range v {
+			v[i] *= inv
+		}
+	}
+	for i := 0; i < n; i++ {
+		for j := 0; j < l; j++ {
+			y[i*l+j] = qt[j*n+i]
+		}
+	}
+	return y
+}
+
+// gram returns the l × l matrix pᵀ q for two n × l row-major matrices,
+// summing per-block partial products in block order.
+func gram(p, q []float64, n, l, workers int) []float64 {
+	const block = 512
+	nb := (n + block - 1) / block
+	partial := make([]float64, nb*l*l)
+	parallel(n, block, workers, func(lo, hi int) {
+		g := partial[(lo/block)*l*l : (lo/block+1)*l*l]
+		for r := lo; r < hi; r++ {
+			pr, qr := p[r*l:r*l+l], q[r*l:r*l+l]
+			for i, pi := range pr {
+				if pi != 0 {
+					axpy(g[i*l:i*l+l], pi, qr)
+				}
+			}
+		}
+	})
+	g := make([]float64, l*l)
+	for b := 0; b < nb; b++ {
+		for i, x := range partial[b*l*l : (b+1)*l*l] {
+			g[i] += x
+		}
+	}
+	return g
+}
+
+// jacobiEigen returns the eigenvalues of the symmetric m × m matrix a
+// (row-major, overwritten), in decreasing order, and the matching unit
+// eigenvectors as the columns of an m × m row-major matrix, by the cyclic
+// Jacobi method (Golub & Van Loan, Matrix Computations, 4th ed., §8.5.3,
+// with Rutishauser's stable rotation formulas).
+func jacobiEigen(a []float64, m int) ([]float64, []float64) {
+	vec := make([]float64, m*m)
+	for i := 0; i < m; i++ {
+		vec[i*m+i] = 1
+	}
+	var total float64
+	for _, x := range a {
+		total += x * x
+	}
+	for sweep := 0; sweep < 100; sweep++ {
+		var off float64
+		for i := 0; i < m; i++ {
+			for j := i + 1; j < m; j++ {
+				off += a[i*m+j] * a[i*m+j]
+			}
+		}
+		if off <= 1e-30*total || off == 0 {
+			break
+		}
+		for p := 0; p < m; p++ {
+			for q := p + 1; q < m; q++ {
+				apq := a[p*m+q]
+				if apq == 0 {
+					continue
+				}
+				app, aqq := a[p*m+p], a[q*m+q]
+				theta := (aqq - app) / (2 * apq)
+				t := 1 / (math.Abs(theta) + math.Sqrt(theta*theta+1))
+				if theta < 0 {
+					t = -t
+				}
+				c := 1 / math.Sqrt(t*t+1)
+				s := t * c
+				tau := s / (1 + c)
+				a[p*m+p] = app - t*apq
+				a[q*m+q] = aqq + t*apq
+				a[p*m+q], a[q*m+p] = 0, 0
+				for r := 0; r < m; r++ {
+					if r == p || r == q {
+						continue
+					}
+					arp, arq := a[r*m+p], a[r*m+q]
+					nrp := arp - s*(arq+tau*arp)
+					nrq := arq + s*(arp-tau*arq)
+					a[r*m+p], a[p*m+r] = nrp, nrp
+					a[r*m+q], a[q*m+r] = nrq, nrq
+				}
+				for r := 0; r < m; r++ {
+					vrp, vrq := vec[r*m+p], vec[r*m+q]
+					vec[r*m+p] = vrp - s*(vrq+tau*vrp)
+					vec[r*m+q] = vrq + s*(vrp-tau*vrq)
+				}
+			}
+		}
+	}
+	order := make([]int, m)
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(x, y int) bool { return a[order[x]*m+order[x]] > a[order[y]*m+order[y]] })
+	vals := make([]float64, m)
+	vecs := make([]float64, m*m)
+	for c, o := range order {
+		vals[c] = a[o*m+o]
+		for r := 0; r < m; r++ {
+			vecs[r*m+c] = vec[r*m+o]
+		}
+	}
+	return vals, vecs
+}
