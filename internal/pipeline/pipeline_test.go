@@ -1,0 +1,466 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/bunkatopics/bunka-go/internal/csvdocs"
+	"github.com/bunkatopics/bunka-go/internal/embed"
+	"github.com/bunkatopics/bunka-go/internal/topicmap"
+)
+
+// wordEmbedder embeds a text as the normalised sum of its known words'
+// vectors; unknown texts get a zero vector.
+type wordEmbedder struct{ vocab map[string][]float32 }
+
+var (
+	_ embed.Embedder = wordEmbedder{}
+	_ embed.Space    = wordEmbedder{}
+)
+
+func (e wordEmbedder) Name() string { return "words" }
+func (e wordEmbedder) Dim() int     { return 4 }
+
+func (e wordEmbedder) vec(text string) ([]float32, bool) {
+	v := make([]float32, e.Dim())
+	for _, w := range strings.Fields(strings.ToLower(text)) {
+		for i, x := range e.vocab[strings.Trim(w, ".,!")] {
+			v[i] += x
+		}
+	}
+	return v, embed.Normalize(v)
+}
+
+func (e wordEmbedder) EmbedDocuments(_ context.Context, texts []string) ([][]float32, embed.Space, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		out[i], _ = e.vec(t)
+	}
+	return out, e, nil
+}
+
+func (e wordEmbedder) EmbedQueries(_ context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		v, ok := e.vec(t)
+		if !ok {
+			return nil, fmt.Errorf("words: %q: %w", t, embed.ErrUnknownText)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func (e wordEmbedder) MarshalBinary() ([]byte, error)          { return []byte("words"), nil }
+func (e wordEmbedder) LoadSpace(b []byte) (embed.Space, error) { return e, nil }
+
+var words = wordEmbedder{vocab: map[string][]float32{
+	"war": {1, 0, 0, 0}, "army": {0.9, 0, 0.1, 0}, "battle": {0.9, 0, 0, 0.1},
+	"peace": {0, 1, 0, 0}, "treaty": {0, 0.9, 0.1, 0}, "garden": {0, 0.9, 0, 0.1},
+	"men": {0, 0, 1, 0}, "women": {0, 0, 0, 1},
+}}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// warPeaceInput is 60 short English documents, half about war, half about peace.
+func warPeaceInput(nClusters int) Input {
+	var texts []string
+	for i := 0; i < 30; i++ {
+		texts = append(texts, fmt.Sprintf("The army won the battle of the war number %d in the valley.", i))
+		texts = append(texts, fmt.Sprintf("The treaty brought peace to the garden of the city number %d.", i))
+	}
+	p := topicmap.DefaultTopicParam()
+	p.NClusters = nClusters
+	return Input{Texts: texts, Param: p}
+}
+
+func TestInputErrors(t *testing.T) {
+	p := New(Config{Embedder: words, Logger: quiet()})
+	ok := warPeaceInput(2)
+	tests := []struct {
+		desc   string
+		mutate func(in *Input)
+	}{
+		{"no documents", func(in *Input) { in.Texts = nil }},
+		{"all empty", func(in *Input) { in.Texts = []string{"", "  ", "\n"} }},
+		{"more clusters than documents", func(in *Input) { in.Param.NClusters = 61 }},
+		{"invalid UTF-8", func(in *Input) { in.Texts = slices.Clone(in.Texts); in.Texts[3] = "bad \xff byte" }},
+		{"ids of another length", func(in *Input) { in.IDs = []string{"a"} }},
+		{"embeddings of another length", func(in *Input) { in.Embeddings = [][]float32{{1}} }},
+		{"negative n_clusters", func(in *Input) { in.Param.NClusters = -1 }},
+		{"empty axis", func(in *Input) { q := topicmap.DefaultBourdieuQuery(); q.YTopWords = nil; in.Bourdieu = &q }},
+		{"unknown axis word", func(in *Input) {
+			q := topicmap.DefaultBourdieuQuery()
+			q.XLeftWords = []string{"zzyzx"}
+			in.Bourdieu = &q
+		}},
+	}
+	for _, tc := range tests {
+		in := ok
+		tc.mutate(&in)
+		var err error
+		if in.Bourdieu != nil {
+			_, err = p.Bourdieu(context.Background(), in, nil)
+		} else {
+			_, _, err = p.Topics(context.Background(), in, nil)
+		}
+		if !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("%s: got %v, want an error wrapping ErrInvalidInput", tc.desc, err)
+		}
+	}
+	if _, err := p.Bourdieu(context.Background(), ok, nil); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("Bourdieu without a query: got %v", err)
+	}
+}
+
+func TestPrepareIDs(t *testing.T) {
+	in := Input{
+		Texts: []string{"a", "b", "", "c", "d"},
+		IDs:   []string{"1", "1", "2", "3", "2"},
+		Param: topicmap.TopicParam{NClusters: 1},
+	}
+	j, err := prepare(in, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "1" twice: the first kept; "2" first with an empty text: dropped,
+	// and its repeat with it, as pandas drops duplicates before NaNs.
+	var got []string
+	for _, d := range j.docs {
+		got = append(got, d.DocID+"="+d.Content)
+	}
+	if want := []string{"1=a", "3=c"}; !slices.Equal(got, want) {
+		t.Errorf("docs %q, want %q", got, want)
+	}
+	if j.dropped != 1 || j.duplicates != 2 {
+		t.Errorf("dropped %d duplicates %d, want 1 and 2", j.dropped, j.duplicates)
+	}
+	ids := generateIDs(1000, 42)
+	if len(ids[0]) != 20 || ids[0][8] != '-' || ids[0][14] != '4' || !slices.Equal(ids, generateIDs(1000, 42)) {
+		t.Errorf("generated id %q (want uuid4 shape, 20 chars, repeatable)", ids[0])
+	}
+	if slices.Equal(ids, generateIDs(1000, 43)) {
+		t.Error("ids do not depend on the seed")
+	}
+}
+
+func TestBourdieuSign(t *testing.T) {
+	p := New(Config{Embedder: words, Logger: quiet()})
+	in := warPeaceInput(2)
+	q := topicmap.DefaultBourdieuQuery()
+	in.Bourdieu = &q
+	res, err := p.Bourdieu(context.Background(), in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Docs) != 60 {
+		t.Errorf("kept %d documents, want 60", len(res.Docs))
+	}
+	for _, d := range res.Docs {
+		war := strings.Contains(d.Content, "war")
+		if war && *d.X <= 0 || !war && *d.X >= 0 {
+			t.Errorf("%q at x = %v: wrong side", d.Content, *d.X)
+		}
+	}
+	if len(res.Topics) != 2 {
+		t.Fatalf("got %d topics, want 2", len(res.Topics))
+	}
+}
+
+func TestPrecomputedEmbeddings(t *testing.T) {
+	p := New(Config{Embedder: words, Logger: quiet()})
+	in := warPeaceInput(2)
+	for _, txt := range in.Texts {
+		v, _ := words.vec(txt)
+		in.Embeddings = append(in.Embeddings, v)
+	}
+	q := topicmap.DefaultBourdieuQuery()
+	in.Bourdieu = &q
+	res, st, err := p.Topics(context.Background(), in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Embeddings) != 60 || st.Embedder != "words" || res.BourdieuResponse == nil {
+		t.Errorf("state %q with %d rows, bourdieu %v", st.Embedder, len(st.Embeddings), res.BourdieuResponse != nil)
+	}
+	in.Embeddings[5] = []float32{1, 2}
+	if _, _, err := p.Topics(context.Background(), in, nil); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("ragged embeddings: got %v", err)
+	}
+}
+
+type fakeNamer struct{ err error }
+
+func (n fakeNamer) NameTopics(_ context.Context, tps []topicmap.Topic, language string) (map[string]string, error) {
+	if n.err != nil {
+		return nil, n.err
+	}
+	return map[string]string{tps[0].TopicID: "Renamed in " + language}, nil
+}
+
+func TestNamer(t *testing.T) {
+	in := warPeaceInput(2)
+	in.Param.Language = "english"
+	res, _, err := New(Config{Embedder: words, Logger: quiet(), Namer: fakeNamer{}}).Topics(context.Background(), in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Topics[0].Name != "Renamed in english" || strings.HasPrefix(res.Topics[1].Name, "Renamed") {
+		t.Errorf("names %q, %q", res.Topics[0].Name, res.Topics[1].Name)
+	}
+	res, _, err = New(Config{Embedder: words, Logger: quiet(), Namer: fakeNamer{err: errors.New("down")}}).Topics(context.Background(), in, nil)
+	if err != nil || strings.HasPrefix(res.Topics[0].Name, "Renamed") || res.Topics[0].Name == "" {
+		t.Errorf("failing namer: err %v, name %q", err, res.Topics[0].Name)
+	}
+	in.Param.CleanTopics = false
+	res, _, _ = New(Config{Embedder: words, Logger: quiet(), Namer: fakeNamer{}}).Topics(context.Background(), in, nil)
+	if strings.HasPrefix(res.Topics[0].Name, "Renamed") {
+		t.Error("namer used without clean_topics")
+	}
+}
+
+func TestStateBinary(t *testing.T) {
+	st := &State{Embedder: "builtin", Space: []byte{1, 2, 3}, Embeddings: [][]float32{{1, -2.5, 3}, {0, 1e-30, -0}}}
+	b, err := st.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got State
+	if err := got.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	if got.Embedder != st.Embedder || !bytes.Equal(got.Space, st.Space) || len(got.Embeddings) != 2 ||
+		!slices.Equal(got.Embeddings[0], st.Embeddings[0]) || !slices.Equal(got.Embeddings[1], st.Embeddings[1]) {
+		t.Errorf("round trip: got %+v", got)
+	}
+	for _, bad := range [][]byte{nil, []byte("BKS"), []byte("XXXX"), b[:len(b)-1], append(slices.Clone(b), 0)} {
+		if err := new(State).UnmarshalBinary(bad); !errors.Is(err, ErrBadState) {
+			t.Errorf("%q: got %v, want ErrBadState", bad, err)
+		}
+	}
+	if _, err := (&State{Embeddings: [][]float32{{1}, {1, 2}}}).MarshalBinary(); err == nil {
+		t.Error("ragged rows: no error")
+	}
+	empty, _ := (&State{}).MarshalBinary()
+	if err := got.UnmarshalBinary(empty); err != nil || got.Embeddings != nil {
+		t.Errorf("empty state: %v %+v", err, got)
+	}
+}
+
+func TestProgress(t *testing.T) {
+	var mu sync.Mutex
+	var stages []string
+	var pcts []float64
+	f := func(s string, pct float64) {
+		mu.Lock()
+		defer mu.Unlock()
+		stages = append(stages, s)
+		pcts = append(pcts, pct)
+	}
+	in := warPeaceInput(2)
+	q := topicmap.DefaultBourdieuQuery()
+	in.Bourdieu = &q
+	if _, _, err := New(Config{Embedder: words, Logger: quiet()}).Topics(context.Background(), in, f); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.IsSorted(pcts) || pcts[len(pcts)-1] != 100 {
+		t.Errorf("percentages %v: want non-decreasing up to 100", pcts)
+	}
+	want := []string{StageLanguage, StageEmbedding, StageProjection, StageTerms, StageTopics, StageBourdieu, StageDone}
+	if got := slices.Compact(slices.Clone(stages)); !slices.Equal(got, want) {
+		t.Errorf("stages %q, want %q", got, want)
+	}
+}
+
+// tweets reads the shared test corpus, or skips.
+func tweets(t *testing.T) []string {
+	f, err := os.Open("../../../shared/data/tweets_463.csv")
+	if err != nil {
+		t.Skip("shared data absent:", err)
+	}
+	defer f.Close()
+	texts, err := csvdocs.Read(f, "text", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return texts
+}
+
+// tweetQuery is a Bourdieu query whose words the builtin embedder knows
+// from the tweets.
+var tweetQuery = topicmap.BourdieuQuery{
+	XLeftWords: []string{"china", "trade"}, XRightWords: []string{"obama"},
+	YTopWords: []string{"hillary"}, YBottomWords: []string{"america"},
+	RadiusSize: 0.3,
+}
+
+func TestTweets(t *testing.T) {
+	texts := tweets(t)
+	p := New(Config{Logger: quiet()})
+	param := topicmap.DefaultTopicParam()
+	param.NClusters = 5
+	q := tweetQuery
+	in := Input{Texts: texts, Param: param, Bourdieu: &q}
+	res, st, err := p.Topics(context.Background(), in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("deterministic", func(t *testing.T) {
+		res2, _, err := p.Topics(context.Background(), in, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		js2, _ := json.Marshal(res2)
+		if !bytes.Equal(js, js2) {
+			t.Error("two runs gave different JSON")
+		}
+	})
+
+	t.Run("names are noun terms", func(t *testing.T) {
+		known := map[string]bool{}
+		for _, tm := range res.Terms {
+			known[tm.TermID] = true
+		}
+		if len(res.Topics) == 0 {
+			t.Fatal("no topics")
+		}
+		for _, tp := range res.Topics {
+			t.Logf("%s (%d): %s", tp.TopicID, *tp.Size, tp.Name)
+			parts := strings.Split(tp.Name, " | ")
+			if len(parts) == 0 || len(parts) > param.NameLength {
+				t.Errorf("%s: name %q", tp.TopicID, tp.Name)
+			}
+			for _, w := range parts {
+				if !known[w] || !slices.Contains(tp.TermID, w) || strings.ContainsAny(w, " 0123456789") {
+					t.Errorf("%s: name part %q is not one of its noun terms", tp.TopicID, w)
+				}
+			}
+		}
+	})
+
+	t.Run("JSON fields", func(t *testing.T) {
+		var v any
+		if err := json.Unmarshal(js, &v); err != nil {
+			t.Fatal(err)
+		}
+		checkKeys(t, "TopicsResponse", v, topicsResponseKeys)
+		top := v.(map[string]any)
+		if top["bourdieu_response"] == nil {
+			t.Fatal("no bourdieu_response")
+		}
+		for _, d := range top["docs"].([]any) {
+			dm := d.(map[string]any)
+			if dm["embedding"] != nil || dm["term_id"] == nil || dm["bourdieu_dimensions"] == nil {
+				t.Fatalf("document %v: want embedding null, term_id and bourdieu_dimensions lists", dm["doc_id"])
+			}
+		}
+	})
+
+	t.Run("refresh reproduces the map", func(t *testing.T) {
+		var prev topicmap.TopicsResponse
+		if err := json.Unmarshal(js, &prev); err != nil {
+			t.Fatal(err)
+		}
+		b, err := st.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st2 State
+		if err := st2.UnmarshalBinary(b); err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.Refresh(context.Background(), &prev, &st2, q, param)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(res.BourdieuResponse)
+		gotJS, _ := json.Marshal(got)
+		if !bytes.Equal(gotJS, want) {
+			t.Errorf("refresh differs from the fresh map (%d vs %d bytes)", len(gotJS), len(want))
+		}
+		q2 := q
+		q2.XRightWords = nil
+		if _, err := p.Refresh(context.Background(), &prev, &st2, q2, param); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("empty axis: got %v", err)
+		}
+		q2.XRightWords = []string{"qqqqzzz"}
+		if _, err := p.Refresh(context.Background(), &prev, &st2, q2, param); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("unknown word: got %v", err)
+		}
+	})
+}
+
+// The JSON fields of the original's models (bunkatopics/datamodel.py,
+// api/bunka_api/datamodel.py): object keys, and the keys of nested objects
+// by field name.
+type keySet struct {
+	keys   []string
+	nested map[string]*keySet // for objects, or lists of objects
+}
+
+var (
+	continuumKeys    = &keySet{keys: []string{"id", "left_words", "right_words"}}
+	bourdieuDimKeys  = &keySet{keys: []string{"continuum", "distance"}, nested: map[string]*keySet{"continuum": continuumKeys}}
+	topicRankingKeys = &keySet{keys: []string{"topic_id", "rank"}}
+	documentKeys     = &keySet{
+		keys: []string{"doc_id", "content", "size", "x", "y", "topic_id", "topic_ranking", "term_id",
+			"embedding", "bourdieu_dimensions", "metadata"},
+		nested: map[string]*keySet{"topic_ranking": topicRankingKeys, "bourdieu_dimensions": bourdieuDimKeys},
+	}
+	topicKeys = &keySet{
+		keys: []string{"topic_id", "name", "lemma_name", "term_id", "x_centroid", "y_centroid", "size",
+			"top_doc_id", "top_doc_content", "top_term_id", "convex_hull"},
+		nested: map[string]*keySet{"convex_hull": {keys: []string{"x_coordinates", "y_coordinates"}}},
+	}
+	termKeys           = &keySet{keys: []string{"term_id", "lemma", "ent", "ngrams", "count_terms"}}
+	queryKeys          = &keySet{keys: []string{"x_left_words", "x_right_words", "y_top_words", "y_bottom_words", "radius_size"}}
+	bourdieuKeys       = &keySet{keys: []string{"docs", "topics", "query"}, nested: map[string]*keySet{"docs": documentKeys, "topics": topicKeys, "query": queryKeys}}
+	topicsResponseKeys = &keySet{
+		keys:   []string{"docs", "topics", "bourdieu_response", "terms"},
+		nested: map[string]*keySet{"docs": documentKeys, "topics": topicKeys, "bourdieu_response": bourdieuKeys, "terms": termKeys},
+	}
+)
+
+func checkKeys(t *testing.T, path string, v any, ks *keySet) {
+	t.Helper()
+	switch x := v.(type) {
+	case nil:
+	case []any:
+		for i, e := range x {
+			checkKeys(t, fmt.Sprintf("%s[%d]", path, i), e, ks)
+			if i > 50 {
+				break
+			}
+		}
+	case map[string]any:
+		var got []string
+		for k := range x {
+			got = append(got, k)
+		}
+		slices.Sort(got)
+		want := slices.Sorted(slices.Values(ks.keys))
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s: keys %q, want %q", path, got, want)
+		}
+		for k, sub := range ks.nested {
+			checkKeys(t, path+"."+k, x[k], sub)
+		}
+	default:
+		t.Fatalf("%s: a %T, want an object", path, v)
+	}
+}
