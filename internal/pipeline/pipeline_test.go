@@ -301,7 +301,7 @@ func tweets(t *testing.T) []string {
 var tweetQuery = topicmap.BourdieuQuery{
 	XLeftWords: []string{"china", "trade"}, XRightWords: []string{"obama"},
 	YTopWords: []string{"hillary"}, YBottomWords: []string{"america"},
-	RadiusSize: 0.3,
+	RadiusSize: 0.1,
 }
 
 func TestTweets(t *testing.T) {
@@ -387,6 +387,9 @@ func TestTweets(t *testing.T) {
 		got, err := p.Refresh(context.Background(), &prev, &st2, q, param)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(res.BourdieuResponse.Topics) == 0 {
+			t.Error("the Bourdieu map has no topic")
 		}
 		want, _ := json.Marshal(res.BourdieuResponse)
 		gotJS, _ := json.Marshal(got)
