@@ -1,0 +1,97 @@
+package terms
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// readColumn returns the named column of a CSV file under shared/data, or
+// skips the test or benchmark when the file is absent.
+func readColumn(tb testing.TB, file, column string) []string {
+	tb.Helper()
+	path := filepath.Join("..", "..", "..", "shared", "data", file)
+	if dir := os.Getenv("BUNKA_DATA"); dir != "" {
+		path = filepath.Join(dir, file)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Skipf("data set absent: %v", err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		tb.Fatalf("read %s: %v", path, err)
+	}
+	col := -1
+	for i, name := range recs[0] {
+		if name == column {
+			col = i
+		}
+	}
+	if col < 0 {
+		tb.Fatalf("%s: no column %q", path, column)
+	}
+	out := make([]string, 0, len(recs)-1)
+	for _, r := range recs[1:] {
+		out = append(out, r[col])
+	}
+	return out
+}
+
+// repeatTo returns n texts, cycling through texts.
+func repeatTo(texts []string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = texts[i%len(texts)]
+	}
+	return out
+}
+
+func benchmarkExtract(b *testing.B, texts []string, workers int) {
+	if _, err := loadEnglishTagger(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Extract(context.Background(), texts, Options{Workers: workers}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkExtractTweets1k(b *testing.B) {
+	texts := repeatTo(readColumn(b, "tweets_463.csv", "text"), 1000)
+	for _, w := range []int{1, runtime.GOMAXPROCS(0)} {
+		b.Run("workers="+itoa(w), func(b *testing.B) { benchmarkExtract(b, texts, w) })
+	}
+}
+
+func BenchmarkExtractDebian1k(b *testing.B) {
+	texts := readColumn(b, "debian_en_2k.csv", "text")[:1000]
+	for _, w := range []int{1, runtime.GOMAXPROCS(0)} {
+		b.Run("workers="+itoa(w), func(b *testing.B) { benchmarkExtract(b, texts, w) })
+	}
+}
+
+// BenchmarkExtractDebian10k measures the sampling path: 1,000 of 10,000 documents.
+func BenchmarkExtractDebian10k(b *testing.B) {
+	texts := readColumn(b, "debian_en_10k.csv", "text")
+	benchmarkExtract(b, texts, runtime.GOMAXPROCS(0))
+}
+
+func BenchmarkLoadEnglishTagger(b *testing.B) {
+	for b.Loop() {
+		if _, err := compactTaggerFromLibrary(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func itoa(i int) string {
+	return string(rune('0'+i/10%10)) + string(rune('0'+i%10))
+}

@@ -1,0 +1,198 @@
+package terms
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jdkato/prose/tag"
+)
+
+// englishTagger is an averaged-perceptron part-of-speech tagger with Penn
+// Treebank tags (Collins 2002; Honnibal's "A good part-of-speech tagger in
+// about 200 lines of Python", 2013, as packaged in TextBlob). Its weights
+// are those that github.com/jdkato/prose/tag ships; inference is done here
+// over a compact copy of them so that it is deterministic (a fixed order
+// of summation, ties broken by the larger tag name as in the Python
+// original; the library sums over Go maps in random order) and allocates
+// little.
+type englishTagger struct {
+	classes  []string          // sorted tag names
+	tagdict  map[string]uint8  // unambiguous frequent words -> class
+	features map[string]weight // feature -> span of entries
+	entries  []entry
+}
+
+type weight struct{ off, n uint32 }
+
+type entry struct {
+	class uint8
+	w     float32
+}
+
+var (
+	englishOnce sync.Once
+	englishTag  *englishTagger
+	englishErr  error
+)
+
+// loadEnglishTagger decodes the model once (about 0.2 s and 30 MB of
+// transient allocations) and keeps a compact copy (a few MB).
+func loadEnglishTagger() (*englishTagger, error) {
+	englishOnce.Do(func() {
+		englishTag, englishErr = compactTaggerFromLibrary()
+	})
+	return englishTag, englishErr
+}
+
+func compactTagger(pt *tag.PerceptronTagger) (*englishTagger, error) {
+	classes := slices.Clone(pt.Classes())
+	slices.Sort(classes)
+	if len(classes) == 0 || len(classes) > 256 {
+		return nil, fmt.Errorf("terms: English tagger has %d classes", len(classes))
+	}
+	index := make(map[string]uint8, len(classes))
+	for i, c := range classes {
+		index[c] = uint8(i)
+	}
+	t := &englishTagger{
+		classes:  classes,
+		tagdict:  make(map[string]uint8, len(pt.TagMap())),
+		features: make(map[string]weight, len(pt.Weights())),
+	}
+	for w, c := range pt.TagMap() {
+		if i, ok := index[c]; ok {
+			t.tagdict[w] = i
+		}
+	}
+	// Features are visited in sorted order so that the layout, and with it
+	// everything downstream, is the same on every run.
+	weights := pt.Weights()
+	feats := make([]string, 0, len(weights))
+	for f := range weights {
+		feats = append(feats, f)
+	}
+	slices.Sort(feats)
+	for _, f := range feats {
+		off := len(t.entries)
+		for c, w := range weights[f] {
+			if i, ok := index[c]; ok && w != 0 {
+				t.entries = append(t.entries, entry{class: i, w: float32(w)})
+			}
+		}
+		slices.SortFunc(t.entries[off:], func(a, b entry) int { return int(a.class) - int(b.class) })
+		if n := len(t.entries) - off; n > 0 {
+			t.features[f] = weight{off: uint32(off), n: uint32(n)}
+		}
+	}
+	return t, nil
+}
+
+// tagSentence sets the tag of every token of s. words are the forms to tag
+// (the tokens' texts, possibly lower-cased for all-caps sentences).
+func (t *englishTagger) tagSentence(s sentence, words []string) {
+	ctx := make([]string, len(words)+4)
+	ctx[0], ctx[1] = "-START-", "-START2-"
+	for i, w := range words {
+		ctx[i+2] = normalizeForTagger(w)
+	}
+	ctx[len(ctx)-2], ctx[len(ctx)-1] = "-END-", "-END2-"
+	scores := make([]float64, len(t.classes))
+	var key strings.Builder
+	p1, p2 := "-START-", "-START2-"
+	for i, w := range words {
+		var tg string
+		if c, ok := t.tagdict[w]; ok {
+			tg = t.classes[c]
+		} else {
+			clear(scores)
+			j := i + 2
+			add := func(parts ...string) {
+				key.Reset()
+				for k, p := range parts {
+					if k > 0 {
+						key.WriteByte(' ')
+					}
+					key.WriteString(p)
+				}
+				if wt, ok := t.features[key.String()]; ok {
+					for _, e := range t.entries[wt.off : wt.off+wt.n] {
+						scores[e.class] += float64(e.w)
+					}
+				}
+			}
+			add("bias")
+			add("i suffix", lastRunes(w, 3))
+			add("i pref1", firstRune(w))
+			add("i-1 tag", p1)
+			add("i-2 tag", p2)
+			add("i tag+i-2 tag", p1, p2)
+			add("i word", ctx[j])
+			add("i-1 tag+i word", p1, ctx[j])
+			add("i-1 word", ctx[j-1])
+			add("i-1 suffix", lastRunes(ctx[j-1], 3))
+			add("i-2 word", ctx[j-2])
+			add("i+1 word", ctx[j+1])
+			add("i+1 suffix", lastRunes(ctx[j+1], 3))
+			add("i+2 word", ctx[j+2])
+			best := 0
+			for c := 1; c < len(scores); c++ {
+				if scores[c] >= scores[best] { // ties: the larger tag name, as max((score, label))
+					best = c
+				}
+			}
+			tg = t.classes[best]
+		}
+		s[i].tag = tg
+		p2, p1 = p1, tg
+	}
+}
+
+// normalizeForTagger maps a word to the form the model was trained on.
+func normalizeForTagger(w string) string {
+	if w == "" {
+		return w
+	}
+	first, _ := utf8.DecodeRuneInString(w)
+	switch {
+	case strings.Contains(w, "-") && first != '-':
+		return "!HYPHEN"
+	case len(w) == 4 && isAllDigits(w):
+		return "!YEAR"
+	case unicode.IsDigit(first):
+		return "!DIGITS"
+	}
+	return strings.ToLower(w)
+}
+
+func isAllDigits(w string) bool {
+	_, err := strconv.Atoi(w)
+	return err == nil && w[0] != '-' && w[0] != '+'
+}
+
+func lastRunes(w string, n int) string {
+	i := len(w)
+	for k := 0; k < n && i > 0; k++ {
+		_, size := utf8.DecodeLastRuneInString(w[:i])
+		i -= size
+	}
+	return w[i:]
+}
+
+func firstRune(w string) string {
+	_, size := utf8.DecodeRuneInString(w)
+	return w[:size]
+}
+
+func compactTaggerFromLibrary() (t *englishTagger, err error) {
+	defer func() {
+		if r := recover(); r != nil { // prose panics on a corrupt model
+			err = fmt.Errorf("terms: load English tagger: %v", r)
+		}
+	}()
+	return compactTagger(tag.NewPerceptronTagger())
+}

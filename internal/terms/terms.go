@@ -1,0 +1,324 @@
+package terms
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/bunkatopics/bunka-go/internal/lang"
+	"github.com/bunkatopics/bunka-go/internal/topicmap"
+)
+
+// Options configures Extract. The zero value means the original's defaults.
+type Options struct {
+	Language   string // "english", "french", ... or a code ("en"); "" means English
+	SampleSize int    // documents sampled for term extraction; 0 means 1000
+	Seed       int64  // sampling seed; 0 means 42, the original's
+	MaxNgram   int    // longest n-gram in words; 0 means 3
+	Workers    int    // documents processed in parallel; 0 means GOMAXPROCS
+}
+
+// Result holds the terms of a corpus.
+type Result struct {
+	// Terms are sorted by count_terms, then term_id.
+	Terms []topicmap.Term
+	// DocTerms[i] holds the term_ids found in texts[i], in order of first
+	// appearance; it is empty (not nil) for documents without terms or
+	// left out of the sample.
+	DocTerms [][]string
+}
+
+const (
+	defaultSampleSize = 1000
+	defaultSeed       = 42
+	defaultMaxNgram   = 3
+)
+
+// Extract finds the noun n-grams of texts, as the original's
+// TextacyTermsExtractor does on the documents that BunkaTopics.fit samples
+// for it: when there are at least SampleSize texts, SampleSize of them are
+// drawn as Python's random.seed(Seed); random.sample(...) draws them, else
+// all are used. Every sampled text is cleaned (see Clean), tokenized and
+// tagged; its terms are the runs of 1 to MaxNgram consecutive common nouns
+// (no proper noun, stop word, number or punctuation).
+//
+// Invalid UTF-8 is replaced by spaces. Extract returns ctx's error when ctx
+// ends before the work is done.
+func Extract(ctx context.Context, texts []string, opt Options) (*Result, error) {
+	if opt.SampleSize < 0 || opt.MaxNgram < 0 || opt.Workers < 0 {
+		return nil, fmt.Errorf("terms: negative option in %+v", opt)
+	}
+	sampleSize := cmp.Or(opt.SampleSize, defaultSampleSize)
+	seed := cmp.Or(opt.Seed, defaultSeed)
+	maxNgram := cmp.Or(opt.MaxNgram, defaultMaxNgram)
+	workers := cmp.Or(opt.Workers, runtime.GOMAXPROCS(0))
+	language := lang.Normalize(opt.Language)
+	if language == "" {
+		language = lang.English
+	}
+
+	var idx []int
+	if len(texts) >= sampleSize {
+		idx = pySample(len(texts), sampleSize, seed)
+		slices.Sort(idx)
+	} else {
+		idx = make([]int, len(texts))
+		for i := range idx {
+			idx[i] = i
+		}
+	}
+
+	an, err := newAnalyzer(language)
+	if err != nil {
+		return nil, err
+	}
+	perDoc := make([][]docTerm, len(idx))
+	if err := parallel(ctx, len(idx), workers, func(k int) {
+		perDoc[k] = an.docTerms(texts[idx[k]], maxNgram)
+	}); err != nil {
+		return nil, fmt.Errorf("terms: extract: %w", err)
+	}
+	an.finish(perDoc)
+
+	res := &Result{DocTerms: make([][]string, len(texts))}
+	for i := range res.DocTerms {
+		res.DocTerms[i] = []string{}
+	}
+	byID := make(map[string]*topicmap.Term)
+	for k, dts := range perDoc {
+		ids := make([]string, 0, len(dts))
+		for _, dt := range dts {
+			ids = append(ids, dt.text)
+			t, ok := byID[dt.text]
+			if !ok {
+				t = &topicmap.Term{TermID: dt.text, Lemma: dt.lemma, Ent: "", Ngrams: dt.n}
+				byID[dt.text] = t
+			} else if dt.lemma < t.Lemma {
+				t.Lemma = dt.lemma // the same text lemmatised differently: keep one, whatever the order
+			}
+			t.CountTerms++
+		}
+		res.DocTerms[idx[k]] = ids
+	}
+	res.Terms = make([]topicmap.Term, 0, len(byID))
+	for _, t := range byID {
+		res.Terms = append(res.Terms, *t)
+	}
+	slices.SortFunc(res.Terms, func(a, b topicmap.Term) int {
+		return cmp.Or(cmp.Compare(b.CountTerms, a.CountTerms), strings.Compare(a.TermID, b.TermID))
+	})
+	return res, nil
+}
+
+// docTerm is one distinct term of a document.
+type docTerm struct {
+	text  string
+	lemma string
+	n     int
+}
+
+// parallel calls f(k) for k in [0, n) on up to workers goroutines and
+// returns ctx's error if ctx ends first.
+func parallel(ctx context.Context, n, workers int, f func(k int)) error {
+	if n == 0 {
+		return ctx.Err()
+	}
+	workers = min(workers, n)
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		next int
+	)
+	for range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				mu.Lock()
+				k := next
+				next++
+				mu.Unlock()
+				if k >= n {
+					return
+				}
+				f(k)
+			}
+		})
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+// analyzer finds the nouns of one language.
+type analyzer struct {
+	language string
+	english  *englishTagger
+}
+
+func newAnalyzer(language string) (*analyzer, error) {
+	an := &analyzer{language: language}
+	if language == lang.English {
+		t, err := loadEnglishTagger()
+		if err != nil {
+			return nil, err
+		}
+		an.english = t
+	}
+	return an, nil
+}
+
+// docTerms returns the distinct terms of one text: unigrams in order of
+// appearance, then bigrams, then trigrams, as textacy lists them.
+func (an *analyzer) docTerms(text string, maxNgram int) []docTerm {
+	sents := tokenize(Clean(text), an.language == lang.French)
+	for _, s := range sents {
+		an.tag(s)
+	}
+	var out []docTerm
+	seen := make(map[string]bool)
+	for n := 1; n <= maxNgram; n++ {
+		for _, s := range sents {
+			for i := 0; i+n <= len(s); i++ {
+				if !allNouns(s[i : i+n]) {
+					continue
+				}
+				words := make([]string, n)
+				lemmas := make([]string, n)
+				for k, t := range s[i : i+n] {
+					words[k], lemmas[k] = t.text, t.lemma
+				}
+				text := strings.Join(words, " ")
+				if seen[text] {
+					continue
+				}
+				seen[text] = true
+				out = append(out, docTerm{text: text, lemma: strings.Join(lemmas, " "), n: n})
+			}
+		}
+	}
+	return out
+}
+
+func allNouns(ts []token) bool {
+	for _, t := range ts {
+		if !t.noun {
+			return false
+		}
+	}
+	return true
+}
+
+// finish applies corpus-level filters once every document is done. For
+// languages without stop-word list it drops the terms holding a word found
+// in more than a tenth of 20 or more documents: in any language the most
+// widespread words are function words.
+func (an *analyzer) finish(perDoc [][]docTerm) {
+	if an.language == lang.English || an.language == lang.French || len(perDoc) < 20 {
+		return
+	}
+	df := make(map[string]int)
+	for _, dts := range perDoc {
+		for _, dt := range dts {
+			if dt.n == 1 {
+				df[dt.lemma]++
+			}
+		}
+	}
+	for k, dts := range perDoc {
+		kept := dts[:0]
+		for _, dt := range dts {
+			stop := false
+			for _, w := range strings.Fields(dt.lemma) {
+				if df[w]*10 > len(perDoc) {
+					stop = true
+					break
+				}
+			}
+			if !stop {
+				kept = append(kept, dt)
+			}
+		}
+		perDoc[k] = kept
+	}
+}
+
+// tag sets tag, noun and lemma on the tokens of s.
+func (an *analyzer) tag(s sentence) {
+	switch an.language {
+	case lang.English:
+		an.tagEnglish(s)
+	case lang.French:
+		tagFrench(s)
+	default:
+		tagOther(s)
+	}
+}
+
+func (an *analyzer) tagEnglish(s sentence) {
+	words := make([]string, len(s))
+	caps, cased := 0, 0
+	for i, t := range s {
+		words[i] = t.text
+		if !t.punct && hasLetter(t.text) {
+			cased++
+			if isAllCaps(t.text) {
+				caps++
+			}
+		}
+	}
+	// A shouted sentence ("OUR GREAT COUNTRY MUST HAVE BORDER SECURITY")
+	// is tagged in lower case; else every word would look like a name.
+	if cased >= 3 && caps*5 >= cased*4 {
+		for i := range words {
+			words[i] = strings.ToLower(words[i])
+		}
+	}
+	an.english.tagSentence(s, words)
+	for i := range s {
+		t := &s[i]
+		if t.punct || t.mention || (t.tag != "NN" && t.tag != "NNS") {
+			continue
+		}
+		lower := strings.ToLower(t.text)
+		if englishStopwords[lower] || !hasLetter(lower) || len([]rune(lower)) < 2 {
+			continue
+		}
+		t.noun = true
+		if t.tag == "NNS" {
+			t.lemma = englishSingular(lower)
+		} else {
+			t.lemma = lower
+		}
+	}
+}
+
+// tagOther is the best effort for languages without a tagger or rules:
+// words of at least three letters that are not capitalised inside a
+// sentence and hold no digit.
+func tagOther(s sentence) {
+	for i := range s {
+		t := &s[i]
+		if t.punct || t.mention {
+			continue
+		}
+		rs := []rune(t.text)
+		if len(rs) < 3 {
+			continue
+		}
+		ok := true
+		for _, r := range rs {
+			if !unicode.IsLetter(r) && !unicode.IsMark(r) && r != '-' && r != '\'' {
+				ok = false
+				break
+			}
+		}
+		if !ok || (i > 0 && unicode.IsUpper(rs[0]) && !isAllCaps(t.text)) {
+			continue
+		}
+		t.noun = true
+		t.lemma = strings.ToLower(t.text)
+	}
+}
