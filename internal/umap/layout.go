@@ -43,8 +43,14 @@ func optimize(ctx context.Context, g *graph, pos []float32, p layoutParams) erro
 		epochsPerNeg[e] = eps / float64(p.negRate)
 		nextNeg[e] = epochsPerNeg[e]
 	}
-	a, b := float32(p.a), float32(p.b)
-	gamma := float32(p.gamma)
+	// gradient coefficients as functions of the squared distance
+	attract := newCurve(func(d2 float64) float64 {
+		pb := math.Pow(d2, p.b)
+		return -2 * p.a * p.b * pb / d2 / (p.a*pb + 1)
+	})
+	repulse := newCurve(func(d2 float64) float64 {
+		return 2 * p.gamma * p.b / ((0.001 + d2) * (p.a*math.Pow(d2, p.b) + 1))
+	})
 	prev := make([]float32, len(pos))
 	const chunk = 256
 	nChunks := (n + chunk - 1) / chunk
@@ -74,8 +80,7 @@ func optimize(ctx context.Context, g *graph, pos []float32, p layoutParams) erro
 						dx, dy := cx-prev[2*k], cy-prev[2*k+1]
 						d2 := dx*dx + dy*dy
 						if d2 > 0 {
-							pb := pow32(d2, b)
-							coef := -2 * a * b * pb / d2 / (a*pb + 1)
+							coef := attract.at(d2)
 							// both ends of the edge move in umap-learn; the
 							// reverse edge moves the other end here
 							cx += 2 * clip(coef*dx) * alpha
@@ -83,6 +88,10 @@ func optimize(ctx context.Context, g *graph, pos []float32, p layoutParams) erro
 						}
 						nextSample[e] += epochsPerSample[e]
 						nNeg := int((fe - nextNeg[e]) / epochsPerNeg[e])
+						// The repulsive gradients of one edge's negative
+						// samples are all taken at the same position and
+						// summed, so that they are independent computations.
+						var gx, gy float32
 						for range nNeg {
 							kk := int(rng.intn(uint64(n)))
 							if kk == j {
@@ -91,14 +100,16 @@ func optimize(ctx context.Context, g *graph, pos []float32, p layoutParams) erro
 							dx, dy := cx-prev[2*kk], cy-prev[2*kk+1]
 							d2 := dx*dx + dy*dy
 							if d2 > 0 {
-								coef := 2 * gamma * b / ((0.001 + d2) * (a*pow32(d2, b) + 1))
-								cx += clip(coef*dx) * alpha
-								cy += clip(coef*dy) * alpha
+								coef := repulse.at(d2)
+								gx += clip(coef * dx)
+								gy += clip(coef * dy)
 							} else {
-								cx += 4 * alpha
-								cy += 4 * alpha
+								gx += 4
+								gy += 4
 							}
 						}
+						cx += gx * alpha
+						cy += gy * alpha
 						nextNeg[e] += float64(nNeg) * epochsPerNeg[e]
 					}
 					pos[2*j], pos[2*j+1] = cx, cy
@@ -129,10 +140,6 @@ func clip(v float32) float32 {
 		return -4
 	}
 	return v
-}
-
-func pow32(x, y float32) float32 {
-	return float32(math.Pow(float64(x), float64(y)))
 }
 
 // stream is a splitmix64 generator for one point's negative samples in one
