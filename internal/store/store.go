@@ -6,7 +6,7 @@
 //
 //	task:{id}    hash   kind, state, progress, stage, error, attempt, created, started, finished (RFC 3339)
 //	result:{id}  string the result JSON, as the client receives it
-//	pstate:{id}  string the pipeline state (binary, see EncodeState)
+//	pstate:{id}  string the pipeline state (pipeline.State.MarshalBinary)
 //	reply:{id}   list   the answer to a refresh, pushed once by the worker
 //
 // Only the API creates task records; a task id without one is unknown.
@@ -190,7 +190,7 @@ func (s *Store) Succeed(ctx context.Context, id string, result []byte, st *pipel
 	pipe := s.rdb.TxPipeline()
 	pipe.Set(ctx, s.resultKey(id), result, s.ttl)
 	if st != nil {
-		b, err := EncodeState(st)
+		b, err := st.MarshalBinary()
 		if err != nil {
 			return fmt.Errorf("store: succeed %s: %w", id, err)
 		}
@@ -256,8 +256,8 @@ func (s *Store) PipelineState(ctx context.Context, id string) (*pipeline.State, 
 	if err != nil {
 		return nil, fmt.Errorf("store: pipeline state %s: %w", id, err)
 	}
-	st, err := DecodeState(b)
-	if err != nil {
+	st := new(pipeline.State)
+	if err := st.UnmarshalBinary(b); err != nil {
 		return nil, fmt.Errorf("store: pipeline state %s: %w", id, err)
 	}
 	return st, nil

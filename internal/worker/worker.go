@@ -118,6 +118,11 @@ func New(rdb redis.UniversalClient, st *store.Store, m Modeler, cfg Config) *Wor
 	rc := base
 	rc.Concurrency = cfg.RefreshConcurrency
 	rc.Queues = map[string]int{tasks.QueueRefresh: 1}
+	// A client waits for each refresh: look for them often.
+	rc.TaskCheckInterval = 100 * time.Millisecond
+	if cfg.PollInterval > 0 && cfg.PollInterval < rc.TaskCheckInterval {
+		rc.TaskCheckInterval = cfg.PollInterval
+	}
 	w.refresh = asynq.NewServerFromRedisClient(rdb, rc)
 	return w
 }

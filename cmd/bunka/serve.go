@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/service"
+)
+
+// runServe is "bunka serve": the API and a worker in one process, for a
+// local demo. Without REDIS_URL or REDIS_ADDR it starts an embedded
+// in-memory Redis that keeps nothing.
+func runServe(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", "", "listen address (default $BUNKA_API_ADDR or :8000)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: bunka serve [-addr :8000]\n\nRuns the API and a worker in one process; configured by the environment (see .env.model).")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.FromEnv(os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	if *addr != "" {
+		cfg.APIAddr = *addr
+	}
+	log := service.NewLogger(cfg, os.Stdout)
+	m, err := service.Open(cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	// Either part failing stops the other.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 2)
+	go func() { errc <- m.RunAPI(ctx); cancel() }()
+	go func() { errc <- m.RunWorker(ctx, service.NewModeler(m.Config, log)); cancel() }()
+	return errors.Join(<-errc, <-errc)
+}

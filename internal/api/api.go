@@ -1,0 +1,170 @@
+// Package api is the HTTP interface of the service, faithful to the
+// BunkaTopics FastAPI routes (api/bunka_api/routes.py): it validates
+// uploads, records and enqueues jobs, streams their progress, serves their
+// results and asks a worker for Bourdieu refreshes. It runs no model itself.
+//
+// Routes (nginx strips the /api prefix in front of them):
+//
+//	POST /topics/                          JSON documents -> {"task_id"}
+//	POST /topics/csv/                      multipart CSV upload -> {"task_id"}
+//	POST /bourdieu/                        JSON documents and query -> {"task_id"}
+//	POST /bourdieu/csv/                    multipart CSV upload -> {"task_id"}
+//	POST /bourdieu/refresh/{task_id}       new query -> BourdieuResponse
+//	GET  /tasks/{task_name}/{task_id}/progress   text/event-stream
+//	GET  /tasks/{task_name}/{task_id}/result     result JSON or 404
+//	GET  /docs                             Swagger UI over api/openapi.yaml
+//	GET  /healthz, /readyz                 liveness, Redis readiness
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+	"github.com/hibiken/asynq"
+
+	"github.com/bunkatopics/bunka-go/internal/store"
+)
+
+// Config tunes a Server. The zero value of each field means its default.
+type Config struct {
+	MaxDocs          int           // most documents per job; default 10000
+	MaxBodyBytes     int64         // request body limit; default 100 MB
+	CORSOrigins      []string      // allowed origins; empty: all
+	JobTimeout       time.Duration // bound on one job run, passed to the worker; default 2h
+	RefreshTimeout   time.Duration // how long a refresh may take; default 5m
+	ProgressInterval time.Duration // period of progress events; default 1s
+	Logger           *slog.Logger  // default slog.Default()
+}
+
+func (c *Config) fill() {
+	if c.MaxDocs <= 0 {
+		c.MaxDocs = 10000
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = 100 << 20
+	}
+	if c.JobTimeout <= 0 {
+		c.JobTimeout = 2 * time.Hour
+	}
+	if c.RefreshTimeout <= 0 {
+		c.RefreshTimeout = 5 * time.Minute
+	}
+	if c.ProgressInterval <= 0 {
+		c.ProgressInterval = time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+}
+
+// Enqueuer puts tasks in the queue; *asynq.Client is one.
+type Enqueuer interface {
+	EnqueueContext(ctx context.Context, task *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
+}
+
+var _ Enqueuer = (*asynq.Client)(nil)
+
+// Server is the API's handlers and their dependencies.
+type Server struct {
+	cfg   Config
+	store *store.Store
+	queue Enqueuer
+	log   *slog.Logger
+
+	closing   chan struct{} // closed by CloseStreams
+	closeOnce sync.Once
+}
+
+// New returns a Server that records tasks in st and enqueues them on q.
+func New(st *store.Store, q Enqueuer, cfg Config) *Server {
+	cfg.fill()
+	return &Server{cfg: cfg, store: st, queue: q, log: cfg.Logger, closing: make(chan struct{})}
+}
+
+// CloseStreams ends the open progress streams (their clients reconnect to
+// another instance); http.Server.RegisterOnShutdown is the place for it.
+func (s *Server) CloseStreams() { s.closeOnce.Do(func() { close(s.closing) }) }
+
+// Handler returns the router with its middleware.
+func (s *Server) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(RequestIDs, Logger(s.log), Recoverer(s.log), CORS(s.cfg.CORSOrigins), BodyLimit(s.cfg.MaxBodyBytes, s.log))
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"detail": "Method Not Allowed"})
+	})
+	r.Mount("/topics", topicsResource{s}.Routes())
+	r.Mount("/bourdieu", bourdieuResource{s}.Routes())
+	r.Mount("/tasks", tasksResource{s}.Routes())
+	r.Mount("/docs", docsRoutes())
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	return r
+}
+
+// handlerFunc is a handler that returns its error; handle writes it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) handle(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			writeError(w, r, s.log, err)
+		}
+	}
+}
+
+// taskID is the body of the enqueueing routes' answer.
+type taskID struct {
+	TaskID string `json:"task_id"`
+}
+
+// enqueue records a new task of kind and enqueues the task that mk makes
+// for its id.
+func (s *Server) enqueue(ctx context.Context, kind string, mk func(id string) (*asynq.Task, error)) (string, error) {
+	id := uuid.NewString()
+	t, err := mk(id)
+	if err != nil {
+		return "", err
+	}
+	if err := s.store.Create(ctx, id, kind); err != nil {
+		return "", s.unavailable(ctx, err)
+	}
+	if _, err := s.queue.EnqueueContext(ctx, t); err != nil {
+		s.store.Delete(context.WithoutCancel(ctx), id)
+		return "", s.unavailable(ctx, err)
+	}
+	s.log.InfoContext(ctx, "task queued", "task_id", id, "type", kind, "request_id", RequestID(ctx))
+	return id, nil
+}
+
+// unavailable reports a Redis failure as a 503, with the cause in the log.
+func (s *Server) unavailable(ctx context.Context, err error) error {
+	s.log.ErrorContext(ctx, "redis unavailable", "error", err, "request_id", RequestID(ctx))
+	return &Error{Code: EUNAVAILABLE, Message: "the task queue is unavailable, try again later"}
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Warn("not ready", "error", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "redis": "unreachable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "redis": "ok"})
+}
+
+// isNotFound reports a missing record.
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

@@ -1,0 +1,149 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+	"github.com/hibiken/asynq"
+
+	"github.com/bunkatopics/bunka-go/internal/store"
+	"github.com/bunkatopics/bunka-go/internal/tasks"
+	"github.com/bunkatopics/bunka-go/internal/topicmap"
+)
+
+// bourdieuResource handles /bourdieu.
+type bourdieuResource struct{ s *Server }
+
+// Routes returns the /bourdieu routes.
+func (rs bourdieuResource) Routes() chi.Router {
+	r := chi.NewRouter()
+	r.Post("/", rs.s.handle(rs.postJSON))
+	r.Post("/csv", rs.s.handle(rs.postCSV))
+	r.Post("/csv/", rs.s.handle(rs.postCSV))
+	r.Post("/refresh/{task_id}", rs.s.handle(rs.refresh))
+	r.Post("/refresh/{task_id}/", rs.s.handle(rs.refresh))
+	return r
+}
+
+// postJSON is POST /bourdieu/ {"full_docs", "query", "topic_param"}.
+func (rs bourdieuResource) postJSON(w http.ResponseWriter, r *http.Request) error {
+	o, err := decodeBody(r)
+	if err != nil {
+		return err
+	}
+	var e errs
+	docs := o.docs(&e, rs.s.cfg.MaxDocs)
+	var q topicmap.BourdieuQuery
+	if qo, ok := o.sub(&e, "query", true); ok {
+		q = qo.bourdieuQuery(&e, "query.")
+	}
+	var p topicmap.TopicParam
+	if tp, ok := o.sub(&e, "topic_param", true); ok {
+		p = tp.topicParam(&e, "topic_param.")
+	}
+	if err := e.err(); err != nil {
+		return err
+	}
+	if err := checkDocs(docs, rs.s.cfg.MaxDocs, "full_docs holds no non-empty text"); err != nil {
+		return err
+	}
+	return rs.s.enqueueBourdieu(w, r, tasks.BourdieuPayload{Docs: docs, Query: q, Param: p})
+}
+
+// postCSV is POST /bourdieu/csv/ (deprecated in the original).
+func (rs bourdieuResource) postCSV(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseForm(r)
+	if err != nil {
+		return err
+	}
+	column := f.str("selected_column")
+	p := f.topicParam()
+	q := f.bourdieuQuery(true)
+	if err := f.e.err(); err != nil {
+		return err
+	}
+	docs, err := rs.s.readCSV(r, column)
+	if err != nil {
+		return err
+	}
+	return rs.s.enqueueBourdieu(w, r, tasks.BourdieuPayload{Docs: docs, Query: q, Param: p})
+}
+
+func (s *Server) enqueueBourdieu(w http.ResponseWriter, r *http.Request, p tasks.BourdieuPayload) error {
+	id, err := s.enqueue(r.Context(), tasks.TypeBourdieu, func(id string) (*asynq.Task, error) {
+		return tasks.NewBourdieuTask(id, p, s.cfg.JobTimeout)
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, taskID{id})
+	return nil
+}
+
+// refresh is POST /bourdieu/refresh/{task_id} {"bourdieu_query", "topic_param"}:
+// the Bourdieu map of a finished topics job under a new query, computed by
+// a worker on its refresh queue while this request waits.
+func (rs bourdieuResource) refresh(w http.ResponseWriter, r *http.Request) error {
+	s := rs.s
+	o, err := decodeBody(r)
+	if err != nil {
+		return err
+	}
+	var e errs
+	var q topicmap.BourdieuQuery
+	if qo, ok := o.sub(&e, "bourdieu_query", true); ok {
+		q = qo.bourdieuQuery(&e, "bourdieu_query.")
+	}
+	var p topicmap.TopicParam
+	if tp, ok := o.sub(&e, "topic_param", true); ok {
+		p = tp.topicParam(&e, "topic_param.")
+	}
+	if err := e.err(); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	id := chi.URLParam(r, "task_id")
+	st, err := s.store.Status(ctx, id)
+	if isNotFound(err) || (err == nil && (st.State != store.Success || st.Kind != tasks.TypeTopics)) {
+		return errNotFound
+	}
+	if err != nil {
+		return s.unavailable(ctx, err)
+	}
+	payload := tasks.RefreshPayload{TaskID: id, ReplyID: uuid.NewString(), Query: q, Param: p}
+	t, err := tasks.NewRefreshTask(payload, s.cfg.RefreshTimeout)
+	if err != nil {
+		return err
+	}
+	if _, err := s.queue.EnqueueContext(ctx, t); err != nil {
+		return s.unavailable(ctx, err)
+	}
+	b, err := s.store.WaitReply(ctx, payload.ReplyID, s.cfg.RefreshTimeout)
+	switch {
+	case errors.Is(err, store.ErrTimeout):
+		return Errorf(ETIMEOUT, "no worker computed the refresh within %s; is a worker running?", s.cfg.RefreshTimeout)
+	case ctx.Err() != nil:
+		return nil // the client went away
+	case err != nil:
+		return s.unavailable(ctx, err)
+	}
+	var rep tasks.RefreshReply
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return fmt.Errorf("refresh reply: %w", err)
+	}
+	switch rep.Code {
+	case tasks.ReplyOK:
+		writeRawJSON(w, http.StatusOK, rep.Result)
+		return nil
+	case tasks.ReplyNotFound:
+		return errNotFound
+	case tasks.ReplyInvalid:
+		return &Error{Code: EINVALID, Message: rep.Message}
+	default:
+		return &Error{Code: EINTERNAL, Message: rep.Message}
+	}
+}

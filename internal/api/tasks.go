@@ -1,0 +1,156 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/bunkatopics/bunka-go/internal/store"
+	"github.com/bunkatopics/bunka-go/internal/tasks"
+)
+
+// tasksResource handles /tasks/{task_name}/{task_id}.
+type tasksResource struct{ s *Server }
+
+// Routes returns the /tasks routes.
+func (rs tasksResource) Routes() chi.Router {
+	r := chi.NewRouter()
+	r.Get("/{task_name}/{task_id}/progress", rs.s.handle(rs.progress))
+	r.Get("/{task_name}/{task_id}/result", rs.s.handle(rs.result))
+	return r
+}
+
+// taskName checks the route's task_name. As in the original, a topics id
+// may be read under bourdieu and the other way round.
+func taskName(r *http.Request) error {
+	switch chi.URLParam(r, "task_name") {
+	case tasks.TypeTopics, tasks.TypeBourdieu:
+		return nil
+	}
+	return errNotFound
+}
+
+// result is GET /tasks/{task_name}/{task_id}/result.
+func (rs tasksResource) result(w http.ResponseWriter, r *http.Request) error {
+	if err := taskName(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	b, err := rs.s.store.Result(ctx, chi.URLParam(r, "task_id"))
+	if isNotFound(err) {
+		return errNotFound
+	}
+	if err != nil {
+		return rs.s.unavailable(ctx, err)
+	}
+	writeRawJSON(w, http.StatusOK, b)
+	return nil
+}
+
+// event is one progress event. Result is set on SUCCESS, Error on FAILURE,
+// Progress otherwise.
+type event struct {
+	State    store.State     `json:"state"`
+	Progress *float64        `json:"progress,omitempty"`
+	Result   json.RawMessage `json:"result,omitempty"`
+	Error    string          `json:"error,omitempty"`
+}
+
+// maxStatusErrors is how many Redis failures in a row end a stream.
+const maxStatusErrors = 10
+
+// progress is GET /tasks/{task_name}/{task_id}/progress: a text/event-stream
+// of {"state", "progress"} events every ProgressInterval, then one final
+// SUCCESS event with the result or FAILURE event with the error. Unknown
+// ids get a 404 instead of a stream.
+func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
+	s := rs.s
+	if err := taskName(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	id := chi.URLParam(r, "task_id")
+	st, err := s.store.Status(ctx, id)
+	if isNotFound(err) {
+		return errNotFound
+	}
+	if err != nil {
+		return s.unavailable(ctx, err)
+	}
+
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Connection", "keep-alive")
+	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer this response
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	send := func(ev event) bool {
+		b, err := json.Marshal(ev)
+		if err != nil {
+			return false
+		}
+		if _, err := fmt.Fprintf(w, "data: %s\n\n", b); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+
+	tick := time.NewTicker(s.cfg.ProgressInterval)
+	defer tick.Stop()
+	failures := 0
+	for {
+		if ev, final := s.event(ctx, id, st); !send(ev) || final {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil // the client went away
+		case <-s.closing:
+			return nil // the server shuts down
+		case <-tick.C:
+		}
+		next, err := s.store.Status(ctx, id)
+		switch {
+		case isNotFound(err):
+			send(event{State: store.Failure, Error: "the task expired or was removed"})
+			return nil
+		case err != nil:
+			if ctx.Err() != nil {
+				return nil
+			}
+			if failures++; failures >= maxStatusErrors {
+				s.log.Error("progress stream: status unavailable", "task_id", id, "error", err)
+				send(event{State: store.Failure, Error: "the task state is unavailable, try again later"})
+				return nil
+			}
+			continue // send the last state again
+		}
+		failures = 0
+		st = next
+	}
+}
+
+// event returns the event for st, and whether it is the last one.
+func (s *Server) event(ctx context.Context, id string, st store.Status) (event, bool) {
+	switch st.State {
+	case store.Success:
+		b, err := s.store.Result(ctx, id)
+		if err != nil {
+			return event{State: store.Failure, Error: "the result is unavailable: it expired or could not be read"}, true
+		}
+		return event{State: store.Success, Result: b}, true
+	case store.Failure:
+		msg := st.Error
+		if msg == "" {
+			msg = "the task failed"
+		}
+		return event{State: store.Failure, Error: msg}, true
+	}
+	p := st.Progress
+	return event{State: st.State, Progress: &p}, false
+}

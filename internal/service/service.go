@@ -1,0 +1,179 @@
+// Package service wires the service's parts from a config.Config: the
+// logger, the Redis connection, the store, the HTTP API and the worker. The
+// binaries (cmd/bunkaapi, cmd/bunkaworker, bunka serve) are a few lines over
+// it, and tests start the same wiring on port :0.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bunkatopics/bunka-go/internal/api"
+	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/pipeline"
+	"github.com/bunkatopics/bunka-go/internal/store"
+	"github.com/bunkatopics/bunka-go/internal/worker"
+)
+
+// NewLogger returns the slog logger that cfg asks for, writing to w.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// Main holds the running parts of one process. Close releases them, last
+// opened first.
+type Main struct {
+	Config config.Config
+	Logger *slog.Logger
+	Redis  *redis.Client
+	Store  *store.Store
+
+	// Addr is the API's listening address once RunAPI has started.
+	Addr chan string
+
+	closers []func() error
+}
+
+// Open connects to Redis as cfg says. With embedded set and no Redis
+// configured, it starts an in-process miniredis first, which keeps nothing.
+func Open(cfg config.Config, log *slog.Logger, embedded bool) (*Main, error) {
+	m := &Main{Config: cfg, Logger: log, Addr: make(chan string, 1)}
+	if embedded && !cfg.RedisConfigured() {
+		mr := miniredis.NewMiniRedis()
+		if err := mr.StartAddr("127.0.0.1:0"); err != nil {
+			return nil, fmt.Errorf("service: embedded redis: %w", err)
+		}
+		m.closers = append(m.closers, func() error { mr.Close(); return nil })
+		m.Config.RedisAddr = mr.Addr()
+		log.Warn("no REDIS_URL or REDIS_ADDR: using an embedded in-memory Redis; it keeps NOTHING across restarts and serves this process only",
+			"addr", mr.Addr())
+	}
+	rdb, err := store.Connect(m.Config.RedisURL, or(m.Config.RedisAddr, config.DefaultRedisAddr))
+	if err != nil {
+		m.Close()
+		return nil, err
+	}
+	m.closers = append(m.closers, rdb.Close)
+	m.Redis = rdb
+	m.Store = store.New(rdb, m.Config.KeyPrefixOrDefault(), m.Config.ResultTTLOrDefault())
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := m.Store.Ping(ctx); err != nil {
+		// Not fatal: Redis may come up after us; /readyz tells.
+		log.Warn("redis not reachable yet", "error", err)
+	}
+	return m, nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// Close releases what Open and the Run methods acquired, last first.
+func (m *Main) Close() error {
+	var errs []error
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		errs = append(errs, m.closers[i]())
+	}
+	m.closers = nil
+	return errors.Join(errs...)
+}
+
+// NewModeler returns the topic pipeline the worker computes with.
+//
+// Model settings (the embedder: BUNKA_EMBEDDER, BUNKA_DEVICE; the LLM
+// namer: OPEN_AI_KEY) are wired here, from fields of config.Config.
+func NewModeler(cfg config.Config, log *slog.Logger) worker.Modeler {
+	return pipeline.New(pipeline.Config{Logger: log})
+}
+
+// API returns the API server.
+func (m *Main) API() *api.Server {
+	q := asynq.NewClientFromRedisClient(m.Redis)
+	c := m.Config
+	return api.New(m.Store, q, api.Config{
+		MaxDocs:          c.MaxDocsOrDefault(),
+		MaxBodyBytes:     c.MaxBodyBytesOrDefault(),
+		CORSOrigins:      c.CORSOrigins,
+		JobTimeout:       c.JobTimeoutOrDefault(),
+		RefreshTimeout:   c.RefreshTimeoutOrDefault(),
+		ProgressInterval: c.ProgressInterval,
+		Logger:           m.Logger,
+	})
+}
+
+// RunAPI serves the API on Config.APIAddr until ctx ends, then shuts it
+// down gracefully (open progress streams are cut at the end of the grace
+// period). The bound address is sent on m.Addr.
+func (m *Main) RunAPI(ctx context.Context) error {
+	addr := m.Config.APIAddrOrDefault()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("service: listen %s: %w", addr, err)
+	}
+	a := m.API()
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	srv.RegisterOnShutdown(a.CloseStreams)
+	select {
+	case m.Addr <- ln.Addr().String():
+	default:
+	}
+	m.Logger.Info("api listening", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("service: serve: %w", err)
+	case <-ctx.Done():
+	}
+	// Progress streams end at once; other requests get the grace period.
+	sctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeoutOrDefault())
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	m.Logger.Info("api stopped")
+	if err != nil {
+		srv.Close()
+		return fmt.Errorf("service: shutdown: %w", err)
+	}
+	return nil
+}
+
+// RunWorker runs a worker computing with model until ctx ends.
+func (m *Main) RunWorker(ctx context.Context, model worker.Modeler) error {
+	c := m.Config
+	w := worker.New(m.Redis, m.Store, model, worker.Config{
+		Concurrency:        c.ConcurrencyOrDefault(),
+		RefreshConcurrency: c.RefreshConcurrencyOrDefault(),
+		JobTimeout:         c.JobTimeoutOrDefault(),
+		RefreshTimeout:     c.RefreshTimeoutOrDefault(),
+		ShutdownTimeout:    c.ShutdownTimeoutOrDefault(),
+		Logger:             m.Logger,
+	})
+	return w.Run(ctx)
+}
+
+// Stderr is where the binaries report startup errors before a logger exists.
+var Stderr io.Writer = os.Stderr
