@@ -63,6 +63,8 @@ func TestTokenize(t *testing.T) {
 			want: [][]string{{"thanks", "@", "@john", "and", "@", "@mary", ":", "great"}}},
 		{desc: "french elision", in: "L'homme d'affaires aujourd'hui", french: true,
 			want: [][]string{{"L'", "homme", "d'", "affaires", "aujourd'hui"}}},
+		{desc: "titles do not end sentences", in: "Mr. Trump met Dr. Who. Then",
+			want: [][]string{{"Mr.", "Trump", "met", "Dr.", "Who", "."}, {"Then"}}},
 		{desc: "line breaks end sentences", in: "one\ntwo", want: [][]string{{"one"}, {"two"}}},
 	}
 	for _, c := range cases {

@@ -34,6 +34,7 @@
 //     capitalised inside a sentence, that are not among the words found in
 //     more than a tenth of the documents (which in any language are
 //     function words).
+//
 // No word of a term may be a stop word (spaCy's lists for English and
 // French, written out in stopwords.go), a number or a user handle.
 //

@@ -52,6 +52,9 @@ func tokenize(text string, french bool) []sentence {
 			i += size
 		case isWordRune(r):
 			n := wordEnd(text, i)
+			if n < len(text) && text[n] == '.' && abbreviations[text[i:n]] {
+				n++ // "Mr." does not end a sentence
+			}
 			word := text[i:n]
 			i = n
 			for _, w := range splitClitics(word, french) {
@@ -135,6 +138,13 @@ func wordEnd(text string, i int) int {
 	}
 	return j
 }
+
+// abbreviations are the titles and short forms after which a period does
+// not end the sentence.
+var abbreviations = wordSet(`Mr Mrs Ms Dr Prof Sr Jr St Mt Gen Gov Sen Rep
+Lt Col Sgt Capt Cmdr Adm Rev Hon Pres Inc Ltd Corp Co vs etc approx Jan Feb
+Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec No Nos Fig Vol pp M Mme Mlle MM Me
+cf ca`)
 
 var englishClitics = []string{"'s", "'re", "'ll", "'m", "'ve", "'d"}
 
