@@ -39,13 +39,17 @@ func Clean(text string) string {
 		text = strings.ToValidUTF8(text, " ")
 	}
 	text = norm.NFC.String(text)
-	text = reBullet.ReplaceAllString(text, "$1-")
+	if strings.ContainsAny(text, bullets) {
+		text = reBullet.ReplaceAllString(text, "$1-")
+	}
 	text = quoteReplacer.Replace(text)
 	text = normalizeWhitespace(text)
 	text = joinHyphenated(text)
-	text = reCurly.ReplaceAllString(text, "")
-	text = reRound.ReplaceAllString(text, "")
-	text = reSquare.ReplaceAllString(text, "")
+	if strings.ContainsAny(text, "{([") {
+		text = reCurly.ReplaceAllString(text, "")
+		text = reRound.ReplaceAllString(text, "")
+		text = reSquare.ReplaceAllString(text, "")
+	}
 	text = strings.Map(func(r rune) rune {
 		if unicode.Is(unicode.Sc, r) {
 			return ' '
@@ -53,8 +57,13 @@ func Clean(text string) string {
 		return r
 	}, text)
 	text = removeHTML(text)
-	text = reURL.ReplaceAllString(text, " ")
-	text = reDomain.ReplaceAllString(text, " ")
+	if strings.Contains(text, "://") || strings.Contains(text, "www.") ||
+		strings.Contains(text, "pic.twitter") || strings.Contains(text, "@") {
+		text = reURL.ReplaceAllString(text, " ")
+	}
+	if mayHoldDomain(text) {
+		text = reDomain.ReplaceAllString(text, " ")
+	}
 	text = removeEmoji(text)
 	return text
 }
@@ -70,6 +79,29 @@ var (
 	reURL     = regexp.MustCompile(`(?i)(?:(?:https?|ftp)://|\bwww\.|pic\.twitter\.com/)(?:\S*[^\s.,;:!?'"\x{2026}])?|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b`)
 	reDomain  = regexp.MustCompile(`(?i)\b(?:[\w-]+\.)+(?:com|org|net|gov|edu|int|info|biz|io|co|ly|me|tv|us|uk|fr|de|eu)\b(?:/(?:\S*[^\s.,;:!?'"\x{2026}])?)?`)
 )
+
+const bullets = "\u2022\u2023\u2043\u204C\u204D\u2219\u25aa\u25CF\u25E6\u29BE\u29BF\u30fb"
+
+var topLevelDomains = []string{"com", "org", "net", "gov", "edu", "int", "info", "biz", "io", "co", "ly", "me", "tv", "us", "uk", "fr", "de", "eu"}
+
+// mayHoldDomain reports whether text has a "." followed by a top-level
+// domain that reDomain removes, a cheap test before the regular expression.
+func mayHoldDomain(text string) bool {
+	for i := strings.IndexByte(text, '.'); i >= 0; {
+		rest := text[i+1:]
+		for _, tld := range topLevelDomains {
+			if len(rest) >= len(tld) && strings.EqualFold(rest[:len(tld)], tld) {
+				return true
+			}
+		}
+		j := strings.IndexByte(rest, '.')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
 
 var quoteReplacer = strings.NewReplacer(
 	// single quotes, primes and angle quotes

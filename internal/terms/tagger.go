@@ -102,7 +102,7 @@ func (t *englishTagger) tagSentence(s sentence, words []string) {
 	}
 	ctx[len(ctx)-2], ctx[len(ctx)-1] = "-END-", "-END2-"
 	scores := make([]float64, len(t.classes))
-	var key strings.Builder
+	buf := make([]byte, 0, 64)
 	p1, p2 := "-START-", "-START2-"
 	for i, w := range words {
 		var tg string
@@ -111,34 +111,20 @@ func (t *englishTagger) tagSentence(s sentence, words []string) {
 		} else {
 			clear(scores)
 			j := i + 2
-			add := func(parts ...string) {
-				key.Reset()
-				for k, p := range parts {
-					if k > 0 {
-						key.WriteByte(' ')
-					}
-					key.WriteString(p)
-				}
-				if wt, ok := t.features[key.String()]; ok {
-					for _, e := range t.entries[wt.off : wt.off+wt.n] {
-						scores[e.class] += float64(e.w)
-					}
-				}
-			}
-			add("bias")
-			add("i suffix", lastRunes(w, 3))
-			add("i pref1", firstRune(w))
-			add("i-1 tag", p1)
-			add("i-2 tag", p2)
-			add("i tag+i-2 tag", p1, p2)
-			add("i word", ctx[j])
-			add("i-1 tag+i word", p1, ctx[j])
-			add("i-1 word", ctx[j-1])
-			add("i-1 suffix", lastRunes(ctx[j-1], 3))
-			add("i-2 word", ctx[j-2])
-			add("i+1 word", ctx[j+1])
-			add("i+1 suffix", lastRunes(ctx[j+1], 3))
-			add("i+2 word", ctx[j+2])
+			t.add(scores, append(buf[:0], "bias"...))
+			t.add(scores, feature(buf, "i suffix", lastRunes(w, 3)))
+			t.add(scores, feature(buf, "i pref1", firstRune(w)))
+			t.add(scores, feature(buf, "i-1 tag", p1))
+			t.add(scores, feature(buf, "i-2 tag", p2))
+			t.add(scores, feature(buf, "i tag+i-2 tag", p1, p2))
+			t.add(scores, feature(buf, "i word", ctx[j]))
+			t.add(scores, feature(buf, "i-1 tag+i word", p1, ctx[j]))
+			t.add(scores, feature(buf, "i-1 word", ctx[j-1]))
+			t.add(scores, feature(buf, "i-1 suffix", lastRunes(ctx[j-1], 3)))
+			t.add(scores, feature(buf, "i-2 word", ctx[j-2]))
+			t.add(scores, feature(buf, "i+1 word", ctx[j+1]))
+			t.add(scores, feature(buf, "i+1 suffix", lastRunes(ctx[j+1], 3)))
+			t.add(scores, feature(buf, "i+2 word", ctx[j+2]))
 			best := 0
 			for c := 1; c < len(scores); c++ {
 				if scores[c] >= scores[best] { // ties: the larger tag name, as max((score, label))
@@ -149,6 +135,25 @@ func (t *englishTagger) tagSentence(s sentence, words []string) {
 		}
 		s[i].tag = tg
 		p2, p1 = p1, tg
+	}
+}
+
+// feature writes the name of a feature, its parts joined by spaces, into buf.
+func feature(buf []byte, name string, parts ...string) []byte {
+	buf = append(buf[:0], name...)
+	for _, p := range parts {
+		buf = append(buf, ' ')
+		buf = append(buf, p...)
+	}
+	return buf
+}
+
+// add adds the weights of feature f to scores.
+func (t *englishTagger) add(scores []float64, f []byte) {
+	if wt, ok := t.features[string(f)]; ok {
+		for _, e := range t.entries[wt.off : wt.off+wt.n] {
+			scores[e.class] += float64(e.w)
+		}
 	}
 }
 
