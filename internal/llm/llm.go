@@ -1,0 +1,253 @@
+package llm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/bunkatopics/bunka-go/internal/pipeline"
+	"github.com/bunkatopics/bunka-go/internal/topicmap"
+)
+
+// DefaultModel is used when Options.Model and BUNKA_LLM_MODEL are empty: a
+// small, cheap chat model that names topics well.
+const DefaultModel = "gpt-4o-mini"
+
+// Options configure a Namer. The zero value of each field means its default.
+type Options struct {
+	APIKey      string        // "": no requests, topics keep their names
+	OrgID       string        // OpenAI organisation, optional
+	BaseURL     string        // "": https://api.openai.com/v1
+	Model       string        // "": DefaultModel
+	Context     string        // what the data is about; "": "everything"
+	UseDocs     bool          // also send the topic's top documents
+	TopTerms    int           // terms sent per topic; 0: 10
+	TopDocs     int           // documents sent per topic when UseDocs; 0: 3
+	Concurrency int           // requests at a time; 0: 4
+	Timeout     time.Duration // per request; 0: 30s
+	Retries     int           // further tries after a 429, 5xx, network error or timeout; 0: 3, <0: none
+	Backoff     time.Duration // wait before the first retry, doubled each time; 0: 1s
+	HTTPClient  *http.Client  // nil: a plain http.Client (the timeout is per request, by context)
+	Logger      *slog.Logger  // nil: slog.Default()
+}
+
+// OptionsFromEnv reads the key from OPEN_AI_KEY (the original's name) or
+// OPENAI_API_KEY, the organisation from OPEN_AI_ORG_ID, the base URL from
+// OPENAI_BASE_URL and the model from BUNKA_LLM_MODEL.
+func OptionsFromEnv() Options {
+	key := os.Getenv("OPEN_AI_KEY")
+	if key == "" {
+		key = os.Getenv("OPENAI_API_KEY")
+	}
+	return Options{
+		APIKey:  key,
+		OrgID:   os.Getenv("OPEN_AI_ORG_ID"),
+		BaseURL: os.Getenv("OPENAI_BASE_URL"),
+		Model:   os.Getenv("BUNKA_LLM_MODEL"),
+	}
+}
+
+func (o Options) withDefaults() Options {
+	if o.Model == "" {
+		o.Model = DefaultModel
+	}
+	if o.Context == "" {
+		o.Context = "everything"
+	}
+	if o.TopTerms <= 0 {
+		o.TopTerms = 10
+	}
+	if o.TopDocs <= 0 {
+		o.TopDocs = 3
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.Retries == 0 {
+		o.Retries = 3
+	} else if o.Retries < 0 {
+		o.Retries = 0
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = time.Second
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// Namer names topics with an LLM. It is safe for concurrent use.
+type Namer struct {
+	opts   Options
+	client *openai.Client // nil without a key
+}
+
+var _ pipeline.Namer = (*Namer)(nil)
+
+// New returns a Namer for opts.
+func New(opts Options) *Namer {
+	opts = opts.withDefaults()
+	n := &Namer{opts: opts}
+	if opts.APIKey != "" {
+		cfg := openai.DefaultConfig(opts.APIKey)
+		if opts.BaseURL != "" {
+			cfg.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+		}
+		cfg.OrgID = opts.OrgID
+		cfg.HTTPClient = opts.HTTPClient
+		n.client = openai.NewClientWithConfig(cfg)
+	}
+	return n
+}
+
+// Enabled reports whether the Namer has a key, so would send requests.
+func (n *Namer) Enabled() bool { return n.client != nil }
+
+// NameTopics asks the LLM for a name for each topic and returns the names
+// it got by topic id; the topics it could not name are left out (they keep
+// their term-based names) and the log says why. The error is non-nil only
+// when ctx ends.
+func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, language string) (map[string]string, error) {
+	log := n.opts.Logger
+	if n.client == nil {
+		log.Warn("llm: no API key (OPEN_AI_KEY or OPENAI_API_KEY); topics keep their term-based names", "topics", len(topics))
+		return nil, nil
+	}
+	if language == "" {
+		language = "english"
+	}
+	var (
+		mu    sync.Mutex
+		names = make(map[string]string, len(topics))
+		wg    sync.WaitGroup
+		sem   = make(chan struct{}, n.opts.Concurrency)
+	)
+	for _, t := range topics {
+		terms := topicTerms(t, n.opts.TopTerms)
+		if len(terms) == 0 {
+			log.Warn("llm: topic has no terms; keeping its name", "topic", t.TopicID)
+			continue
+		}
+		var docs []string
+		if n.opts.UseDocs {
+			docs = t.TopDocContent[:min(len(t.TopDocContent), n.opts.TopDocs)]
+		}
+		prompt := Prompt(terms, docs, n.opts.Context, language)
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			wg.Wait()
+			return names, ctx.Err()
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			start := time.Now()
+			name, err := n.ask(ctx, prompt)
+			if err != nil {
+				log.Warn("llm: keeping the term-based name", "topic", t.TopicID, "name", t.Name, "err", err)
+				return
+			}
+			log.Debug("llm: topic named", "topic", t.TopicID, "from", t.Name, "to", name, "took", time.Since(start))
+			mu.Lock()
+			names[t.TopicID] = name
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return names, err
+	}
+	return names, nil
+}
+
+// topicTerms returns the terms of a topic's name (the original splits the
+// name on " | "), or its term ids when the name is empty, at most n.
+func topicTerms(t topicmap.Topic, n int) []string {
+	var terms []string
+	for _, s := range strings.Split(t.Name, " | ") {
+		if s = strings.TrimSpace(s); s != "" {
+			terms = append(terms, s)
+		}
+	}
+	if len(terms) == 0 {
+		terms = t.TermID
+	}
+	return terms[:min(len(terms), n)]
+}
+
+// errEmpty is an answer with no name in it.
+var errEmpty = errors.New("empty answer")
+
+// ask sends one prompt, with retries, and returns the cleaned name.
+func (n *Namer) ask(ctx context.Context, prompt string) (string, error) {
+	req := openai.ChatCompletionRequest{
+		Model: n.opts.Model,
+		Messages: []openai.ChatCompletionMessage{
+			{Role: openai.ChatMessageRoleSystem, Content: systemPrompt},
+			{Role: openai.ChatMessageRoleUser, Content: prompt},
+		},
+		Temperature: 0,
+		MaxTokens:   20,
+	}
+	wait := n.opts.Backoff
+	for attempt := 0; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, n.opts.Timeout)
+		resp, err := n.client.CreateChatCompletion(actx, req)
+		timedOut := actx.Err() != nil && ctx.Err() == nil
+		cancel()
+		if err == nil {
+			if len(resp.Choices) == 0 {
+				return "", errEmpty
+			}
+			name := CleanName(resp.Choices[0].Message.Content)
+			if name == "" {
+				return "", fmt.Errorf("%w (%q)", errEmpty, resp.Choices[0].Message.Content)
+			}
+			return name, nil
+		}
+		if timedOut {
+			err = fmt.Errorf("no answer in %v: %w", n.opts.Timeout, err)
+		}
+		if ctx.Err() != nil || attempt >= n.opts.Retries || !(timedOut || retryable(err)) {
+			return "", fmt.Errorf("after %d tries: %w", attempt+1, err)
+		}
+		n.opts.Logger.Debug("llm: retrying", "attempt", attempt+1, "wait", wait, "err", err)
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+		wait *= 2
+	}
+}
+
+// retryable reports whether err is worth another try: rate limits, server
+// errors and network failures, not bad requests, bad keys or bad answers.
+func retryable(err error) bool {
+	var apiErr *openai.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.HTTPStatusCode == http.StatusTooManyRequests || apiErr.HTTPStatusCode >= 500
+	}
+	var reqErr *openai.RequestError
+	if errors.As(err, &reqErr) {
+		return reqErr.HTTPStatusCode == http.StatusTooManyRequests || reqErr.HTTPStatusCode >= 500
+	}
+	var netErr net.Error
+	return errors.As(err, &netErr) || errors.Is(err, context.DeadlineExceeded)
+}
