@@ -13,6 +13,9 @@ import (
 //   - after a determiner ("le", "une", "des", "ces", "leur", ...), possibly
 //     through preposed adjectives ("la grande maison"): a noun, unless the
 //     determiner is an object pronoun after a subject ("il les voit");
+//   - after a number ("trois jours", "200 salariés"): a noun;
+//   - after a subject pronoun or a form of avoir or être: not a noun (a
+//     verb or a past participle);
 //   - after a preposition ("de", "pour", "sans", "en", ...): a noun unless
 //     it looks like an infinitive ("de faire", "pour finir") or, after
 //     "en", a present participle ("en partant");
@@ -31,6 +34,17 @@ durant hors jusqu' comme`)
 
 var frenchSubjects = wordSet(`je j' tu il elle on nous vous ils elles ne n' qui
 qu' ça cela ce c'`)
+
+// frenchAuxiliaries are forms of avoir and être, after which comes a past
+// participle ("nous avons visité") more often than a noun.
+var frenchAuxiliaries = wordSet(`ai as a avons avez ont suis es est sommes êtes
+sont avais avait avions aviez avaient étais était étions étiez étaient aura
+aurons auront sera serons seront été eu`)
+
+var frenchNumerals = wordSet(`deux trois quatre cinq six sept huit neuf dix
+onze douze treize quatorze quinze seize vingt vingts trente quarante
+cinquante soixante cent cents mille million millions milliard milliards
+dizaine dizaines centaine centaines`)
 
 var frenchObjectDeterminers = wordSet(`le la les l' leur`)
 
@@ -132,7 +146,7 @@ func tagFrench(s sentence) {
 
 func frenchCandidate(s sentence, i int, w string) bool {
 	t := s[i]
-	if t.punct || t.mention || frenchStopwords[w] || frenchPreposedAdjectives[w] || !hasLetter(w) || len([]rune(w)) < 2 {
+	if t.punct || t.mention || frenchStopwords[w] || frenchPreposedAdjectives[w] || frenchNumerals[w] || !hasLetter(w) || len([]rune(w)) < 2 {
 		return false
 	}
 	if strings.HasSuffix(w, "'") { // an elided article or pronoun
@@ -167,11 +181,27 @@ func frenchNounInContext(s sentence, i int, w string) bool {
 				return false
 			}
 			return true
-		case frenchSubjects[prev]:
-			return false // a verb
+		case frenchNumerals[prev] || isNumber(prev):
+			return true // "trois jours", "200 salariés"
+		case frenchSubjects[prev] || frenchAuxiliaries[prev]:
+			return false // a verb or a past participle
 		}
 	}
 	return frenchNounSuffixed(w, i > 0 && s[i-1].noun)
+}
+
+// isNumber reports whether w is made of digits and the separators of numbers.
+func isNumber(w string) bool {
+	digit := false
+	for _, r := range w {
+		switch {
+		case unicode.IsDigit(r):
+			digit = true
+		case r != '.' && r != ',':
+			return false
+		}
+	}
+	return digit
 }
 
 func hasLetter(w string) bool {

@@ -188,15 +188,19 @@ func TestExtractFrench(t *testing.T) {
 		"Le président a signé un accord commercial avec la Chine.",
 		"Les travailleurs demandent une augmentation des salaires et de meilleures conditions de travail.",
 		"Il faut protéger la planète pour les générations futures.",
+		"Nous avons visité un petit village de montagne où les habitants vivent de l'agriculture.",
+		"Il pleut depuis trois jours et deux cents salariés attendent dans la région.",
 	}
 	res := extract(t, texts, Options{Language: "french"})
 	ids := termIDs(res.Terms)
-	for _, want := range []string{"président", "accord", "travailleurs", "augmentation", "salaires", "conditions", "travail", "planète", "générations"} {
+	for _, want := range []string{"président", "accord", "travailleurs", "augmentation", "salaires", "conditions", "travail", "planète", "générations",
+		"village", "montagne", "habitants", "agriculture", "jours", "salariés", "région"} {
 		if !slices.Contains(ids, want) {
 			t.Errorf("term %q missing from %q", want, ids)
 		}
 	}
-	for _, bad := range []string{"Chine", "signé", "commercial", "demandent", "protéger", "faut", "futures", "Le", "les", "meilleures"} {
+	for _, bad := range []string{"Chine", "signé", "commercial", "demandent", "protéger", "faut", "futures", "Le", "les", "meilleures",
+		"visité", "petit", "vivent", "cents", "pleut", "attendent", "l'agriculture"} {
 		if slices.Contains(ids, bad) {
 			t.Errorf("term %q should not be extracted: %q", bad, ids)
 		}
