@@ -174,11 +174,8 @@ func (e *Embedder) EmbedDocuments(ctx context.Context, texts []string) ([][]floa
 		language: opt.Language,
 		vocab:    vocab,
 		idf:      idf,
-		v:        make([]float32, len(v)),
 	}
-	for i, x := range v {
-		sp.v[i] = float32(x)
-	}
+	sp.quantize(v)
 	sp.init()
 	return out, sp, nil
 }

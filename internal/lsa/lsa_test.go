@@ -98,6 +98,17 @@ func TestEmbedDocuments(t *testing.T) {
 			t.Errorf("query %d nearest document %d, want one of subject %d", qi, bi, want)
 		}
 	}
+	// A query is projected as a document is: a document's own text as a
+	// query lands on it (up to V_k's 8-bit rounding in the Space).
+	same, err := sp.EmbedQueries(ctx, corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range same {
+		if c := cosine(same[i], vecs[i]); c < 0.9999 {
+			t.Errorf("document %d as a query: cosine %v with its vector", i, c)
+		}
+	}
 	if _, err := sp.EmbedQueries(ctx, []string{"war", "zebra"}); !errors.Is(err, embed.ErrUnknownText) || !strings.Contains(err.Error(), "zebra") {
 		t.Errorf("unknown query: err = %v", err)
 	}

@@ -1,0 +1,150 @@
+package lsa
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/bunkatopics/bunka-go/internal/cluster"
+)
+
+// dataDir holds the shared test data (debian_en_2k.csv, debian_en_10k.csv);
+// BUNKA_DATA overrides it.
+func dataDir() string {
+	if d := os.Getenv("BUNKA_DATA"); d != "" {
+		return d
+	}
+	return "/work/shared/data"
+}
+
+// readCSV returns the text and label columns of a shared data file, or
+// skips the benchmark when it is absent.
+func readCSV(tb testing.TB, name string) (texts, labels []string) {
+	f, err := os.Open(filepath.Join(dataDir(), name))
+	if err != nil {
+		tb.Skipf("no test data: %v", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ti, li := -1, -1
+	for i, h := range rows[0] {
+		switch h {
+		case "text":
+			ti = i
+		case "label":
+			li = i
+		}
+	}
+	for _, r := range rows[1:] {
+		texts = append(texts, r[ti])
+		if li >= 0 {
+			labels = append(labels, r[li])
+		}
+	}
+	return texts, labels
+}
+
+// BenchmarkEmbedDocuments embeds the Debian package descriptions at a
+// ladder of sizes. It reports the vocabulary, the size of the encoded
+// Space, the heap allocated per embedding, and the NMI against the Debian
+// sections of k-means (10 clusters, seed 42) on the vectors, as
+// /work/shared/anchors/quality.py scores its "NMI high-dim".
+func BenchmarkEmbedDocuments(b *testing.B) {
+	texts, labels := readCSV(b, "debian_en_10k.csv")
+	for _, n := range []int{1_000, 2_000, 5_000, 10_000} {
+		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) {
+			benchmarkEmbed(b, texts[:n], labels[:n])
+		})
+	}
+}
+
+func benchmarkEmbed(b *testing.B, texts, labels []string) {
+	ctx := context.Background()
+	e := New(Options{})
+	var vecs [][]float32
+	var sp *Space
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	for b.Loop() {
+		v, s, err := e.EmbedDocuments(ctx, texts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		vecs, sp = v, s.(*Space)
+	}
+	runtime.ReadMemStats(&ms1)
+	b.StopTimer()
+	data, _ := sp.MarshalBinary()
+	b.ReportMetric(float64(sp.Terms()), "terms")
+	b.ReportMetric(float64(len(data))/1e6, "space-MB")
+	b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(b.N)/1e6, "alloc-MB/op")
+	pts := make([][]float64, len(vecs))
+	for i, v := range vecs {
+		pts[i] = make([]float64, len(v))
+		for j, x := range v {
+			pts[i][j] = float64(x)
+		}
+	}
+	r, err := cluster.KMeans(ctx, pts, 10, cluster.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(nmi(labels, r.Labels), "NMI")
+}
+
+// nmi returns the normalised mutual information of two labelings, with
+// the arithmetic mean of the entropies (scikit-learn's default).
+func nmi(a []string, b []int) float64 {
+	n := float64(len(a))
+	ca, cb := map[string]float64{}, map[int]float64{}
+	type pair struct {
+		s string
+		i int
+	}
+	joint := map[pair]float64{}
+	for i := range a {
+		ca[a[i]]++
+		cb[b[i]]++
+		joint[pair{a[i], b[i]}]++
+	}
+	entropy := func(counts []float64) float64 {
+		var h float64
+		for _, c := range counts {
+			h -= c / n * math.Log(c/n)
+		}
+		return h
+	}
+	var va, vb []float64
+	for _, c := range ca {
+		va = append(va, c)
+	}
+	for _, c := range cb {
+		vb = append(vb, c)
+	}
+	var mi float64
+	for p, c := range joint {
+		mi += c / n * math.Log(c*n/(ca[p.s]*cb[p.i]))
+	}
+	ha, hb := entropy(va), entropy(vb)
+	if ha+hb == 0 {
+		return 1
+	}
+	return mi / ((ha + hb) / 2)
+}
+
+func TestNMI(t *testing.T) {
+	if got := nmi([]string{"a", "a", "b", "b"}, []int{1, 1, 0, 0}); math.Abs(got-1) > 1e-12 {
+		t.Errorf("nmi of equal partitions = %v", got)
+	}
+	if got := nmi([]string{"a", "b", "a", "b"}, []int{1, 1, 0, 0}); math.Abs(got) > 1e-12 {
+		t.Errorf("nmi of independent partitions = %v", got)
+	}
+}
