@@ -106,7 +106,7 @@ func (t *englishTagger) tagSentence(s sentence, words []string) {
 	p1, p2 := "-START-", "-START2-"
 	for i, w := range words {
 		var tg string
-		if c, ok := t.tagdict[w]; ok {
+		if c, ok := t.lookup(w, i == 0); ok {
 			tg = t.classes[c]
 		} else {
 			clear(scores)
@@ -136,6 +136,20 @@ func (t *englishTagger) tagSentence(s sentence, words []string) {
 		s[i].tag = tg
 		p2, p1 = p1, tg
 	}
+}
+
+// lookup returns the class of a frequent unambiguous word. A capitalised
+// first word of a sentence is also looked up in lower case ("Great" as
+// "great"), since its capital says nothing of its part of speech.
+func (t *englishTagger) lookup(w string, first bool) (uint8, bool) {
+	if c, ok := t.tagdict[w]; ok {
+		return c, true
+	}
+	if first && w != "" && w[0] >= 'A' && w[0] <= 'Z' && !isAllCaps(w) {
+		c, ok := t.tagdict[strings.ToLower(w)]
+		return c, ok
+	}
+	return 0, false
 }
 
 // feature writes the name of a feature, its parts joined by spaces, into buf.
