@@ -1,8 +1,7 @@
-// Package pipeline turns documents into a topic map and a Bourdieu map, as
-// the Python library bunkatopics does (Bunka.fit, get_topics, BourdieuAPI).
-//
-// This file is the contract that the worker codes against; the stages live
-// in their own packages (embed, umap, cluster, terms, topics, bourdieu).
+// This file is the contract that the worker codes against (see doc.go); the
+// stages live in their own packages (embed, lsa, umap, cluster, terms,
+// topics, bourdieu).
+
 package pipeline
 
 import (
@@ -147,6 +146,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	resp := &topicmap.TopicsResponse{Docs: r.docs, Topics: tps, Terms: r.terms}
 	if in.Bourdieu != nil {
 		pr.begin(StageBourdieu)
+		t0 = time.Now()
 		space, err := r.querySpace(ctx)
 		if err != nil {
 			return nil, nil, err
@@ -156,6 +156,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 			return nil, nil, err
 		}
 		resp.BourdieuResponse = br
+		p.cfg.Logger.Debug("bourdieu done", "docs", len(br.Docs), "topics", len(br.Topics), "seconds", time.Since(t0).Seconds())
 	}
 	st, err := r.state()
 	if err != nil {
@@ -259,6 +260,7 @@ type run struct {
 // start validates the input, settles the language and embeds the documents.
 func (p *Pipeline) start(ctx context.Context, in Input, pr *progress) (*run, error) {
 	pr.begin(StageLanguage)
+	t0 := time.Now()
 	j, err := prepare(in, p.cfg.Seed)
 	if err != nil {
 		return nil, err
@@ -270,13 +272,13 @@ func (p *Pipeline) start(ctx context.Context, in Input, pr *progress) (*run, err
 	r.language = normLanguage(j.param.Language)
 	if r.language == "" {
 		r.language = lang.Detect(languageSample(j.texts, p.cfg.Seed))
-		p.cfg.Logger.Info("language detected", "language", r.language)
+		p.cfg.Logger.Info("language detected", "language", r.language, "seconds", time.Since(t0).Seconds())
 	}
 	r.param.Language = r.language
 	r.embedder = p.embedder(r.language)
 
 	pr.begin(StageEmbedding)
-	t0 := time.Now()
+	t0 = time.Now()
 	if j.embeddings != nil {
 		r.emb = j.embeddings
 		p.cfg.Logger.Info("using pre-computed embeddings", "docs", len(r.emb), "dim", len(r.emb[0]))

@@ -18,10 +18,10 @@ const (
 // docs/benchmarks/pipeline.md).
 var stageWeights = map[string]float64{
 	StageLanguage:   1,
-	StageEmbedding:  30,
+	StageEmbedding:  40,
 	StageProjection: 45,
-	StageTerms:      15,
-	StageTopics:     5,
+	StageTerms:      8,
+	StageTopics:     2,
 	StageBourdieu:   4,
 }
 
