@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bunkatopics/bunka-go/internal/csvdocs"
+	"github.com/bunkatopics/bunka-go/internal/llm"
 	"github.com/bunkatopics/bunka-go/internal/npy"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
@@ -67,6 +68,7 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	limit := fs.Int("limit", 0, "refuse CSV files with more rows than this (0: no limit)")
 	seed := fs.Int64("seed", 42, "random seed (the original uses 42)")
 	verbose := fs.Bool("v", false, "log each stage's timing")
+	cleanTopics := fs.Bool("clean-topics", false, "name the topics with an LLM (key in OPEN_AI_KEY or OPENAI_API_KEY; OPEN_AI_ORG_ID, OPENAI_BASE_URL, BUNKA_LLM_MODEL)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -88,7 +90,7 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			NameLength:      *nameLength,
 			TopTermsOverall: *topTerms,
 			Language:        *language,
-			CleanTopics:     false,
+			CleanTopics:     *cleanTopics,
 			MinCountTerms:   *minCount,
 		},
 		IncludeEmbeddings: *withEmb,
@@ -109,7 +111,13 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	p := pipeline.New(pipeline.Config{Logger: logger, Seed: *seed})
+	cfg := pipeline.Config{Logger: logger, Seed: *seed}
+	if *cleanTopics {
+		lo := llm.OptionsFromEnv()
+		lo.Logger = logger
+		cfg.Namer = llm.New(lo)
+	}
+	p := pipeline.New(cfg)
 	lastStage := ""
 	progress := func(stage string, pct float64) {
 		if stage != lastStage || *verbose {
