@@ -284,6 +284,9 @@ func (p *Pipeline) start(ctx context.Context, in Input, pr *progress) (*run, err
 		p.cfg.Logger.Info("using pre-computed embeddings", "docs", len(r.emb), "dim", len(r.emb[0]))
 	} else {
 		emb, space, err := r.embedder.EmbedDocuments(ctx, j.texts)
+		if errors.Is(err, lsa.ErrNoTerms) {
+			return nil, fmt.Errorf("pipeline: embedding with %s: %w: %w", r.embedder.Name(), ErrInvalidInput, err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("pipeline: embedding with %s: %w", r.embedder.Name(), err)
 		}

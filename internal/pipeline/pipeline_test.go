@@ -123,6 +123,17 @@ func TestInputErrors(t *testing.T) {
 	}
 }
 
+func TestNoSharedWords(t *testing.T) {
+	// The builtin embedder needs words found in at least two documents.
+	param := topicmap.DefaultTopicParam()
+	param.NClusters = 2
+	_, _, err := New(Config{Logger: quiet()}).Topics(context.Background(),
+		Input{Texts: []string{"alpha", "beta", "gamma", "delta"}, Param: param}, nil)
+	if !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("got %v, want an error wrapping ErrInvalidInput", err)
+	}
+}
+
 func TestPrepareIDs(t *testing.T) {
 	in := Input{
 		Texts: []string{"a", "b", "", "c", "d"},
