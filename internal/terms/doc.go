@@ -30,10 +30,12 @@
 //     determiner, after a preposition unless the word looks like an
 //     infinitive, or with a noun suffix; never a capitalised word inside a
 //     sentence) keep mostly common nouns. See french.go.
-//   - Other languages, a best effort: words of three or more letters, not
-//     capitalised inside a sentence, that are not among the words found in
-//     more than a tenth of the documents (which in any language are
-//     function words).
+//   - Other languages, a best effort (see other.go): in German the
+//     capitalised words; in Chinese, Japanese and Thai every character is
+//     a word; elsewhere the words of three or more letters not capitalised
+//     inside a sentence. In all of them, words found in more than a tenth
+//     of 20 or more documents are dropped: in any language those are the
+//     function words.
 //
 // No word of a term may be a stop word (spaCy's lists for English and
 // French, written out in stopwords.go), a number or a user handle.

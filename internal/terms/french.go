@@ -146,7 +146,7 @@ func tagFrench(s sentence) {
 
 func frenchCandidate(s sentence, i int, w string) bool {
 	t := s[i]
-	if t.punct || t.mention || frenchStopwords[w] || frenchPreposedAdjectives[w] || frenchNumerals[w] || !hasLetter(w) || len([]rune(w)) < 2 {
+	if t.punct || t.mention || frenchStopwords[w] || frenchPreposedAdjectives[w] || frenchNumerals[w] || !hasLetter(w) || len([]rune(w)) < 2 || len([]rune(w)) > maxTermWordRunes {
 		return false
 	}
 	if strings.HasSuffix(w, "'") { // an elided article or pronoun

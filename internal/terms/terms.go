@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode"
+	"unicode/utf8"
 
 	"github.com/bunkatopics/bunka-go/internal/lang"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
@@ -185,21 +185,53 @@ func (an *analyzer) docTerms(text string, maxNgram int) []docTerm {
 				if !allNouns(s[i : i+n]) {
 					continue
 				}
-				words := make([]string, n)
-				lemmas := make([]string, n)
-				for k, t := range s[i : i+n] {
-					words[k], lemmas[k] = t.text, t.lemma
-				}
-				text := strings.Join(words, " ")
+				text, lemma := joinTokens(s[i : i+n])
 				if seen[text] {
 					continue
 				}
 				seen[text] = true
-				out = append(out, docTerm{text: text, lemma: strings.Join(lemmas, " "), n: n})
+				out = append(out, docTerm{text: text, lemma: lemma, n: n})
 			}
 		}
 	}
 	return out
+}
+
+// lemmaWords splits a lemma into its words, characters of unsegmented
+// scripts apart.
+func lemmaWords(lemma string) []string {
+	var out []string
+	for _, f := range strings.Fields(lemma) {
+		r, _ := utf8.DecodeRuneInString(f)
+		if !isCJK(r) {
+			out = append(out, f)
+			continue
+		}
+		for _, c := range f {
+			out = append(out, string(c))
+		}
+	}
+	return out
+}
+
+// joinTokens returns the text and the lemma of a run of tokens: words
+// joined by spaces, characters of unsegmented scripts without.
+func joinTokens(ts []token) (text, lemma string) {
+	var tb, lb strings.Builder
+	for k, t := range ts {
+		if k > 0 && !(isCJKToken(ts[k-1]) && isCJKToken(t)) {
+			tb.WriteByte(' ')
+			lb.WriteByte(' ')
+		}
+		tb.WriteString(t.text)
+		lb.WriteString(t.lemma)
+	}
+	return tb.String(), lb.String()
+}
+
+func isCJKToken(t token) bool {
+	r, size := utf8.DecodeRuneInString(t.text)
+	return size == len(t.text) && isCJK(r)
 }
 
 func allNouns(ts []token) bool {
@@ -231,7 +263,7 @@ func (an *analyzer) finish(perDoc [][]docTerm) {
 		kept := dts[:0]
 		for _, dt := range dts {
 			stop := false
-			for _, w := range strings.Fields(dt.lemma) {
+			for _, w := range lemmaWords(dt.lemma) {
 				if df[w]*10 > len(perDoc) {
 					stop = true
 					break
@@ -253,7 +285,7 @@ func (an *analyzer) tag(s sentence) {
 	case lang.French:
 		tagFrench(s)
 	default:
-		tagOther(s)
+		tagOther(s, an.language)
 	}
 }
 
@@ -283,7 +315,7 @@ func (an *analyzer) tagEnglish(s sentence) {
 			continue
 		}
 		lower := strings.ToLower(t.text)
-		if englishStopwords[lower] || !hasLetter(lower) || len([]rune(lower)) < 2 {
+		if n := len([]rune(lower)); n < 2 || n > maxTermWordRunes || englishStopwords[lower] || !hasLetter(lower) {
 			continue
 		}
 		t.noun = true
@@ -292,33 +324,5 @@ func (an *analyzer) tagEnglish(s sentence) {
 		} else {
 			t.lemma = lower
 		}
-	}
-}
-
-// tagOther is the best effort for languages without a tagger or rules:
-// words of at least three letters that are not capitalised inside a
-// sentence and hold no digit.
-func tagOther(s sentence) {
-	for i := range s {
-		t := &s[i]
-		if t.punct || t.mention {
-			continue
-		}
-		rs := []rune(t.text)
-		if len(rs) < 3 {
-			continue
-		}
-		ok := true
-		for _, r := range rs {
-			if !unicode.IsLetter(r) && !unicode.IsMark(r) && r != '-' && r != '\'' {
-				ok = false
-				break
-			}
-		}
-		if !ok || (i > 0 && unicode.IsUpper(rs[0]) && !isAllCaps(t.text)) {
-			continue
-		}
-		t.noun = true
-		t.lemma = strings.ToLower(t.text)
 	}
 }

@@ -218,12 +218,34 @@ func TestExtractOtherLanguage(t *testing.T) {
 	}
 }
 
+func TestExtractGermanAndChinese(t *testing.T) {
+	res := extract(t, []string{"Die Regierung hat gestern ein neues Gesetz beschlossen."}, Options{Language: "de"})
+	ids := termIDs(res.Terms)
+	for _, want := range []string{"Regierung", "Gesetz"} {
+		if !slices.Contains(ids, want) {
+			t.Errorf("German: %q missing from %q", want, ids)
+		}
+	}
+	if slices.Contains(ids, "Die") || slices.Contains(ids, "gestern") {
+		t.Errorf("German: terms = %q", ids)
+	}
+	res = extract(t, []string{"我们的政府签署了贸易协议。"}, Options{Language: "zh"})
+	for _, tm := range res.Terms {
+		if tm.Ngrams > 3 || len([]rune(tm.TermID)) > 5 {
+			t.Errorf("Chinese: term %q is not a character n-gram", tm.TermID)
+		}
+	}
+	if !slices.Contains(termIDs(res.Terms), "政府") {
+		t.Errorf("Chinese: terms %q lack 政府", termIDs(res.Terms))
+	}
+}
+
 func TestExtractOddInput(t *testing.T) {
 	res := extract(t, nil, Options{})
 	if len(res.Terms) != 0 || len(res.DocTerms) != 0 {
 		t.Errorf("empty input: %+v", res)
 	}
-	res = extract(t, []string{"", "   ", "!!! ???", "\xff\xfe garden\xc3( water \xed\xa0\x80", "😀😀", strings.Repeat("garden ", 5000)}, Options{})
+	res = extract(t, []string{"", "   ", "!!! ???", "\xff\xfe garden\xc3( water \xed\xa0\x80", "😀😀", strings.Repeat("garden ", 5000), strings.Repeat("x", 100) + " forest"}, Options{})
 	for _, tm := range res.Terms {
 		if !utf8.ValidString(tm.TermID) || !utf8.ValidString(tm.Lemma) {
 			t.Errorf("invalid UTF-8 in %+v", tm)

@@ -50,6 +50,9 @@ func tokenize(text string, french bool) []sentence {
 			i += size
 		case unicode.IsSpace(r):
 			i += size
+		case isCJK(r):
+			addWord(text[i : i+size]) // one word per character
+			i += size
 		case isWordRune(r):
 			n := wordEnd(text, i)
 			if n < len(text) && text[n] == '.' && abbreviations[text[i:n]] {
@@ -98,6 +101,9 @@ func wordEnd(text string, i int) int {
 	dots := 0      // periods joined so far
 	for j < len(text) {
 		r, size := utf8.DecodeRuneInString(text[j:])
+		if isCJK(r) {
+			break
+		}
 		if isWordRune(r) {
 			j += size
 			segLen++
