@@ -281,12 +281,12 @@ func (s *Store) WaitReply(ctx context.Context, id string, timeout time.Duration)
 	key := s.replyKey(id)
 	deadline := time.Now().Add(timeout)
 	for {
-		// Block in short slices so that a cancelled ctx is noticed soon.
-		wait := min(time.Until(deadline), 2*time.Second)
-		if wait <= 0 {
+		// Block in slices of a second (BLPOP's unit) so that a cancelled
+		// ctx is noticed soon.
+		if time.Until(deadline) <= 0 {
 			return nil, ErrTimeout
 		}
-		wait = max(wait, 10*time.Millisecond)
+		const wait = time.Second
 		res, err := s.rdb.BLPop(ctx, wait, key).Result()
 		switch {
 		case err == nil:

@@ -1,0 +1,597 @@
+package api_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bunkatopics/bunka-go/internal/api"
+	"github.com/bunkatopics/bunka-go/internal/store"
+	"github.com/bunkatopics/bunka-go/internal/tasks"
+)
+
+// These tests run the real router against the real Redis (database 13),
+// with a real asynq client and no worker: the worker's side is played by
+// writing to the store.
+
+const testDB = 13
+
+func redisClient(t *testing.T) *redis.Client {
+	t.Helper()
+	addr := os.Getenv("BUNKA_TEST_REDIS_ADDR")
+	if addr == "" {
+		addr = "127.0.0.1:6379"
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: addr, DB: testDB})
+	if err := rdb.Ping(context.Background()).Err(); err != nil {
+		t.Fatalf("redis at %s: %v (start it: redis-server --daemonize yes)", addr, err)
+	}
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
+}
+
+// syncBuffer is a log destination that tests may read while handlers write.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type env struct {
+	logs  *syncBuffer
+	srv   *httptest.Server
+	api   *api.Server
+	store *store.Store
+	insp  *asynq.Inspector
+	rdb   *redis.Client
+}
+
+func newEnv(t *testing.T, cfg api.Config) *env {
+	t.Helper()
+	rdb := redisClient(t)
+	prefix := fmt.Sprintf("test:%s:", t.Name())
+	st := store.New(rdb, prefix, time.Hour)
+	q := asynq.NewClientFromRedisClient(rdb)
+	if cfg.ProgressInterval == 0 {
+		cfg.ProgressInterval = 50 * time.Millisecond
+	}
+	logs := &syncBuffer{}
+	cfg.Logger = slog.New(slog.NewTextHandler(io.MultiWriter(logs, t.Output()), nil))
+	a := api.New(st, q, cfg)
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(func() {
+		a.CloseStreams()
+		srv.Close()
+		ctx := context.Background()
+		keys, _ := rdb.Keys(ctx, prefix+"*").Result()
+		if len(keys) > 0 {
+			rdb.Del(ctx, keys...)
+		}
+	})
+	return &env{logs: logs, srv: srv, api: a, store: st, insp: asynq.NewInspectorFromRedisClient(rdb), rdb: rdb}
+}
+
+func TestMain(m *testing.M) {
+	addr := os.Getenv("BUNKA_TEST_REDIS_ADDR")
+	if addr == "" {
+		addr = "127.0.0.1:6379"
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: addr, DB: testDB})
+	rdb.FlushDB(context.Background())
+	code := m.Run()
+	rdb.FlushDB(context.Background())
+	rdb.Close()
+	os.Exit(code)
+}
+
+// csvForm is the frontend's upload: every field a string.
+func csvForm(t *testing.T, csv string, fields map[string]string, omit ...string) (io.Reader, string) {
+	t.Helper()
+	all := map[string]string{
+		"selected_column": "text", "n_clusters": "3", "name_length": "3", "language": "english",
+		"clean_topics": "false", "min_count_terms": "1", "process_bourdieu": "true",
+		"x_left_words": "war", "x_right_words": "peace", "y_top_words": "men", "y_bottom_words": "women",
+		"radius_size": "0.5",
+	}
+	for k, v := range fields {
+		all[k] = v
+	}
+	for _, k := range omit {
+		delete(all, k)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	if csv != "\x00" {
+		fw, _ := mw.CreateFormFile("file", "data.csv")
+		io.WriteString(fw, csv)
+	}
+	for k, v := range all {
+		mw.WriteField(k, v)
+	}
+	mw.Close()
+	return &buf, mw.FormDataContentType()
+}
+
+func post(t *testing.T, url, ctype string, body io.Reader) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.Post(url, ctype, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	b, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("POST %s: body %q is not a JSON object: %v", url, b, err)
+	}
+	return resp.StatusCode, m
+}
+
+func getJSON(t *testing.T, url string) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	b, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("GET %s: body %q is not a JSON object: %v", url, b, err)
+	}
+	return resp.StatusCode, m
+}
+
+const smallCSV = "id,text\n1,\"hello, world\"\n2,second doc\n3,\n4,\"multi\nline\"\n"
+
+func TestUploadCSVQueuesJob(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	body, ct := csvForm(t, "\ufeff"+smallCSV, map[string]string{"process_bourdieu": "TRUE", "x_left_words": " war , battle ,"})
+	code, m := post(t, e.srv.URL+"/topics/csv/", ct, body)
+	if code != 200 {
+		t.Fatalf("status %d, body %v", code, m)
+	}
+	id, _ := m["task_id"].(string)
+	if id == "" || len(m) != 1 {
+		t.Fatalf("body %v, want {task_id}", m)
+	}
+	st, err := e.store.Status(context.Background(), id)
+	if err != nil || st.State != store.Pending || st.Kind != tasks.TypeTopics {
+		t.Fatalf("status %+v, %v; want PENDING topics", st, err)
+	}
+	info, err := e.insp.GetTaskInfo(tasks.QueueJobs, id)
+	if err != nil {
+		t.Fatalf("task not queued: %v", err)
+	}
+	e.insp.DeleteTask(tasks.QueueJobs, id)
+	var p tasks.TopicsPayload
+	if err := json.Unmarshal(info.Payload, &p); err != nil {
+		t.Fatal(err)
+	}
+	wantDocs := []string{"hello, world", "second doc", "multi\nline"}
+	if fmt.Sprint(p.Docs) != fmt.Sprint(wantDocs) {
+		t.Errorf("docs %q, want %q", p.Docs, wantDocs)
+	}
+	if p.Param.NClusters != 3 || p.Param.NameLength != 3 || p.Param.CleanTopics || p.Param.Language != "english" {
+		t.Errorf("param %+v", p.Param)
+	}
+	if p.Bourdieu == nil || fmt.Sprint(p.Bourdieu.XLeftWords) != "[war battle]" || p.Bourdieu.RadiusSize != 0.5 {
+		t.Errorf("bourdieu %+v", p.Bourdieu)
+	}
+}
+
+func TestUploadWithoutBourdieu(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	// process_bourdieu=false works, even with empty word fields (the original crashed).
+	body, ct := csvForm(t, smallCSV, map[string]string{"process_bourdieu": "0", "x_left_words": "", "y_top_words": ""})
+	code, m := post(t, e.srv.URL+"/topics/csv", ct, body)
+	if code != 200 {
+		t.Fatalf("status %d, body %v", code, m)
+	}
+	info, err := e.insp.GetTaskInfo(tasks.QueueJobs, m["task_id"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.insp.DeleteTask(tasks.QueueJobs, info.ID)
+	var p tasks.TopicsPayload
+	json.Unmarshal(info.Payload, &p)
+	if p.Bourdieu != nil {
+		t.Errorf("bourdieu query %+v, want none", p.Bourdieu)
+	}
+}
+
+func TestJSONRoutesQueueJobs(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	for _, tc := range []struct {
+		desc, path, body, queue, kind string
+	}{
+		{"topics", "/topics/", `{"full_docs": ["a b", "c d"], "topic_param": {"n_clusters": "2", "name_lenght": 2, "ngrams": [1], "clean_topics": "False"}}`, tasks.QueueJobs, tasks.TypeTopics},
+		{"topics no slash", "/topics", `{"full_docs": ["a b"], "topic_param": {}}`, tasks.QueueJobs, tasks.TypeTopics},
+		{"bourdieu", "/bourdieu/", `{"full_docs": ["a b"], "query": {"x_left_words": ["x"]}, "topic_param": {"n_clusters": 2}}`, tasks.QueueJobs, tasks.TypeBourdieu},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			code, m := post(t, e.srv.URL+tc.path, "application/json", strings.NewReader(tc.body))
+			if code != 200 {
+				t.Fatalf("status %d, body %v", code, m)
+			}
+			id := m["task_id"].(string)
+			info, err := e.insp.GetTaskInfo(tc.queue, id)
+			if err != nil || info.Type != tc.kind {
+				t.Fatalf("queued %+v, %v; want a %s task", info, err, tc.kind)
+			}
+			e.insp.DeleteTask(tc.queue, id)
+		})
+	}
+	// The topics payload carries the parameters as read.
+	_, m := post(t, e.srv.URL+"/topics/", "application/json", strings.NewReader(
+		`{"full_docs": ["a b"], "topic_param": {"n_clusters": "7", "name_lenght": 2, "ngrams": [1], "clean_topics": "False", "min_count_terms": 2.0}}`))
+	info, _ := e.insp.GetTaskInfo(tasks.QueueJobs, m["task_id"].(string))
+	e.insp.DeleteTask(tasks.QueueJobs, info.ID)
+	var p tasks.TopicsPayload
+	json.Unmarshal(info.Payload, &p)
+	if p.Param.NClusters != 7 || p.Param.NameLength != 2 || fmt.Sprint(p.Param.Ngrams) != "[1]" || p.Param.CleanTopics ||
+		p.Param.MinCountTerms != 2 || p.Param.TopTermsOverall != 2000 || p.Param.Language != "english" {
+		t.Errorf("param %+v", p.Param)
+	}
+}
+
+func TestValidationErrors(t *testing.T) {
+	e := newEnv(t, api.Config{MaxDocs: 3})
+	csvCase := func(csv string, fields map[string]string, omit ...string) func() (io.Reader, string) {
+		return func() (io.Reader, string) { return csvForm(t, csv, fields, omit...) }
+	}
+	jsonCase := func(s string) func() (io.Reader, string) {
+		return func() (io.Reader, string) { return strings.NewReader(s), "application/json" }
+	}
+	for _, tc := range []struct {
+		desc, path string
+		body       func() (io.Reader, string)
+		want       string // in the message
+	}{
+		{"missing field", "/topics/csv/", csvCase(smallCSV, nil, "n_clusters"), "n_clusters: field required"},
+		{"missing file", "/topics/csv/", csvCase("\x00", nil), "file: field required"},
+		{"ill-typed int", "/topics/csv/", csvCase(smallCSV, map[string]string{"n_clusters": "ten"}), `n_clusters: must be an integer, got "ten"`},
+		{"ill-typed bool", "/topics/csv/", csvCase(smallCSV, map[string]string{"clean_topics": "maybe"}), "clean_topics: must be a boolean"},
+		{"ill-typed float", "/topics/csv/", csvCase(smallCSV, map[string]string{"radius_size": "big"}), "radius_size: must be a number"},
+		{"empty axis", "/topics/csv/", csvCase(smallCSV, map[string]string{"x_right_words": " , "}), "x_right_words: must contain at least one word"},
+		{"zero clusters", "/topics/csv/", csvCase(smallCSV, map[string]string{"n_clusters": "0"}), "n_clusters: must be at least 1"},
+		{"unknown column", "/topics/csv/", csvCase("id,text\n1,a\n", map[string]string{"selected_column": "body"}), `the CSV has no column "body"; its columns are "id", "text"`},
+		{"too many rows", "/topics/csv/", csvCase("text\na\nb\nc\nd\n", nil), "CSV must contain less than 3 lines"},
+		{"empty column", "/topics/csv/", csvCase("id,text\n1,\n2,NaN\n", nil), "no documents"},
+		{"header only", "/topics/csv/", csvCase("id,text\n", nil), "no documents"},
+		{"empty file", "/topics/csv/", csvCase("", nil), "cannot read the CSV: empty file"},
+		{"binary file", "/topics/csv/", csvCase("\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", nil), "cannot read the CSV"},
+		{"not utf-8", "/topics/csv/", csvCase("id,text\n1,caf\xe9\n", nil), "cannot read the CSV"},
+		{"not multipart", "/topics/csv/", jsonCase(`{}`), "multipart/form-data"},
+		{"bourdieu csv missing field", "/bourdieu/csv/", csvCase(smallCSV, nil, "radius_size"), "radius_size: field required"},
+		{"malformed json", "/topics/", jsonCase(`{"full_docs": [`), "malformed JSON"},
+		{"empty body", "/topics/", jsonCase(``), "a JSON object is required"},
+		{"not an object", "/topics/", jsonCase(`["a"]`), "a JSON object is required, got a list"},
+		{"missing full_docs", "/topics/", jsonCase(`{"topic_param": {}}`), "full_docs: field required"},
+		{"missing topic_param", "/topics/", jsonCase(`{"full_docs": ["a"]}`), "topic_param: field required"},
+		{"ill-typed docs", "/topics/", jsonCase(`{"full_docs": ["a", 3], "topic_param": {}}`), "full_docs[1]: must be a string"},
+		{"ill-typed param", "/topics/", jsonCase(`{"full_docs": ["a"], "topic_param": {"n_clusters": "x", "ngrams": [true]}}`), "topic_param.n_clusters: must be an integer"},
+		{"empty docs", "/topics/", jsonCase(`{"full_docs": [], "topic_param": {}}`), "no documents"},
+		{"blank docs", "/topics/", jsonCase(`{"full_docs": ["", "  "], "topic_param": {}}`), "no documents"},
+		{"too many docs", "/topics/", jsonCase(`{"full_docs": ["a","b","c","d"], "topic_param": {}}`), "CSV must contain less than 3 lines"},
+		{"bourdieu missing query", "/bourdieu/", jsonCase(`{"full_docs": ["a"], "topic_param": {}}`), "query: field required"},
+		{"bourdieu bad radius", "/bourdieu/", jsonCase(`{"full_docs": ["a"], "query": {"radius_size": -1}, "topic_param": {}}`), "query.radius_size: must not be negative"},
+		{"refresh malformed", "/bourdieu/refresh/x", jsonCase(`{"bourdieu_query": 3, "topic_param": {}}`), "bourdieu_query: must be an object"},
+		{"refresh empty axis", "/bourdieu/refresh/x", jsonCase(`{"bourdieu_query": {"y_top_words": [" "]}, "topic_param": {}}`), "bourdieu_query.y_top_words: must contain at least one word"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			body, ct := tc.body()
+			code, m := post(t, e.srv.URL+tc.path, ct, body)
+			if code != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422; body %v", code, m)
+			}
+			if m["status_code"] != float64(10422) || m["data"] != nil || len(m) != 3 {
+				t.Errorf("body %v, want {status_code: 10422, message, data: null}", m)
+			}
+			if msg, _ := m["message"].(string); !strings.Contains(msg, tc.want) {
+				t.Errorf("message %q, want it to contain %q", msg, tc.want)
+			}
+		})
+	}
+	// Nothing was queued.
+	if qs, err := e.insp.GetQueueInfo(tasks.QueueJobs); err == nil && qs.Pending != 0 {
+		t.Errorf("%d tasks queued by invalid requests", qs.Pending)
+	}
+}
+
+func TestTooManyRowsDefaultMessage(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	var b strings.Builder
+	b.WriteString("text\n")
+	for i := range 10001 {
+		fmt.Fprintf(&b, "doc %d\n", i)
+	}
+	body, ct := csvForm(t, b.String(), nil)
+	code, m := post(t, e.srv.URL+"/topics/csv/", ct, body)
+	if code != 422 || m["message"] != "CSV must contain less than 10 000 lines" {
+		t.Errorf("status %d, body %v", code, m)
+	}
+}
+
+func TestBodyLimit(t *testing.T) {
+	e := newEnv(t, api.Config{MaxBodyBytes: 1 << 10})
+	big := strings.Repeat("x", 2<<10)
+	body, ct := csvForm(t, "text\n"+big+"\n", nil)
+	code, m := post(t, e.srv.URL+"/topics/csv/", ct, body)
+	if code != http.StatusRequestEntityTooLarge || !strings.Contains(fmt.Sprint(m["message"]), "request body too large: the limit is 1 KB") {
+		t.Errorf("status %d, body %v; want 413 with the limit", code, m)
+	}
+	// Without Content-Length: refused while reading.
+	req, _ := http.NewRequest("POST", e.srv.URL+"/topics/", io.MultiReader(strings.NewReader(`{"full_docs": ["`+big+`"]}`)))
+	req.ContentLength = -1
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("chunked: status %d, want 413", resp.StatusCode)
+	}
+}
+
+func TestUnknownTasks(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	for _, path := range []string{
+		"/tasks/topics/nope/progress", "/tasks/bourdieu/nope/progress",
+		"/tasks/topics/nope/result", "/tasks/other/nope/result", "/tasks/other/nope/progress",
+	} {
+		code, m := getJSON(t, e.srv.URL+path)
+		if code != 404 || m["message"] != "No result available or task not in success state." || len(m) != 1 {
+			t.Errorf("GET %s: status %d, body %v", path, code, m)
+		}
+	}
+	code, m := post(t, e.srv.URL+"/bourdieu/refresh/nope", "application/json",
+		strings.NewReader(`{"bourdieu_query": {}, "topic_param": {}}`))
+	if code != 404 || m["message"] != "No result available or task not in success state." {
+		t.Errorf("refresh unknown: status %d, body %v", code, m)
+	}
+}
+
+func TestResultBeforeAndAfterSuccess(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	ctx := context.Background()
+	e.store.Create(ctx, "t1", tasks.TypeTopics)
+	if code, _ := getJSON(t, e.srv.URL+"/tasks/topics/t1/result"); code != 404 {
+		t.Errorf("pending: status %d, want 404", code)
+	}
+	e.store.Start(ctx, "t1", tasks.TypeTopics)
+	e.store.Succeed(ctx, "t1", []byte(`{"docs": [], "topics": [], "bourdieu_response": null, "terms": []}`), nil)
+	code, m := getJSON(t, e.srv.URL+"/tasks/topics/t1/result")
+	if code != 200 || len(m) != 4 {
+		t.Errorf("success: status %d, body %v", code, m)
+	}
+	// Refresh of a topics job without pipeline state (or of a failed one) is a 404.
+	e.store.Create(ctx, "t2", tasks.TypeTopics)
+	e.store.Fail(ctx, "t2", "boom")
+	code, _ = post(t, e.srv.URL+"/bourdieu/refresh/t2", "application/json", strings.NewReader(`{"bourdieu_query": {}, "topic_param": {}}`))
+	if code != 404 {
+		t.Errorf("refresh failed task: status %d, want 404", code)
+	}
+}
+
+// readEvents reads SSE data lines from r until it ends or n events came.
+func readEvents(t *testing.T, r io.Reader, n int) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() && len(out) < n {
+		line := sc.Text()
+		if line == "" {
+			continue
+		}
+		data, ok := strings.CutPrefix(line, "data: ")
+		if !ok {
+			t.Fatalf("unexpected line %q", line)
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(data), &m); err != nil {
+			t.Fatalf("event %q: %v", data, err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func TestProgressStream(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	ctx := context.Background()
+	e.store.Create(ctx, "p1", tasks.TypeTopics)
+	resp, err := http.Get(e.srv.URL + "/tasks/topics/p1/progress")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	ev := readEvents(t, resp.Body, 1)
+	if len(ev) != 1 || ev[0]["state"] != "PENDING" || ev[0]["progress"] != float64(0) {
+		t.Fatalf("first event %v", ev)
+	}
+	e.store.Start(ctx, "p1", tasks.TypeTopics)
+	e.store.Progress(ctx, "p1", "embedding", 42.5)
+	// Events keep coming; one shows the progress.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ev = readEvents(t, resp.Body, 1)
+		if len(ev) != 1 {
+			t.Fatal("stream ended early")
+		}
+		if ev[0]["state"] == "PROCESSING" && ev[0]["progress"] == 42.5 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no PROCESSING 42.5 event; last %v", ev)
+		}
+	}
+	e.store.Succeed(ctx, "p1", []byte(`{"docs":[],"topics":[],"bourdieu_response":null,"terms":[]}`), nil)
+	var last map[string]any
+	for _, m := range readEvents(t, resp.Body, 1000) {
+		last = m
+	}
+	if last["state"] != "SUCCESS" || last["result"] == nil || len(last) != 2 {
+		t.Errorf("last event %v, want SUCCESS with result", last)
+	}
+}
+
+func TestProgressStreamFailure(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	ctx := context.Background()
+	e.store.Create(ctx, "f1", tasks.TypeBourdieu)
+	e.store.Fail(ctx, "f1", "pipeline: no documents: invalid input")
+	resp, err := http.Get(e.srv.URL + "/tasks/bourdieu/f1/progress")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	ev := readEvents(t, resp.Body, 100)
+	if len(ev) != 1 || ev[0]["state"] != "FAILURE" || ev[0]["error"] != "pipeline: no documents: invalid input" || len(ev[0]) != 2 {
+		t.Errorf("events %v, want one FAILURE with the error", ev)
+	}
+}
+
+func TestProgressStreamClientDisconnect(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	ctx := context.Background()
+	e.store.Create(ctx, "d1", tasks.TypeTopics)
+	reqCtx, cancel := context.WithCancel(ctx)
+	req, _ := http.NewRequestWithContext(reqCtx, "GET", e.srv.URL+"/tasks/topics/d1/progress", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev := readEvents(t, resp.Body, 2); len(ev) != 2 {
+		t.Fatalf("events %v", ev)
+	}
+	if strings.Contains(e.logs.String(), "path=/tasks/topics/d1/progress") {
+		t.Fatal("the stream ended before the client left")
+	}
+	cancel()
+	resp.Body.Close()
+	// The handler notices and returns (its request log line is written
+	// then), although the task is still pending.
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(e.logs.String(), "path=/tasks/topics/d1/progress status=200") {
+		if time.Now().After(deadline) {
+			t.Fatal("the stream handler did not end after the client went away")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestHealthAndDocs(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	if code, m := getJSON(t, e.srv.URL+"/healthz"); code != 200 || m["status"] != "ok" {
+		t.Errorf("healthz %d %v", code, m)
+	}
+	if code, m := getJSON(t, e.srv.URL+"/readyz"); code != 200 || m["redis"] != "ok" {
+		t.Errorf("readyz %d %v", code, m)
+	}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for path, want := range map[string]string{"/docs": "docs/index.html", "/docs/": "index.html"} {
+		resp, err := noRedirect.Get(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 301 || resp.Header.Get("Location") != want {
+			t.Errorf("GET %s: %d Location %q, want 301 %q (relative, for the /api prefix)", path, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
+	}
+	resp, err := http.Get(e.srv.URL + "/docs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.Contains(b, []byte(`"openapi.yaml"`)) || !bytes.Contains(b, []byte("./swagger-ui.css")) {
+		t.Errorf("docs page %d: %.300s", resp.StatusCode, b)
+	}
+	for _, path := range []string{"/docs/openapi.yaml", "/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js"} {
+		resp, err := http.Get(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || len(b) < 100 {
+			t.Errorf("GET %s: %d, %d bytes", path, resp.StatusCode, len(b))
+		}
+	}
+}
+
+func TestCORS(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	req, _ := http.NewRequest("OPTIONS", e.srv.URL+"/topics/csv/", nil)
+	req.Header.Set("Origin", "http://localhost:3000")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	req.Header.Set("Access-Control-Request-Headers", "content-type")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	h := resp.Header
+	if resp.StatusCode != 200 || h.Get("Access-Control-Allow-Origin") != "http://localhost:3000" ||
+		!strings.Contains(h.Get("Access-Control-Allow-Methods"), "POST") || h.Get("Access-Control-Allow-Headers") != "content-type" {
+		t.Errorf("preflight %d %v", resp.StatusCode, h)
+	}
+
+	strict := newEnv(t, api.Config{CORSOrigins: []string{"https://bunka.example"}})
+	req, _ = http.NewRequest("GET", strict.srv.URL+"/healthz", nil)
+	req.Header.Set("Origin", "https://evil.example")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("disallowed origin got Access-Control-Allow-Origin %q", got)
+	}
+}
+
+func TestRefreshTimeout(t *testing.T) {
+	e := newEnv(t, api.Config{RefreshTimeout: 300 * time.Millisecond})
+	ctx := context.Background()
+	e.store.Create(ctx, "r1", tasks.TypeTopics)
+	e.store.Succeed(ctx, "r1", []byte(`{}`), nil)
+	// No worker runs: the API gives up with a 504 and a clear message.
+	code, m := post(t, e.srv.URL+"/bourdieu/refresh/r1", "application/json", strings.NewReader(`{"bourdieu_query": {}, "topic_param": {}}`))
+	if code != http.StatusGatewayTimeout || !strings.Contains(fmt.Sprint(m["message"]), "is a worker running") {
+		t.Errorf("status %d, body %v", code, m)
+	}
+	e.rdb.Del(ctx, "asynq:{"+tasks.QueueRefresh+"}:pending")
+}
