@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
 
 	"github.com/bunkatopics/bunka-go/internal/cluster"
@@ -73,6 +74,7 @@ func benchmarkEmbed(b *testing.B, texts, labels []string) {
 	var sp *Space
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
+	cpu0 := cpuSeconds()
 	for b.Loop() {
 		v, s, err := e.EmbedDocuments(ctx, texts)
 		if err != nil {
@@ -80,8 +82,10 @@ func benchmarkEmbed(b *testing.B, texts, labels []string) {
 		}
 		vecs, sp = v, s.(*Space)
 	}
+	cpu := cpuSeconds() - cpu0
 	runtime.ReadMemStats(&ms1)
 	b.StopTimer()
+	b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
 	data, _ := sp.MarshalBinary()
 	b.ReportMetric(float64(sp.Terms()), "terms")
 	b.ReportMetric(float64(len(data))/1e6, "space-MB")
@@ -98,6 +102,17 @@ func benchmarkEmbed(b *testing.B, texts, labels []string) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(nmi(labels, r.Labels), "NMI")
+}
+
+// cpuSeconds returns the user and system CPU time of the process so far:
+// with other work on the machine, CPU time per op is steadier than
+// wall-clock time.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return math.NaN()
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
 
 // nmi returns the normalised mutual information of two labelings, with
