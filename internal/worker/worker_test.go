@@ -1,0 +1,372 @@
+package worker_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bunkatopics/bunka-go/internal/pipeline"
+	"github.com/bunkatopics/bunka-go/internal/store"
+	"github.com/bunkatopics/bunka-go/internal/tasks"
+	"github.com/bunkatopics/bunka-go/internal/topicmap"
+	"github.com/bunkatopics/bunka-go/internal/worker"
+)
+
+// These tests run the real worker (two asynq servers) on the real Redis
+// (database 14) with an in-memory Modeler.
+
+const testDB = 14
+
+func redisAddr() string {
+	if a := os.Getenv("BUNKA_TEST_REDIS_ADDR"); a != "" {
+		return a
+	}
+	return "127.0.0.1:6379"
+}
+
+func TestMain(m *testing.M) {
+	rdb := redis.NewClient(&redis.Options{Addr: redisAddr(), DB: testDB})
+	rdb.FlushDB(context.Background())
+	code := m.Run()
+	rdb.FlushDB(context.Background())
+	rdb.Close()
+	os.Exit(code)
+}
+
+// fake is an in-memory Modeler whose behaviour each test sets.
+type fake struct {
+	topics  func(ctx context.Context, in pipeline.Input, progress pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error)
+	refresh func(ctx context.Context, prev *topicmap.TopicsResponse, st *pipeline.State, q topicmap.BourdieuQuery) (*topicmap.BourdieuResponse, error)
+}
+
+var _ worker.Modeler = (*fake)(nil)
+
+func (f *fake) Topics(ctx context.Context, in pipeline.Input, progress pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error) {
+	return f.topics(ctx, in, progress)
+}
+
+func (f *fake) Bourdieu(ctx context.Context, in pipeline.Input, progress pipeline.ProgressFunc) (*topicmap.BourdieuResponse, error) {
+	res, _, err := f.topics(ctx, in, progress)
+	if err != nil {
+		return nil, err
+	}
+	return &topicmap.BourdieuResponse{Docs: res.Docs, Topics: res.Topics, Query: *in.Bourdieu}, nil
+}
+
+func (f *fake) Refresh(ctx context.Context, prev *topicmap.TopicsResponse, st *pipeline.State, q topicmap.BourdieuQuery, _ topicmap.TopicParam) (*topicmap.BourdieuResponse, error) {
+	return f.refresh(ctx, prev, st, q)
+}
+
+// okTopics echoes the documents, reporting two stages.
+func okTopics(ctx context.Context, in pipeline.Input, progress pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error) {
+	progress("embedding", 10)
+	progress("projection", 60)
+	res := &topicmap.TopicsResponse{Topics: []topicmap.Topic{}, Terms: []topicmap.Term{}}
+	st := &pipeline.State{Embedder: "fake", Space: []byte{1, 2}}
+	for i, t := range in.Texts {
+		res.Docs = append(res.Docs, topicmap.Document{DocID: fmt.Sprint(i), Content: t, Embedding: []float32{1, 2}})
+		st.Embeddings = append(st.Embeddings, []float32{float32(i), 1})
+	}
+	return res, st, nil
+}
+
+type env struct {
+	rdb   *redis.Client
+	store *store.Store
+	queue *asynq.Client
+	logs  *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// start runs a worker over m until the test ends.
+func start(t *testing.T, m worker.Modeler, cfg worker.Config) *env {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: redisAddr(), DB: testDB})
+	if err := rdb.Ping(context.Background()).Err(); err != nil {
+		t.Fatalf("redis: %v", err)
+	}
+	prefix := "test:" + t.Name() + ":"
+	st := store.New(rdb, prefix, time.Hour)
+	logs := &syncBuffer{}
+	cfg.Logger = slog.New(slog.NewTextHandler(io.MultiWriter(logs, t.Output()), nil))
+	cfg.PollInterval = 50 * time.Millisecond
+	w := worker.New(rdb, st, m, cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		rdb.FlushDB(context.Background())
+		rdb.Close()
+	})
+	return &env{rdb: rdb, store: st, queue: asynq.NewClientFromRedisClient(rdb), logs: logs}
+}
+
+// submit records and enqueues a topics job the way the API does.
+func (e *env) submit(t *testing.T, id string, docs ...string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := e.store.Create(ctx, id, tasks.TypeTopics); err != nil {
+		t.Fatal(err)
+	}
+	task, err := tasks.NewTopicsTask(id, tasks.TopicsPayload{Docs: docs, Param: topicmap.DefaultTopicParam()}, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.queue.EnqueueContext(ctx, task); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wait returns the task's record once it is final.
+func (e *env) wait(t *testing.T, id string) store.Status {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		st, err := e.store.Status(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.State.Done() {
+			return st
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("task %s still %s", id, st.State)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// retried reports asynq's retry count of a task left in the archive, or -1.
+func retried(e *env, id string) int {
+	info, err := asynq.NewInspectorFromRedisClient(e.rdb).GetTaskInfo(tasks.QueueJobs, id)
+	if err != nil {
+		return -1
+	}
+	return info.Retried
+}
+
+func TestJobSuccess(t *testing.T) {
+	var seen []float64
+	var mu sync.Mutex
+	e := start(t, &fake{topics: func(ctx context.Context, in pipeline.Input, progress pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error) {
+		return okTopics(ctx, in, func(s string, p float64) { mu.Lock(); seen = append(seen, p); mu.Unlock(); progress(s, p) })
+	}}, worker.Config{})
+	e.submit(t, "ok1", "a", "b", "c")
+	st := e.wait(t, "ok1")
+	if st.State != store.Success || st.Progress != 100 || st.Attempt != 1 || st.Started.IsZero() || st.Finished.IsZero() {
+		t.Fatalf("status %+v", st)
+	}
+	b, err := e.store.Result(context.Background(), "ok1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res topicmap.TopicsResponse
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Docs) != 3 || res.Docs[1].Content != "b" || res.Docs[0].Embedding != nil {
+		t.Errorf("result docs %+v (embeddings must be left out)", res.Docs)
+	}
+	ps, err := e.store.PipelineState(context.Background(), "ok1")
+	if err != nil || ps.Embedder != "fake" || len(ps.Embeddings) != 3 || ps.Embeddings[2][0] != 2 {
+		t.Errorf("pipeline state %+v, %v", ps, err)
+	}
+	logs := e.logs.String()
+	for _, want := range []string{"msg=\"job done\"", "task_id=ok1", "type=topics", "docs=3", "outcome=success", "stages.embedding=", "stages.projection="} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("job log line lacks %q:\n%s", want, logs)
+		}
+	}
+}
+
+func TestJobFailures(t *testing.T) {
+	for _, tc := range []struct {
+		desc   string
+		topics func(ctx context.Context, in pipeline.Input, progress pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error)
+		cfg    worker.Config
+		want   string
+	}{
+		{"invalid input", func(context.Context, pipeline.Input, pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error) {
+			return nil, nil, fmt.Errorf("pipeline: n_clusters 9 > 3 documents: %w", pipeline.ErrInvalidInput)
+		}, worker.Config{}, "pipeline: n_clusters 9 > 3 documents: invalid input"},
+		{"pipeline error", func(context.Context, pipeline.Input, pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error) {
+			return nil, nil, errors.New("umap: diverged")
+		}, worker.Config{}, "internal error: umap: diverged"},
+		{"panic", func(context.Context, pipeline.Input, pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error) {
+			var m map[string]int
+			m["x"]++
+			return nil, nil, nil
+		}, worker.Config{}, "internal error: the job crashed (assignment to entry in nil map)"},
+		{"timeout", func(ctx context.Context, _ pipeline.Input, progress pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error) {
+			progress("embedding", 5)
+			<-ctx.Done()
+			return nil, nil, ctx.Err()
+		}, worker.Config{JobTimeout: 200 * time.Millisecond}, "the job took longer than 200ms and was stopped"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			e := start(t, &fake{topics: tc.topics}, tc.cfg)
+			e.submit(t, "f1", "a", "b", "c")
+			st := e.wait(t, "f1")
+			if st.State != store.Failure || st.Error != tc.want {
+				t.Errorf("status %s %q, want FAILURE %q", st.State, st.Error, tc.want)
+			}
+			// Not retried: asynq archived it on its first run.
+			time.Sleep(100 * time.Millisecond)
+			if n := retried(e, "f1"); n != 0 || st.Attempt != 1 {
+				t.Errorf("retried %d times, attempt %d; want archived after one run", n, st.Attempt)
+			}
+			if logs := e.logs.String(); !strings.Contains(logs, "outcome=failure") {
+				t.Errorf("no failure log line:\n%s", logs)
+			}
+		})
+	}
+}
+
+func TestRefreshNotBlockedByLongJob(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{}, 1)
+	e := start(t, &fake{
+		topics: func(ctx context.Context, in pipeline.Input, progress pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error) {
+			if in.Texts[0] == "slow" {
+				started <- struct{}{}
+				select {
+				case <-release:
+				case <-ctx.Done():
+					return nil, nil, ctx.Err()
+				}
+			}
+			return okTopics(ctx, in, progress)
+		},
+		refresh: func(ctx context.Context, prev *topicmap.TopicsResponse, st *pipeline.State, q topicmap.BourdieuQuery) (*topicmap.BourdieuResponse, error) {
+			if len(q.XLeftWords) == 0 {
+				return nil, fmt.Errorf("empty axis: %w", pipeline.ErrInvalidInput)
+			}
+			if len(prev.Docs) != len(st.Embeddings) {
+				return nil, errors.New("state does not match the result")
+			}
+			return &topicmap.BourdieuResponse{Docs: prev.Docs, Topics: prev.Topics, Query: q}, nil
+		},
+	}, worker.Config{})
+	e.submit(t, "done1", "a", "b")
+	e.wait(t, "done1")
+	// A long job occupies the (only) job slot.
+	e.submit(t, "slow1", "slow")
+	<-started
+	defer close(release)
+
+	ask := func(taskID string, q topicmap.BourdieuQuery) tasks.RefreshReply {
+		t.Helper()
+		p := tasks.RefreshPayload{TaskID: taskID, ReplyID: "r-" + taskID + fmt.Sprint(len(q.XLeftWords)), Query: q}
+		task, _ := tasks.NewRefreshTask(p, 10*time.Second)
+		if _, err := e.queue.Enqueue(task); err != nil {
+			t.Fatal(err)
+		}
+		b, err := e.store.WaitReply(context.Background(), p.ReplyID, 10*time.Second)
+		if err != nil {
+			t.Fatalf("refresh of %s: %v (blocked by the long job?)", taskID, err)
+		}
+		var rep tasks.RefreshReply
+		json.Unmarshal(b, &rep)
+		return rep
+	}
+	q := topicmap.DefaultBourdieuQuery()
+	rep := ask("done1", q)
+	var br topicmap.BourdieuResponse
+	if rep.Code != tasks.ReplyOK || json.Unmarshal(rep.Result, &br) != nil || len(br.Docs) != 2 || br.Query.XRightWords[0] != "peace" {
+		t.Errorf("reply %+v", rep)
+	}
+	if rep := ask("unknown", q); rep.Code != tasks.ReplyNotFound {
+		t.Errorf("unknown task: reply %+v", rep)
+	}
+	q.XLeftWords = nil
+	if rep := ask("done1", q); rep.Code != tasks.ReplyInvalid || !strings.Contains(rep.Message, "empty axis") {
+		t.Errorf("invalid query: reply %+v", rep)
+	}
+	if st, _ := e.store.Status(context.Background(), "slow1"); st.State.Done() {
+		t.Errorf("the long job finished early: %+v", st)
+	}
+}
+
+func TestShutdownRequeuesRunningJob(t *testing.T) {
+	// A worker stopped mid-job puts it back in the queue; a second worker
+	// runs it to the end.
+	block := make(chan struct{})
+	first := &fake{topics: func(ctx context.Context, in pipeline.Input, progress pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error) {
+		progress("embedding", 20)
+		select {
+		case <-block:
+		case <-ctx.Done():
+		}
+		return nil, nil, ctx.Err()
+	}}
+	defer close(block)
+	rdb := redis.NewClient(&redis.Options{Addr: redisAddr(), DB: testDB})
+	defer rdb.Close()
+	st := store.New(rdb, "test:requeue:", time.Hour)
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(io.MultiWriter(logs, t.Output()), nil))
+	cfg := worker.Config{Logger: log, PollInterval: 50 * time.Millisecond, ShutdownTimeout: 200 * time.Millisecond}
+	w1 := worker.New(rdb, st, first, cfg)
+	ctx1, stop1 := context.WithCancel(context.Background())
+	done1 := make(chan error, 1)
+	go func() { done1 <- w1.Run(ctx1) }()
+
+	e := &env{rdb: rdb, store: st, queue: asynq.NewClientFromRedisClient(rdb)}
+	e.submit(t, "r1", "a", "b")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s, _ := st.Status(context.Background(), "r1")
+		if s.State == store.Processing {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job not started: %+v", s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop1()
+	<-done1
+	if s, _ := st.Status(context.Background(), "r1"); s.State.Done() {
+		t.Fatalf("stopped job ended as %s %q, want it requeued", s.State, s.Error)
+	}
+	w2 := worker.New(rdb, st, &fake{topics: okTopics}, cfg)
+	ctx2, stop2 := context.WithCancel(context.Background())
+	done2 := make(chan error, 1)
+	go func() { done2 <- w2.Run(ctx2) }()
+	defer func() { stop2(); <-done2 }()
+	s := e.wait(t, "r1")
+	if s.State != store.Success || s.Attempt != 2 {
+		t.Errorf("status %+v, want SUCCESS on the second attempt", s)
+	}
+}
