@@ -91,6 +91,14 @@ func New(opt Options) *Embedder {
 	return &Embedder{opt: opt.withDefaults()}
 }
 
+// WithLanguage returns a copy of e that uses the stopwords of language (see
+// Options.Language), for a job in another language than e's.
+func (e *Embedder) WithLanguage(language string) *Embedder {
+	opt := e.opt
+	opt.Language = language
+	return &Embedder{opt: opt}
+}
+
 // Name returns "builtin".
 func (e *Embedder) Name() string { return "builtin" }
 

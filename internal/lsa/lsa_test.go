@@ -223,6 +223,9 @@ func TestTokenizer(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("terms = %q\nwant %q", got, want)
 	}
+	if got := New(Options{}).WithLanguage("french").opt.Language; got != "french" {
+		t.Errorf("WithLanguage: %q", got)
+	}
 	fr := &tokenizer{stop: stopwords("french"), bigrams: false}
 	if got := fr.terms(nil, "L'armée et la paix d'hiver"); !reflect.DeepEqual(got, []string{"armée", "paix", "hiver"}) {
 		t.Errorf("french terms = %q", got)
