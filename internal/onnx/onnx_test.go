@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -16,6 +17,8 @@ import (
 )
 
 const fixtureDir = "testdata/tinybert"
+
+var quiet = slog.New(slog.DiscardHandler)
 
 // testLibrary returns the ONNX Runtime library for the tests:
 // $ONNXRUNTIME_LIB, else the one make ort installs. Tests skip without it.
@@ -42,6 +45,9 @@ func newTiny(tb testing.TB, opts Options) *Embedder {
 	}
 	if opts.Threads == 0 {
 		opts.Threads = 1
+	}
+	if opts.Logger == nil {
+		opts.Logger = quiet
 	}
 	e, err := New(opts)
 	if err != nil {
