@@ -115,6 +115,19 @@ func Extract(ctx context.Context, texts []string, opt Options) (*Result, error) 
 	return res, nil
 }
 
+// Preload loads what Extract needs for language (the English tagger's
+// model, about 0.2 s), so that a long-running worker can pay for it at
+// start-up rather than in its first job. Extract loads it itself when
+// needed; calling Preload is never required.
+func Preload(language string) error {
+	l := lang.Normalize(language)
+	if l == "" || l == lang.English {
+		_, err := loadEnglishTagger()
+		return err
+	}
+	return nil
+}
+
 // docTerm is one distinct term of a document.
 type docTerm struct {
 	text  string
