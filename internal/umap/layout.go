@@ -21,6 +21,11 @@ type layoutParams struct {
 	progress     func(epoch int)
 }
 
+// layoutStripes is the number of fixed blocks of points that the layout's
+// workers share out; each has its own buffer of tail moves. At most this
+// many workers run the layout.
+const layoutStripes = 16
+
 // optimize runs the UMAP layout SGD on pos (n×2, row-major) in place.
 func optimize(ctx context.Context, g *graph, pos []float32, p layoutParams) error {
 	n := g.n
@@ -52,9 +57,14 @@ func optimize(ctx context.Context, g *graph, pos []float32, p layoutParams) erro
 		return 2 * p.gamma * p.b / ((0.001 + d2) * (p.a*math.Pow(d2, p.b) + 1))
 	})
 	prev := make([]float32, len(pos))
-	const chunk = 256
-	nChunks := (n + chunk - 1) / chunk
-	workers := min(p.workers, nChunks)
+	// Tail moves go to one delta buffer per stripe of head points and are
+	// added at the end of the epoch, stripes in order.
+	nStripes := min(layoutStripes, n)
+	deltas := make([][]float32, nStripes)
+	for s := range deltas {
+		deltas[s] = make([]float32, len(pos))
+	}
+	workers := min(p.workers, nStripes)
 	for epoch := 0; epoch < p.epochs; epoch++ {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("umap: layout: %w", err)
@@ -65,11 +75,12 @@ func optimize(ctx context.Context, g *graph, pos []float32, p layoutParams) erro
 		var next atomic.Int64
 		work := func() {
 			for {
-				c := int(next.Add(1)) - 1
-				if c >= nChunks {
+				s := int(next.Add(1)) - 1
+				if s >= nStripes {
 					return
 				}
-				for j := c * chunk; j < min((c+1)*chunk, n); j++ {
+				delta := deltas[s]
+				for j := s * n / nStripes; j < (s+1)*n/nStripes; j++ {
 					cx, cy := pos[2*j], pos[2*j+1]
 					rng := newStream(p.seed, uint64(epoch), uint64(j))
 					for e := g.rowPtr[j]; e < g.rowPtr[j+1]; e++ {
@@ -81,10 +92,11 @@ func optimize(ctx context.Context, g *graph, pos []float32, p layoutParams) erro
 						d2 := dx*dx + dy*dy
 						if d2 > 0 {
 							coef := attract.at(d2)
-							// both ends of the edge move in umap-learn; the
-							// reverse edge moves the other end here
-							cx += 2 * clip(coef*dx) * alpha
-							cy += 2 * clip(coef*dy) * alpha
+							gx, gy := clip(coef*dx)*alpha, clip(coef*dy)*alpha
+							cx += gx
+							cy += gy
+							delta[2*k] -= gx
+							delta[2*k+1] -= gy
 						}
 						nextSample[e] += epochsPerSample[e]
 						nNeg := int((fe - nextNeg[e]) / epochsPerNeg[e])
@@ -125,6 +137,16 @@ func optimize(ctx context.Context, g *graph, pos []float32, p layoutParams) erro
 			}
 			wg.Wait()
 		}
+		parallelRange(len(pos), p.workers, func(lo, hi int) {
+			for _, d := range deltas {
+				d := d[lo:hi]
+				q := pos[lo:hi]
+				for i, v := range d {
+					q[i] += v
+					d[i] = 0
+				}
+			}
+		})
 		if p.progress != nil {
 			p.progress(epoch + 1)
 		}
