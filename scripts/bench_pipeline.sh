@@ -17,7 +17,9 @@
 #      in $WORK (the anchor takes about a minute).
 #   4. quality.py on our own layout (with the anchor's vectors for the
 #      neighbourhood metrics), for trustworthiness and k-NN recall.
-# Prints one TSV line per measure; work files go to $WORK
+# Prints a TSV header and one line (wall clock, user+system CPU seconds, the
+# 1-minute load average when it ended: other processes on the machine slow
+# the wall clock); work files go to $WORK
 # (default /tmp/bench_pipeline).
 #
 # Environment: PY=/usr/bin/python3  WORK=/tmp/bench_pipeline  GOMAXPROCS
@@ -42,6 +44,8 @@ echo "== bunka topics ($DATASET, $CLUSTERS clusters)" >&2
 grep -E "^time=.*(done|detected)|documents, " "$WORK/$DATASET.k$CLUSTERS.err" >&2 || true
 WALL=$(grep "Elapsed (wall clock)" "$WORK/$DATASET.k$CLUSTERS.err" | awk '{print $NF}')
 RSS=$(grep "Maximum resident set size" "$WORK/$DATASET.k$CLUSTERS.err" | awk '{print $NF}')
+CPU=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$WORK/$DATASET.k$CLUSTERS.err")
+LOAD=$(cut -d' ' -f1 /proc/loadavg)
 
 echo "== NMI of topic ids vs labels" >&2
 NMI=$("$PY" - "$CSV" "$WORK/$DATASET.k$CLUSTERS.json" <<'PYEOF'
@@ -73,12 +77,12 @@ echo "== quality of our layout" >&2
 "$PY" "$ANCHORS/quality.py" --x "$A/emb.npy" --coords "$WORK/$DATASET.k$CLUSTERS.json" \
   --labels "$A/emb.labels.txt" --clusters "$CLUSTERS" > "$WORK/quality_ours_k$CLUSTERS.json"
 
-printf 'dataset\tclusters\twall\tpeak_rss_kb\tnmi_topics\tnmi_anchor_2d\ttarget_nmi\tpass\n'
+printf 'dataset\tclusters\twall\tcpu_s\tload1\tpeak_rss_kb\tnmi_topics\tnmi_anchor_2d\ttarget_nmi\tpass\n'
 "$PY" -c '
 import sys
-ds, k, wall, rss, nmi, anchor = sys.argv[1:7]
+ds, k, wall, cpu, load, rss, nmi, anchor = sys.argv[1:9]
 target = round(float(anchor) - 0.02, 5)
-print("\t".join([ds, k, wall, rss, nmi, anchor, str(target), "yes" if float(nmi) >= target else "no"]))
-' "$DATASET" "$CLUSTERS" "$WALL" "$RSS" "$NMI" "$ANCHOR"
+print("\t".join([ds, k, wall, cpu, load, rss, nmi, anchor, str(target), "yes" if float(nmi) >= target else "no"]))
+' "$DATASET" "$CLUSTERS" "$WALL" "$CPU" "$LOAD" "$RSS" "$NMI" "$ANCHOR"
 echo "anchor quality: $(cat "$A/quality_k$CLUSTERS.json")"
 echo "our layout quality: $(cat "$WORK/quality_ours_k$CLUSTERS.json")"
