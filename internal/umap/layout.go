@@ -49,11 +49,11 @@ func optimize(ctx context.Context, g *graph, pos []float32, p layoutParams) erro
 		nextNeg[e] = epochsPerNeg[e]
 	}
 	// gradient coefficients as functions of the squared distance
-	attract := newCurve(func(d2 float64) float64 {
+	attract := newTable(func(d2 float64) float64 {
 		pb := math.Pow(d2, p.b)
 		return -2 * p.a * p.b * pb / d2 / (p.a*pb + 1)
 	})
-	repulse := newCurve(func(d2 float64) float64 {
+	repulse := newTable(func(d2 float64) float64 {
 		return 2 * p.gamma * p.b / ((0.001 + d2) * (p.a*math.Pow(d2, p.b) + 1))
 	})
 	prev := make([]float32, len(pos))
