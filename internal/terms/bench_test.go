@@ -89,6 +89,7 @@ func BenchmarkExtractDebian10k(b *testing.B) {
 func BenchmarkLoadEnglishTagger(b *testing.B) {
 	var before, after runtime.MemStats
 	var kept *englishTagger
+	b.ReportAllocs()
 	for b.Loop() {
 		kept = nil
 		runtime.GC()
