@@ -25,12 +25,16 @@
 // SVD. The top k = Dims (128) right singular vectors V_k of A come from a
 // randomized range finder (N. Halko, P.-G. Martinsson and J. A. Tropp,
 // "Finding structure with randomness", SIAM Review 53(2), 2011, algorithms
-// 4.4 and 5.1): a Gaussian test matrix Ω of k+10 columns from a PCG stream
-// seeded by Options.Seed, Y = AΩ, then four power iterations
-// Y = A(AᵀQ), each followed by re-orthonormalisation of Y's columns by
-// classical Gram–Schmidt applied twice; then the small matrix
-// B = QᵀA, whose BBᵀ is diagonalised by the cyclic Jacobi method, gives
-// V_k = BᵀU_BΣ⁻¹. k is lowered to the vocabulary size − 1 (at least 1) or
+// 4.4 and 5.1) with scikit-learn's TruncatedSVD settings (10 extra columns,
+// 5 power iterations): a Gaussian test matrix Ω of k+10 columns from PCG
+// streams seeded by Options.Seed, Y = AΩ, then five power iterations
+// Y = A(AᵀQ), Q being Y's columns re-orthonormalised after each step by
+// Cholesky QR (twice at the end; Gram–Schmidt applied twice when Y is rank
+// deficient); then the small matrix B = QᵀA, whose BBᵀ is diagonalised by
+// the cyclic Jacobi method, gives V_k = BᵀU_BΣ⁻¹. The top singular values
+// are exact to rounding; towards the 128th, where the spectrum of a TF-IDF
+// matrix is flat, they come out up to a few per cent low, as with
+// scikit-learn. k is lowered to the vocabulary size − 1 (at least 1) or
 // the number of documents when those are smaller; singular values at the
 // rounding level count as zero and get zero vectors. Each component's sign
 // makes its largest document coordinate positive (as scikit-learn's
@@ -43,6 +47,12 @@
 // document with no term of the vocabulary gets a zero vector, left for the
 // pipeline to deal with; a query with none is an error wrapping
 // embed.ErrUnknownText.
+//
+// Space. The Space keeps the vocabulary, the idf and V_k with each term's
+// row stored as 8-bit integers and one float32 scale; its binary form
+// (front-coded terms, then the numbers, little-endian) takes about
+// 8 + k bytes per term plus the terms: 4.9 MB for 10,000 Debian package
+// descriptions (34,565 terms).
 //
 // All products are parallel over rows in fixed blocks whose results do not
 // depend on the number of workers: the vectors are the same bit for bit for

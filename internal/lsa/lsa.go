@@ -139,7 +139,7 @@ func (e *Embedder) EmbedDocuments(ctx context.Context, texts []string) ([][]floa
 	}
 
 	k := min(opt.Dims, max(len(vocab)-1, 1), len(texts))
-	v, _, err := truncatedSVD(ctx, a, a.transpose(), k, opt.Seed, opt.Workers)
+	v, _, err := truncatedSVD(ctx, a, a.transpose(), k, powerIters, opt.Seed, opt.Workers)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,14 +11,15 @@ import (
 // scikit-learn's TruncatedSVD uses 10 and 5).
 const (
 	oversample = 10
-	powerIters = 4
+	powerIters = 5
 )
 
 // truncatedSVD returns the top k right singular vectors of a (a.cols × k,
-// row-major, columns orthonormal) and the k singular values, descending.
+// row-major, columns orthonormal) and the k singular values, descending,
+// after iters power iterations.
 // at is a transposed. Singular values that are zero (rank below k) come
 // with zero vectors.
-func truncatedSVD(ctx context.Context, a, at *csr, k int, seed int64, workers int) (v []float64, sigma []float64, err error) {
+func truncatedSVD(ctx context.Context, a, at *csr, k, iters int, seed int64, workers int) (v []float64, sigma []float64, err error) {
 	n, nv := a.rows, a.cols
 	l := min(k+oversample, n, nv)
 	// Gaussian test matrix Ω (nv × l), each block of rows drawn from its
@@ -37,14 +38,14 @@ func truncatedSVD(ctx context.Context, a, at *csr, k int, seed int64, workers in
 	// In the power iterations one Cholesky QR pass is enough: only the
 	// subspace matters, and it stays orthonormal to about 1e-10.
 	q := orthonormalize(y, n, l, 1, workers)
-	for it := 0; it < powerIters; it++ {
+	for it := 0; it < iters; it++ {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
 		at.mulDense(z, q, l, workers) // Z = Aᵀ Q
 		a.mulDense(y, z, l, workers)  // Y = A Z
 		passes := 1
-		if it == powerIters-1 {
+		if it == iters-1 {
 			passes = 2
 		}
 		q = orthonormalize(y, n, l, passes, workers)
