@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bunkatopics/bunka-go/internal/onnx"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -19,6 +21,9 @@ func lib(t *testing.T) string {
 	}
 	if _, err := os.Stat(l); err != nil {
 		t.Skipf("ONNX Runtime not found at %s: run make ort or set ONNXRUNTIME_LIB", l)
+	}
+	if ok, why := onnx.Available(onnx.Options{ModelDir: tiny, LibraryPath: l}); !ok {
+		t.Skip(why)
 	}
 	return l
 }
