@@ -16,7 +16,11 @@
 // break, bracketed text, currency symbols, HTML tags, emoji) plus the
 // removal of URLs and e-mail addresses. Punctuation stays for the tagger
 // and then stops n-grams, where the original replaces it by spaces before
-// spaCy and drops n-grams that hold the resulting whitespace tokens.
+// spaCy and drops n-grams that hold the resulting whitespace tokens (so
+// that there too an n-gram does not cross ". " or ", "). Words keep their
+// inner hyphens and apostrophes ("e-mail", "O'Brien") and abbreviations
+// their periods ("U.S."), which the original's punctuation removal splits
+// into "e mail", "O Brien", "U S".
 //
 // Nouns: textacy.extract.ngrams with include_pos=["NOUN"], filter_stops
 // and filter_punct keeps the runs of 1 to 3 tokens that spaCy tags NOUN
