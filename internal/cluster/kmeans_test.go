@@ -311,3 +311,37 @@ func runKMeans(b *testing.B, pts [][]float64, k int) {
 	}
 	b.ReportMetric(float64(iters), "lloyd-iters")
 }
+
+// TestRelocateEmpty starts Lloyd from a centre far from every point: its
+// cluster is empty after the first assignment and takes the point farthest
+// from its centre, as scikit-learn's _relocate_empty_clusters does.
+func TestRelocateEmpty(t *testing.T) {
+	var pts [][]float64
+	for i := 0; i < 10; i++ {
+		pts = append(pts, []float64{float64(i)})
+	}
+	km := &kmeans{x: flat(pts), n: 10, d: 1, k: 3, workers: 1}
+	r, err := km.lloyd(context.Background(), []float64{0, 1, 1000}, 300, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// First assignment: {0} to centre 0, {1..9} to centre 1, none to 2;
+	// point 9 (farthest from its centre) becomes centre 2 and leaves
+	// cluster 1's sum: centres 0, 4.5, 9. Then {0,1,2}, {3..6}, {7,8,9}:
+	// centres 1, 4.5, 8, stable.
+	if want := []float64{1, 4.5, 8}; !reflect.DeepEqual(r.centers, want) {
+		t.Errorf("centres %v, want %v", r.centers, want)
+	}
+	count := make([]int, 3)
+	for i, l := range r.labels {
+		count[l]++
+		if nl, _ := nearest(km.row(i), r.centers, 3, 1); nl != l {
+			t.Errorf("point %d labelled %d, nearest centre %d", i, l, nl)
+		}
+	}
+	for c, v := range count {
+		if v == 0 {
+			t.Errorf("cluster %d empty: centres %v", c, r.centers)
+		}
+	}
+}

@@ -231,3 +231,62 @@ func TestTokenizer(t *testing.T) {
 		t.Errorf("french terms = %q", got)
 	}
 }
+
+func TestBuildVocabulary(t *testing.T) {
+	docs := [][]string{
+		{"common", "apple", "pear", "pear"},
+		{"common", "apple", "fig"},
+		{"common", "pear", "kiwi"},
+		{"common", "fig", "kiwi", "once"},
+	}
+	for _, tc := range []struct {
+		desc string
+		opt  Options
+		want []string
+	}{
+		// "common" is in 4 of 4 documents > 0.9·4; "once" in 1 < 2.
+		{"defaults", Options{}, []string{"apple", "fig", "kiwi", "pear"}},
+		{"max_df 1", Options{MaxDF: 1}, []string{"apple", "common", "fig", "kiwi", "pear"}},
+		{"min_df 1", Options{MinDF: 1}, []string{"apple", "fig", "kiwi", "once", "pear"}},
+		// All four have df 2: ties go to the smaller terms.
+		{"max_features 2", Options{MaxFeatures: 2}, []string{"apple", "fig"}},
+		{"max_features 1 with max_df 1", Options{MaxFeatures: 1, MaxDF: 1}, []string{"common"}},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			got, idf, err := buildVocabulary(docs, tc.opt.withDefaults())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("vocabulary %q, want %q", got, tc.want)
+			}
+			for i, term := range got {
+				df := 0
+				for _, d := range docs {
+					for _, x := range d {
+						if x == term {
+							df++
+							break
+						}
+					}
+				}
+				want := math.Log(5/float64(1+df)) + 1
+				if math.Abs(float64(idf[i])-want) > 1e-6 {
+					t.Errorf("idf(%s) = %v, want %v", term, idf[i], want)
+				}
+			}
+		})
+	}
+}
+
+func TestTFIDFRow(t *testing.T) {
+	index := map[string]int32{"a": 0, "b": 1, "c": 2}
+	idf := []float32{1, 2, 1}
+	cols, vals := tfidfRow(nil, nil, []string{"b", "a", "zz", "a", "a"}, index, idf)
+	// a: (1 + ln 3)·1, b: 1·2, then scaled to unit length.
+	wa, wb := 1+math.Log(3), 2.0
+	norm := math.Hypot(wa, wb)
+	if !reflect.DeepEqual(cols, []int32{0, 1}) || math.Abs(float64(vals[0])-wa/norm) > 1e-6 || math.Abs(float64(vals[1])-wb/norm) > 1e-6 {
+		t.Errorf("row %v %v, want [0 1] [%v %v]", cols, vals, wa/norm, wb/norm)
+	}
+}
