@@ -107,7 +107,7 @@ var quoteReplacer = strings.NewReplacer(
 	// single quotes, primes and angle quotes
 	"\u2018", "'", "\u2019", "'", "\u201A", "'", "\u201B", "'",
 	"\u2032", "'", "\u2035", "'", "\u2039", "'", "\u203A", "'",
-	"`", "'", "\u00B4", "'",
+	"`", "'", "\u00B4", "'", "\u02BC", "'",
 	// double quotes, primes and guillemets
 	"\u201C", `"`, "\u201D", `"`, "\u201E", `"`, "\u201F", `"`,
 	"\u2033", `"`, "\u2036", `"`, "\u00AB", `"`, "\u00BB", `"`,

@@ -183,6 +183,28 @@ func TestExtractDeterministicAcrossWorkers(t *testing.T) {
 	}
 }
 
+func TestExtractConcurrentCalls(t *testing.T) {
+	texts := repeatTo([]string{"The economy is strong and the stock market is at a record high."}, 30)
+	want := extract(t, texts, Options{})
+	errs := make(chan error, 4)
+	results := make(chan *Result, 4)
+	for range 4 {
+		go func() {
+			res, err := Extract(context.Background(), texts, Options{Workers: 2})
+			errs <- err
+			results <- res
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		if got := <-results; !reflect.DeepEqual(got, want) {
+			t.Error("concurrent calls gave different results")
+		}
+	}
+}
+
 func TestExtractFrench(t *testing.T) {
 	texts := []string{
 		"Le président a signé un accord commercial avec la Chine.",
