@@ -24,6 +24,12 @@
 // original tokenization.py), and the tokenizers crate (normalizers/bert.rs,
 // pre_tokenizers/bert.rs, models/wordpiece). The package is written from
 // their descriptions; the tests check it against token ids computed by an
-// independent Python implementation (internal/onnx/testdata) and against
+// independent Python implementation (internal/onnx/testdata), by Hugging
+// Face's JavaScript port of tokenizers (testdata/hfjs_crosscheck.mjs, on
+// accents, scripts, CJK, controls, whitespace and punctuation) and against
 // facts of bert-base-uncased.
+//
+// Lowercasing is per character, as in the Rust crate (a final capital
+// sigma becomes σ, not ς as Python's and JavaScript's string lowercasing
+// give).
 package wordpiece
