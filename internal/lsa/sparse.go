@@ -44,8 +44,18 @@ func (m *csr) mulDense(dst, d []float64, l, workers int) {
 		for i := lo; i < hi; i++ {
 			out := dst[i*l : i*l+l]
 			clear(out)
-			for p := m.ptr[i]; p < m.ptr[i+1]; p++ {
-				axpy(out, float64(m.val[p]), d[int(m.ind[p])*l:int(m.ind[p])*l+l])
+			p, end := m.ptr[i], m.ptr[i+1]
+			for ; p+4 <= end; p += 4 {
+				j0, j1, j2, j3 := int(m.ind[p])*l, int(m.ind[p+1])*l, int(m.ind[p+2])*l, int(m.ind[p+3])*l
+				axpy4(out,
+					float64(m.val[p]), d[j0:j0+l],
+					float64(m.val[p+1]), d[j1:j1+l],
+					float64(m.val[p+2]), d[j2:j2+l],
+					float64(m.val[p+3]), d[j3:j3+l])
+			}
+			for ; p < end; p++ {
+				j := int(m.ind[p]) * l
+				axpy(out, float64(m.val[p]), d[j:j+l])
 			}
 		}
 	})
@@ -63,6 +73,16 @@ func axpy(y []float64, a float64, x []float64) {
 	}
 	for ; i < len(y); i++ {
 		y[i] += a * x[i]
+	}
+}
+
+// axpy4 sets y += a0·x0 + a1·x1 + a2·x2 + a3·x3, reading and writing y
+// once.
+func axpy4(y []float64, a0 float64, x0 []float64, a1 float64, x1 []float64, a2 float64, x2 []float64, a3 float64, x3 []float64) {
+	n := len(y)
+	x0, x1, x2, x3 = x0[:n], x1[:n], x2[:n], x3[:n]
+	for i := range y {
+		y[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
 	}
 }
 

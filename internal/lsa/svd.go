@@ -152,7 +152,26 @@ func cholQR(y []float64, n, l, workers int) bool {
 	}
 	// Each row q of Q solves q Lᵀ = y, i.e. L qᵀ = yᵀ: forward substitution.
 	parallel(n, 256, workers, func(a, b int) {
-		for r := a; r < b; r++ {
+		r := a
+		for ; r+4 <= b; r += 4 { // four rows at a time share the reads of L
+			q0, q1, q2, q3 := y[r*l:r*l+l], y[(r+1)*l:(r+1)*l+l], y[(r+2)*l:(r+2)*l+l], y[(r+3)*l:(r+3)*l+l]
+			for j := 0; j < l; j++ {
+				lj := lo[j*l : j*l+j]
+				var s0, s1, s2, s3 float64
+				for i, x := range lj {
+					s0 += x * q0[i]
+					s1 += x * q1[i]
+					s2 += x * q2[i]
+					s3 += x * q3[i]
+				}
+				d := lo[j*l+j]
+				q0[j] = (q0[j] - s0) / d
+				q1[j] = (q1[j] - s1) / d
+				q2[j] = (q2[j] - s2) / d
+				q3[j] = (q3[j] - s3) / d
+			}
+		}
+		for ; r < b; r++ {
 			q := y[r*l : r*l+l]
 			for j := 0; j < l; j++ {
 				q[j] = (q[j] - dot(q[:j], lo[j*l:j*l+j])) / lo[j*l+j]
@@ -242,7 +261,14 @@ func gramSym(y []float64, n, l, workers int) []float64 {
 	partial := make([]float64, nb*l*l)
 	parallel(n, block, workers, func(lo, hi int) {
 		g := partial[(lo/block)*l*l : (lo/block+1)*l*l]
-		for r := lo; r < hi; r++ {
+		r := lo
+		for ; r+4 <= hi; r += 4 {
+			y0, y1, y2, y3 := y[r*l:r*l+l], y[(r+1)*l:(r+1)*l+l], y[(r+2)*l:(r+2)*l+l], y[(r+3)*l:(r+3)*l+l]
+			for i := 0; i < l; i++ {
+				axpy4(g[i*l+i:i*l+l], y0[i], y0[i:], y1[i], y1[i:], y2[i], y2[i:], y3[i], y3[i:])
+			}
+		}
+		for ; r < hi; r++ {
 			yr := y[r*l : r*l+l]
 			for i, yi := range yr {
 				if yi != 0 {
