@@ -232,14 +232,17 @@ func nnDescent(ctx context.Context, m *matrix, k int, p params, seed uint64, wor
 	return s.g, nil
 }
 
-// trimmed returns the filled prefix of a candidate list (−1 ends it).
+// trimmed compacts a candidate heap's filled entries (empty slots hold −1
+// anywhere in the heap) to the front and returns them.
 func trimmed(l []int32) []int32 {
-	for i, x := range l {
-		if x < 0 {
-			return l[:i]
+	m := 0
+	for _, x := range l {
+		if x >= 0 {
+			l[m] = x
+			m++
 		}
 	}
-	return l
+	return l[:m]
 }
 
 // buildCandidates fills, for every point, up to c new and c old candidates
