@@ -308,3 +308,22 @@ func TestMiniLM(t *testing.T) {
 		t.Errorf("cos(food, bread) = %v, cos(food, stocks) = %v", near, far)
 	}
 }
+
+// TestPooledOutput: an export whose only output is sentence_embedding
+// (pooled and normalised in the graph) gives the same vectors.
+func TestPooledOutput(t *testing.T) {
+	f := readFixture(t)
+	e := newTiny(t, Options{ModelDir: fixtureDir + "-pooled", BatchSize: 5})
+	if e.output != "sentence_embedding" || !e.pooled {
+		t.Fatalf("output %q, pooled %v", e.output, e.pooled)
+	}
+	var texts []string
+	for _, c := range f.Cases {
+		texts = append(texts, c.Text)
+	}
+	got, err := e.Embed(context.Background(), texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkVecs(t, f, texts, got)
+}

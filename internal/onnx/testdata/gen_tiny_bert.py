@@ -224,7 +224,10 @@ def make_weights(rng, vocab_size, hidden, layers, inter, positions):
     return w
 
 
-def build_onnx(w, hidden, heads, eps):
+def build_onnx(w, hidden, heads, eps, pooled=False):
+    """The BERT graph; with pooled, its only output is sentence_embedding:
+    last_hidden_state mean-pooled over the mask and L2-normalised in the graph,
+    as some sentence-transformers exports do."""
     b = Builder()
     dh = hidden // heads
     c = lambda n, a: b.const(n, a)
@@ -258,6 +261,21 @@ def build_onnx(w, hidden, heads, eps):
                          b.op("Add", [c(p + "one", np.array(1, np.float32)),
                                       b.op("Erf", [b.op("Div", [h, c(p + "sqrt2", np.array(math.sqrt(2), np.float32))])])])])
         x = layer_norm(b, b.op("Add", [x, dense(h, "out", "outb")]), c(p + "ln2_g", L["ln2_g"]), c(p + "ln2_b", L["ln2_b"]), eps)
+    if pooled:
+        mf = b.op("Unsqueeze", [b.op("Cast", [mask], to=TensorProto.FLOAT), c("axes2", np.array([2], np.int64))])
+        ax1 = c("axes1", np.array([1], np.int64))
+        summed = b.op("ReduceSum", [b.op("Mul", [x, mf]), ax1], keepdims=0)
+        count = b.op("Max", [b.op("ReduceSum", [mf, ax1], keepdims=0), c("tiny", np.array(1e-9, np.float32))])
+        mean = b.op("Div", [summed, count])
+        norm = b.op("Sqrt", [b.op("ReduceSum", [b.op("Mul", [mean, mean]), ax1], keepdims=1)])
+        b.nodes.append(helper.make_node("Div", [mean, norm], ["sentence_embedding"]))
+        inputs = [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "sequence"]) for n in (ids, mask, types)]
+        outputs = [helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", hidden])]
+        g = helper.make_graph(b.nodes, "tiny_bert_pooled", inputs, outputs, b.inits)
+        model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 14)], producer_name="gen_tiny_bert.py")
+        model.ir_version = 8
+        onnx.checker.check_model(model)
+        return model
     b.nodes.append(helper.make_node("Identity", [x], ["last_hidden_state"]))
     cls = b.op("Gather", [x, c("zero_i2", np.array(0, np.int64))], axis=1)
     pooled = b.op("Add", [b.op("MatMul", [cls, c("pooler.w", w["pool_w"])]), c("pooler.b", w["pool_b"])])
@@ -346,6 +364,13 @@ def main():
     }
     with open(os.path.join(a.out, "tokenizer.json"), "w", encoding="utf-8") as f:
         json.dump(tok_json, f, ensure_ascii=False, indent=1)
+    if not a.bert_size:
+        # The same model with a pooled sentence_embedding output only.
+        pdir = a.out + "-pooled"
+        os.makedirs(pdir, exist_ok=True)
+        onnx.save(build_onnx(w, hidden, heads, eps, pooled=True), os.path.join(pdir, "model.onnx"))
+        with open(os.path.join(pdir, "tokenizer.json"), "w", encoding="utf-8") as f:
+            json.dump(tok_json, f, ensure_ascii=False, indent=1)
     if a.bert_size:
         print("wrote", a.out)
         return
