@@ -20,6 +20,8 @@ import (
 // for concurrent use.
 type Tokenizer struct {
 	vocab    map[string]int64
+	cont     map[string]int64 // continuation pieces, keyed without the prefix
+	maxPiece int              // longest key of vocab or cont, in bytes
 	unk      int64
 	prefix   string // continuing_subword_prefix, "##"
 	maxChars int    // max_input_chars_per_word, 100
@@ -219,8 +221,19 @@ func template(single []json.RawMessage) (begin, end []string, err error) {
 	return begin, end, nil
 }
 
-// finish resolves the special tokens to ids.
+// finish indexes the vocabulary and resolves the special tokens to ids.
 func (t *Tokenizer) finish(unk string, begin, end []string) error {
+	t.cont = make(map[string]int64)
+	for tok, id := range t.vocab {
+		key := tok
+		if rest, ok := strings.CutPrefix(tok, t.prefix); ok && t.prefix != "" {
+			if old, dup := t.cont[rest]; !dup || id < old {
+				t.cont[rest] = id
+			}
+			key = rest
+		}
+		t.maxPiece = max(t.maxPiece, len(key), len(tok))
+	}
 	id := func(s string) (int64, error) {
 		if v, ok := t.addedID[s]; ok {
 			return v, nil
@@ -367,6 +380,12 @@ func (t *Tokenizer) normalize(s string) string {
 		b.WriteRune(r)
 	}
 	s = b.String()
+	if isASCII(s) {
+		if t.lowercase {
+			s = strings.ToLower(s)
+		}
+		return s
+	}
 	if t.stripAccents {
 		s = norm.NFD.String(s)
 		s = strings.Map(func(r rune) rune {
@@ -424,13 +443,30 @@ func (t *Tokenizer) pieces(w string, f func(int64, string) bool) bool {
 	var out []piece
 	for start := 0; start < len(w); {
 		end, found := len(w), false
-		for end > start {
-			sub := w[start:end]
-			if start > 0 {
-				sub = t.prefix + sub
+		// No piece is longer than maxPiece bytes: start there, at a rune
+		// boundary.
+		if end-start > t.maxPiece {
+			end = start + t.maxPiece
+			for end > start && !utf8.RuneStart(w[end]) {
+				end--
 			}
-			if id, ok := t.vocab[sub]; ok {
-				out = append(out, piece{id, sub})
+		}
+		for end > start {
+			var (
+				id int64
+				ok bool
+			)
+			if start == 0 {
+				id, ok = t.vocab[w[:end]]
+			} else {
+				id, ok = t.cont[w[start:end]]
+			}
+			if ok {
+				tok := w[start:end]
+				if start > 0 {
+					tok = t.prefix + tok
+				}
+				out = append(out, piece{id, tok})
 				found = true
 				break
 			}
@@ -451,7 +487,19 @@ func (t *Tokenizer) pieces(w string, f func(int64, string) bool) bool {
 }
 
 func isWhitespace(r rune) bool {
-	return r == '\t' || r == '\n' || r == '\r' || unicode.Is(unicode.White_Space, r)
+	if r < utf8.RuneSelf {
+		return r == ' ' || r >= '\t' && r <= '\r'
+	}
+	return unicode.Is(unicode.White_Space, r)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // isControl is Rust's char::is_other (categories Cc, Cf, Cs, Co and Cn)
@@ -460,6 +508,9 @@ func isControl(r rune) bool {
 	switch r {
 	case '\t', '\n', '\r':
 		return false
+	}
+	if r < utf8.RuneSelf {
+		return r < ' ' || r == 0x7f
 	}
 	if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs) {
 		return true

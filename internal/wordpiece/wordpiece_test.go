@@ -89,6 +89,7 @@ func TestBertFacts(t *testing.T) {
 		{"101 characters is unknown", strings.Repeat("a", 101), []string{"[UNK]"}},
 		{"CJK ideographs are words", "hello大world", []string{"hello", "大", "world"}},
 		{"controls dropped, whitespace splits", "hel\u0000lo\u200b\u00a0world\u2003!", []string{"hello", "world", "!"}},
+		{"ascii controls dropped", "hel\x0blo\x7f\x1f world\x0c", []string{"hello", "world"}},
 		{"special tokens kept", "hello[MASK]world", []string{"hello", "[MASK]", "world"}},
 		{"special tokens are case-sensitive", "[mask]", []string{"[UNK]", "[UNK]", "[UNK]"}},
 		{"empty", "  \t\n ", nil},
