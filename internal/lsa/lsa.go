@@ -38,7 +38,8 @@ type Options struct {
 	// documents than MinDF, the number of documents is used.
 	MinDF int
 	// MaxDF drops terms found in more than this fraction of the documents
-	// (but never those found in MinDF documents or fewer); 0 means 0.9.
+	// (but never those found in MinDF documents or fewer); 0, or a value
+	// outside (0, 1], means 0.9; 1 keeps them all.
 	MaxDF float64
 	// MaxFeatures caps the vocabulary, keeping the terms found in the most
 	// documents (ties to the smaller term in byte order); 0 means 50,000.
