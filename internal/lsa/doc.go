@@ -10,7 +10,8 @@
 // dropped. The terms are the words and, unless Options.NoBigrams, the pairs
 // of kept words that stand next to each other ("source code"); a dropped
 // word or a punctuation mark other than a hyphen or apostrophe breaks a
-// pair. Texts are not Unicode-normalised and accents are kept.
+// pair. Texts are NFKC-normalised first (golang.org/x/text/unicode/norm);
+// accents are kept.
 //
 // Vocabulary. Terms found in fewer than MinDF documents (2) or in more than
 // MaxDF (0.9) of them are dropped; of the rest, the MaxFeatures (50,000)

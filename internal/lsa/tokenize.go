@@ -3,9 +3,13 @@ package lsa
 import (
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
-// tokenizer splits texts into terms: lower-case words of Unicode letters,
+// tokenizer splits texts into terms, after NFKC normalisation (so that
+// composed and decomposed accents, ligatures and full-width forms meet):
+// lower-case words of Unicode letters,
 // digits and combining marks, at least two characters long, not purely
 // digits, not stopwords; and, unless bigrams is false, the pairs of such
 // words that stand next to each other in the text (joined by one space). A
@@ -19,6 +23,7 @@ type tokenizer struct {
 // terms appends the terms of text to dst, words and pairs in text order.
 func (tk *tokenizer) terms(dst []string, text string) []string {
 	var b strings.Builder
+	text = norm.NFKC.String(text)
 	prev := "" // the previous kept word, "" after a break
 	flush := func() {
 		if b.Len() == 0 {
