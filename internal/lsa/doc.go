@@ -53,7 +53,7 @@
 // row stored as 8-bit integers and one float32 scale; its binary form
 // (front-coded terms, then the numbers, little-endian) takes about
 // 8 + k bytes per term plus the terms: 4.9 MB for 10,000 Debian package
-// descriptions (34,565 terms).
+// descriptions (34,567 terms).
 //
 // All products are parallel over rows in fixed blocks whose results do not
 // depend on the number of workers: the vectors are the same bit for bit for
