@@ -419,7 +419,7 @@ func TestService(t *testing.T) {
 	})
 
 	t.Run("20 uploads at once", func(t *testing.T) {
-		const n, rows = 20, 150
+		const n, rows = 20, 80
 		csv := firstRows(tweets, rows)
 		start := time.Now()
 		ids := make([]string, n)
