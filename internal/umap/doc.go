@@ -42,13 +42,24 @@
 //
 // Parallel, race-free and reproducible layout: umap-learn applies the moves
 // of each edge to both its ends in place from many threads without locks
-// ("Hogwild"). Here each epoch starts from a snapshot of all positions;
-// points are split among workers and each worker moves only its own points
-// (the heads of their edges), reading other points from the snapshot. The
-// graph is symmetric, so every edge is seen from both of its ends; the
-// attractive move is doubled to apply the same total pull as umap-learn's
-// move of both ends. Negative samples come from a random stream seeded by
-// (seed, epoch, point). Nothing depends on which worker moves which point,
-// so the output depends on the input, options and seed only — not even on
-// the worker count — and no memory is written by two goroutines.
+// ("Hogwild"). Here each epoch runs in 8 phases over consecutive blocks of
+// points, each block split in 16 stripes that the workers share out. A
+// worker moves the head points of its stripe in place (a head's edges are
+// processed in order, as umap-learn does), reading every other point from a
+// snapshot; the opposite moves of the edges' tails are queued per stripe
+// and applied at the end of the phase, stripes in order, and the snapshot
+// is refreshed. Negative samples come from a random stream seeded by
+// (seed, epoch, point), and their repulsions for one edge are taken at the
+// same position and summed. Nothing depends on which worker moves which
+// stripe, so the output depends on the input, options and seed only (not
+// even on the worker count), and no memory is written by two goroutines.
+// Tail moves matter: moving only heads, with twice the pull, gave a
+// layout whose k-means clusters matched the labels less well (NMI 0.37
+// against 0.40 for umap-learn on the debian corpus); deferring tail moves
+// to the end of the epoch lowered trustworthiness (0.921 against 0.933);
+// with 8 phases both match umap-learn (docs/benchmarks/umap.md).
+//
+// The gradient coefficients, functions of the squared distance only, are
+// read from a table of 128 points per octave with linear interpolation
+// (relative error about 1e-5) instead of calling math.Pow for every sample.
 package umap

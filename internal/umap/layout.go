@@ -18,13 +18,17 @@ type layoutParams struct {
 	initialAlpha float64
 	seed         uint64
 	workers      int
+	phases       int
 	progress     func(epoch int)
 }
 
-// layoutStripes is the number of fixed blocks of points that the layout's
-// workers share out; each has its own buffer of tail moves. At most this
-// many workers run the layout.
+// layoutStripes is the number of blocks of points per phase that the
+// layout's workers share out; each has its own queue of tail moves. At
+// most this many workers run the layout.
 const layoutStripes = 16
+
+// layoutPhases is the default number of phases per epoch.
+const layoutPhases = 8
 
 // optimize runs the UMAP layout SGD on pos (n×2, row-major) in place.
 func optimize(ctx context.Context, g *graph, pos []float32, p layoutParams) error {
@@ -57,101 +61,115 @@ func optimize(ctx context.Context, g *graph, pos []float32, p layoutParams) erro
 		return 2 * p.gamma * p.b / ((0.001 + d2) * (p.a*math.Pow(d2, p.b) + 1))
 	})
 	prev := make([]float32, len(pos))
-	// Tail moves go to one delta buffer per stripe of head points and are
-	// added at the end of the epoch, stripes in order.
-	nStripes := min(layoutStripes, n)
-	deltas := make([][]float32, nStripes)
-	for s := range deltas {
-		deltas[s] = make([]float32, len(pos))
-	}
-	workers := min(p.workers, nStripes)
+	copy(prev, pos)
+	// Each epoch runs in phases over consecutive blocks of points; in a
+	// phase, every stripe of the block is moved by one worker, and the
+	// moves of edge tails are queued per stripe and applied at the end of
+	// the phase, stripes in order.
+	phases := max(1, min(p.phases, n/(4*layoutStripes)))
+	blocks := phases * layoutStripes
+	tails := make([][]tailMove, layoutStripes)
+	workers := min(p.workers, layoutStripes)
 	for epoch := 0; epoch < p.epochs; epoch++ {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("umap: layout: %w", err)
 		}
 		alpha := float32(p.initialAlpha * (1 - float64(epoch)/float64(p.epochs)))
-		copy(prev, pos)
 		fe := float64(epoch)
-		var next atomic.Int64
-		work := func() {
-			for {
-				s := int(next.Add(1)) - 1
-				if s >= nStripes {
-					return
-				}
-				delta := deltas[s]
-				for j := s * n / nStripes; j < (s+1)*n/nStripes; j++ {
-					cx, cy := pos[2*j], pos[2*j+1]
-					rng := newStream(p.seed, uint64(epoch), uint64(j))
-					for e := g.rowPtr[j]; e < g.rowPtr[j+1]; e++ {
-						if nextSample[e] > fe || epochsPerSample[e] <= 0 {
-							continue
-						}
-						k := g.col[e]
-						dx, dy := cx-prev[2*k], cy-prev[2*k+1]
-						d2 := dx*dx + dy*dy
-						if d2 > 0 {
-							coef := attract.at(d2)
-							gx, gy := clip(coef*dx)*alpha, clip(coef*dy)*alpha
-							cx += gx
-							cy += gy
-							delta[2*k] -= gx
-							delta[2*k+1] -= gy
-						}
-						nextSample[e] += epochsPerSample[e]
-						nNeg := int((fe - nextNeg[e]) / epochsPerNeg[e])
-						// The repulsive gradients of one edge's negative
-						// samples are all taken at the same position and
-						// summed, so that they are independent computations.
-						var gx, gy float32
-						for range nNeg {
-							kk := int(rng.intn(uint64(n)))
-							if kk == j {
+		for ph := range phases {
+			var next atomic.Int64
+			work := func() {
+				for {
+					s := int(next.Add(1)) - 1
+					if s >= layoutStripes {
+						return
+					}
+					b := ph*layoutStripes + s
+					tl := tails[s][:0]
+					for j := b * n / blocks; j < (b+1)*n/blocks; j++ {
+						cx, cy := pos[2*j], pos[2*j+1]
+						rng := newStream(p.seed, uint64(epoch), uint64(j))
+						for e := g.rowPtr[j]; e < g.rowPtr[j+1]; e++ {
+							if nextSample[e] > fe || epochsPerSample[e] <= 0 {
 								continue
 							}
-							dx, dy := cx-prev[2*kk], cy-prev[2*kk+1]
+							k := g.col[e]
+							dx, dy := cx-prev[2*k], cy-prev[2*k+1]
 							d2 := dx*dx + dy*dy
 							if d2 > 0 {
-								coef := repulse.at(d2)
-								gx += clip(coef * dx)
-								gy += clip(coef * dy)
-							} else {
-								gx += 4
-								gy += 4
+								coef := attract.at(d2)
+								gx, gy := clip(coef*dx)*alpha, clip(coef*dy)*alpha
+								cx += gx
+								cy += gy
+								tl = append(tl, tailMove{k, -gx, -gy})
 							}
+							nextSample[e] += epochsPerSample[e]
+							nNeg := int((fe - nextNeg[e]) / epochsPerNeg[e])
+							// The repulsive gradients of one edge's negative
+							// samples are all taken at the same position and
+							// summed, so that they are independent computations.
+							var gx, gy float32
+							for range nNeg {
+								kk := int(rng.intn(uint64(n)))
+								if kk == j {
+									continue
+								}
+								dx, dy := cx-prev[2*kk], cy-prev[2*kk+1]
+								d2 := dx*dx + dy*dy
+								if d2 > 0 {
+									coef := repulse.at(d2)
+									gx += clip(coef * dx)
+									gy += clip(coef * dy)
+								} else {
+									gx += 4
+									gy += 4
+								}
+							}
+							cx += gx * alpha
+							cy += gy * alpha
+							nextNeg[e] += float64(nNeg) * epochsPerNeg[e]
 						}
-						cx += gx * alpha
-						cy += gy * alpha
-						nextNeg[e] += float64(nNeg) * epochsPerNeg[e]
+						pos[2*j], pos[2*j+1] = cx, cy
 					}
-					pos[2*j], pos[2*j+1] = cx, cy
+					tails[s] = tl
+				}
+			}
+			if workers <= 1 {
+				work()
+			} else {
+				var wg sync.WaitGroup
+				for range workers {
+					wg.Go(work)
+				}
+				wg.Wait()
+			}
+			// apply the tail moves, then refresh the snapshot where
+			// positions changed
+			for _, tl := range tails {
+				for _, m := range tl {
+					pos[2*m.k] += m.dx
+					pos[2*m.k+1] += m.dy
+				}
+			}
+			lo, hi := ph*layoutStripes*n/blocks, (ph+1)*layoutStripes*n/blocks
+			copy(prev[2*lo:2*hi], pos[2*lo:2*hi])
+			for _, tl := range tails {
+				for _, m := range tl {
+					prev[2*m.k], prev[2*m.k+1] = pos[2*m.k], pos[2*m.k+1]
 				}
 			}
 		}
-		if workers <= 1 {
-			work()
-		} else {
-			var wg sync.WaitGroup
-			for range workers {
-				wg.Go(work)
-			}
-			wg.Wait()
-		}
-		parallelRange(len(pos), p.workers, func(lo, hi int) {
-			for _, d := range deltas {
-				d := d[lo:hi]
-				q := pos[lo:hi]
-				for i, v := range d {
-					q[i] += v
-					d[i] = 0
-				}
-			}
-		})
 		if p.progress != nil {
 			p.progress(epoch + 1)
 		}
 	}
 	return nil
+}
+
+// tailMove is a queued move of an edge's tail point.
+type tailMove struct {
+	k      int32
+	dx, dy float32
 }
 
 func clip(v float32) float32 {

@@ -145,7 +145,7 @@ func Project(ctx context.Context, data [][]float32, opt Options) ([][2]float32, 
 	err = optimize(ctx, g, pos, layoutParams{
 		a: a, b: b, gamma: repulsionStrength, negRate: negativeSampleRate,
 		epochs: opt.Epochs, initialAlpha: initialAlpha,
-		seed: uint64(opt.Seed), workers: opt.Workers,
+		seed: uint64(opt.Seed), workers: opt.Workers, phases: layoutPhases,
 		progress: func(e int) {
 			if e%every == 0 {
 				progress(0.35 + 0.65*float64(e)/float64(opt.Epochs))
