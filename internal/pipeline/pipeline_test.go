@@ -407,6 +407,13 @@ func TestTweets(t *testing.T) {
 		if !bytes.Equal(gotJS, want) {
 			t.Errorf("refresh differs from the fresh map (%d vs %d bytes)", len(gotJS), len(want))
 		}
+		alone, err := p.Bourdieu(context.Background(), in, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if aloneJS, _ := json.Marshal(alone); !bytes.Equal(aloneJS, want) {
+			t.Errorf("Bourdieu alone differs from the map of Topics (%d vs %d bytes)", len(aloneJS), len(want))
+		}
 		q2 := q
 		q2.XRightWords = nil
 		if _, err := p.Refresh(context.Background(), &prev, &st2, q2, param); !errors.Is(err, ErrInvalidInput) {
