@@ -57,12 +57,43 @@ func BenchmarkEmbed(b *testing.B) {
 	}
 }
 
-func benchEmbed(b *testing.B, dir string, texts []string) {
-	e, err := New(Options{ModelDir: dir, LibraryPath: testLibrary(b), Device: DeviceCPU, Logger: quiet})
+// BenchmarkEmbedMixed embeds sentences of 8 to 254 words, in batches
+// sorted by length (as New does) or in input order, to show what sorting
+// saves in padding.
+func BenchmarkEmbedMixed(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var texts []string
+	for range 128 {
+		n := 8 + rng.IntN(247)
+		texts = append(texts, benchTexts(1, n)...)
+	}
+	for _, m := range benchModels[:2] {
+		for _, sorted := range []bool{true, false} {
+			b.Run(fmt.Sprintf("%s/sorted=%v", m.name, sorted), func(b *testing.B) {
+				if _, err := os.Stat(filepath.Join(m.dir, "model.onnx")); err != nil {
+					b.Skipf("%s not present", m.dir)
+				}
+				benchEmbed(b, m.dir, texts, func(e *Embedder) { e.unsorted = !sorted })
+			})
+		}
+	}
+}
+
+func benchEmbed(b *testing.B, dir string, texts []string, set ...func(*Embedder)) {
+	// BUNKA_BENCH_DEVICE=cuda measures the GPU (with the GPU build of ONNX
+	// Runtime); the default is the CPU.
+	device := os.Getenv("BUNKA_BENCH_DEVICE")
+	if device == "" {
+		device = DeviceCPU
+	}
+	e, err := New(Options{ModelDir: dir, LibraryPath: testLibrary(b), Device: device, Logger: quiet})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer e.Close()
+	for _, f := range set {
+		f(e)
+	}
 	ctx := context.Background()
 	cpu0 := cpuSeconds()
 	for b.Loop() {

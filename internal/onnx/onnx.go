@@ -70,6 +70,8 @@ type Embedder struct {
 	output string   // the output read
 	pooled bool     // output is [batch, dim] already pooled
 
+	unsorted bool // benchmarks only: batches in input order
+
 	mu      sync.Mutex // serialises runs and guards session
 	session *ort.DynamicAdvancedSession
 	dim     int
@@ -246,7 +248,9 @@ func (e *Embedder) embedIDs(ctx context.Context, ids [][]int64) ([][]float32, er
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(len(ids[a]), len(ids[b])) })
+	if !e.unsorted {
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(len(ids[a]), len(ids[b])) })
+	}
 	out := make([][]float32, len(ids))
 	for lo := 0; lo < len(order); lo += e.opts.BatchSize {
 		if err := ctx.Err(); err != nil {
