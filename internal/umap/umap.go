@@ -147,7 +147,7 @@ func Project(ctx context.Context, data [][]float32, opt Options) ([][2]float32, 
 		epochs: opt.Epochs, initialAlpha: initialAlpha,
 		seed: uint64(opt.Seed), workers: opt.Workers, phases: layoutPhases,
 		progress: func(e int) {
-			if e%every == 0 {
+			if e%every == 0 && e < opt.Epochs {
 				progress(0.35 + 0.65*float64(e)/float64(opt.Epochs))
 			}
 		},
@@ -159,5 +159,6 @@ func Project(ctx context.Context, data [][]float32, opt Options) ([][2]float32, 
 	for i := range out {
 		out[i] = [2]float32{pos[2*i], pos[2*i+1]}
 	}
+	progress(1)
 	return out, nil
 }
