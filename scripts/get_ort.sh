@@ -11,7 +11,8 @@
 #
 # Environment: ORT_VERSION (default 1.24.1), ORT_DIR (default
 # third_party/onnxruntime), ORT_FLAVOR=gpu to ask the release archive for the
-# CUDA build (the npm package has only the CPU build).
+# CUDA build (the npm package has only the CPU build), ORT_BASE_URL for a
+# mirror of the release downloads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,21 +42,24 @@ mkdir -p "$dir/lib"
 
 install_lib() { # install_lib <path to libonnxruntime.so.*>
   local src="$1"
-  cp "$src" "$dir/lib/libonnxruntime.so.$version"
+  cp -L "$src" "$dir/lib/libonnxruntime.so.$version"
   ln -sf "libonnxruntime.so.$version" "$dir/lib/libonnxruntime.so"
 }
 
 from_release() {
   local name="onnxruntime-linux-$rel_arch"
   [[ "$flavor" == gpu ]] && name="$name-gpu"
-  local url="https://github.com/microsoft/onnxruntime/releases/download/v$version/$name-$version.tgz"
+  local url="${ORT_BASE_URL:-https://github.com/microsoft/onnxruntime/releases/download}/v$version/$name-$version.tgz"
   echo "get_ort: trying $url"
   curl -fsSL --connect-timeout 10 --max-time 600 -o "$tmp/ort.tgz" "$url" || return 1
   tar xzf "$tmp/ort.tgz" -C "$tmp" || return 1
   local d="$tmp/$name-$version"
   # The GPU build also ships the CUDA/TensorRT provider libraries.
   cp -a "$d"/lib/libonnxruntime_providers_* "$dir/lib/" 2>/dev/null || true
-  install_lib "$d/lib/libonnxruntime.so.$version"
+  local src
+  src="$(ls "$d"/lib/libonnxruntime.so.* 2>/dev/null | sort | tail -n1)" # the fully versioned name
+  [[ -n "$src" ]] || { echo "get_ort: no libonnxruntime.so in $url" >&2; return 1; }
+  install_lib "$src"
 }
 
 from_npm() {
