@@ -296,7 +296,40 @@ func (p *Pipeline) start(ctx context.Context, in Input, pr *progress) (*run, err
 		r.emb, r.space = emb, space
 	}
 	p.cfg.Logger.Debug("embedding done", "embedder", r.embedder.Name(), "seconds", time.Since(t0).Seconds())
+	if in.Bourdieu != nil {
+		// Fail now, not after the projection, on axis words the space
+		// cannot place.
+		if err := r.checkQuery(ctx, *in.Bourdieu); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
+}
+
+// checkQuery reports the errors that q's axes would give in the Bourdieu map.
+func (r *run) checkQuery(ctx context.Context, q topicmap.BourdieuQuery) error {
+	space, err := r.querySpace(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := bourdieu.Continuum(ctx, space, q.XLeftWords, q.XRightWords); err != nil {
+		return bourdieuError(fmt.Errorf("x axis: %w", err))
+	}
+	if _, err := bourdieu.Continuum(ctx, space, q.YTopWords, q.YBottomWords); err != nil {
+		return bourdieuError(fmt.Errorf("y axis: %w", err))
+	}
+	return nil
+}
+
+// bourdieuError marks the errors of a Bourdieu map that the request caused.
+func bourdieuError(err error) error {
+	switch {
+	case errors.Is(err, bourdieu.ErrInvalidQuery), errors.Is(err, bourdieu.ErrTooFewDocuments), errors.Is(err, embed.ErrUnknownText):
+		return fmt.Errorf("pipeline: %w: %w", ErrInvalidInput, err)
+	case err != nil:
+		return fmt.Errorf("pipeline: %w", err)
+	}
+	return nil
 }
 
 // extractTerms finds the noun phrases of the documents.
@@ -362,11 +395,8 @@ func (p *Pipeline) bourdieuMap(ctx context.Context, docs []topicmap.Document, em
 	opt := bourdieu.TopicOptions(param)
 	opt.Seed = p.cfg.Seed
 	br, err := bourdieu.Map(ctx, docs, emb, trms, space, q, opt)
-	switch {
-	case errors.Is(err, bourdieu.ErrInvalidQuery), errors.Is(err, bourdieu.ErrTooFewDocuments), errors.Is(err, embed.ErrUnknownText):
-		return nil, fmt.Errorf("pipeline: %w: %w", ErrInvalidInput, err)
-	case err != nil:
-		return nil, fmt.Errorf("pipeline: %w", err)
+	if err != nil {
+		return nil, bourdieuError(err)
 	}
 	if param.CleanTopics {
 		p.applyNames(ctx, br.Topics, language)
