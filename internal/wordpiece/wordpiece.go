@@ -167,7 +167,9 @@ func FromJSON(data []byte) (*Tokenizer, error) {
 			t.addedID[a.Content] = a.ID
 		}
 	}
-	begin, end := []string{"[CLS]"}, []string{"[SEP]"}
+	// No post-processor (null): no special tokens around the text, as in
+	// the Rust crate.
+	var begin, end []string
 	if pp := j.PostProcessor; pp != nil {
 		var err error
 		switch pp.Type {

@@ -131,6 +131,16 @@ func TestMiniLM(t *testing.T) {
 	}
 }
 
+func TestNoPostProcessor(t *testing.T) {
+	tok, err := FromJSON([]byte(`{"post_processor":null,"model":{"type":"WordPiece","vocab":{"[UNK]":0,"[CLS]":1,"[SEP]":2,"hi":3}},"pre_tokenizer":{"type":"BertPreTokenizer"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tok.Encode("hi", 0); !slices.Equal(got, []int64{3}) {
+		t.Errorf("Encode = %v, want [3]", got)
+	}
+}
+
 func TestFromJSONRejects(t *testing.T) {
 	for _, tc := range []struct{ desc, json string }{
 		{"bpe", `{"model":{"type":"BPE","vocab":{"a":0}},"pre_tokenizer":{"type":"BertPreTokenizer"}}`},
