@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -42,17 +43,22 @@ type Options struct {
 
 // OptionsFromEnv reads the key from OPEN_AI_KEY (the original's name) or
 // OPENAI_API_KEY, the organisation from OPEN_AI_ORG_ID, the base URL from
-// OPENAI_BASE_URL and the model from BUNKA_LLM_MODEL.
+// OPENAI_BASE_URL, the model from BUNKA_LLM_MODEL, the context from
+// BUNKA_LLM_CONTEXT and whether to send the top documents from
+// BUNKA_LLM_USE_DOCS (true/false, 1/0).
 func OptionsFromEnv() Options {
 	key := os.Getenv("OPEN_AI_KEY")
 	if key == "" {
 		key = os.Getenv("OPENAI_API_KEY")
 	}
+	useDocs, _ := strconv.ParseBool(os.Getenv("BUNKA_LLM_USE_DOCS"))
 	return Options{
 		APIKey:  key,
 		OrgID:   os.Getenv("OPEN_AI_ORG_ID"),
 		BaseURL: os.Getenv("OPENAI_BASE_URL"),
 		Model:   os.Getenv("BUNKA_LLM_MODEL"),
+		Context: os.Getenv("BUNKA_LLM_CONTEXT"),
+		UseDocs: useDocs,
 	}
 }
 

@@ -252,8 +252,10 @@ func TestOptionsFromEnv(t *testing.T) {
 	t.Setenv("OPEN_AI_ORG_ID", "org")
 	t.Setenv("OPENAI_BASE_URL", "http://x/v1")
 	t.Setenv("BUNKA_LLM_MODEL", "")
+	t.Setenv("BUNKA_LLM_CONTEXT", "tweets")
+	t.Setenv("BUNKA_LLM_USE_DOCS", "true")
 	o := OptionsFromEnv()
-	if o.APIKey != "sk-2" || o.OrgID != "org" || o.BaseURL != "http://x/v1" || o.withDefaults().Model != DefaultModel {
+	if o.APIKey != "sk-2" || o.OrgID != "org" || o.BaseURL != "http://x/v1" || o.withDefaults().Model != DefaultModel || o.Context != "tweets" || !o.UseDocs {
 		t.Errorf("%+v", o)
 	}
 	t.Setenv("OPEN_AI_KEY", "sk-1")
