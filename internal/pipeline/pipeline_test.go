@@ -268,6 +268,29 @@ func TestStateBinary(t *testing.T) {
 	}
 }
 
+func FuzzStateUnmarshal(f *testing.F) {
+	good, _ := (&State{Embedder: "builtin", Space: []byte{9}, Embeddings: [][]float32{{1, 2}, {3, 4}}}).MarshalBinary()
+	f.Add(good)
+	f.Add([]byte("BKS\x01\x00\x00\xff\xff\xff\xff\xff\xff\xff\xff\x7f\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var st State
+		if err := st.UnmarshalBinary(b); err != nil {
+			return
+		}
+		again, err := st.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st2 State
+		if err := st2.UnmarshalBinary(again); err != nil {
+			t.Fatalf("re-encoded state: %v", err)
+		}
+		if st2.Embedder != st.Embedder || !bytes.Equal(st2.Space, st.Space) || len(st2.Embeddings) != len(st.Embeddings) {
+			t.Errorf("round trip of a decoded state differs")
+		}
+	})
+}
+
 func TestProgress(t *testing.T) {
 	var mu sync.Mutex
 	var stages []string

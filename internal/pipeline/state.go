@@ -86,7 +86,7 @@ func (s *State) UnmarshalBinary(data []byte) error {
 	if err != nil {
 		return err
 	}
-	if dim != 0 && rows > uint64(len(r))/4/dim || uint64(len(r)) != 4*rows*dim {
+	if rows > 0 && dim == 0 || dim != 0 && rows > uint64(len(r))/4/dim || uint64(len(r)) != 4*rows*dim {
 		return fmt.Errorf("pipeline: state: %d rows of %d floats in %d bytes: %w", rows, dim, len(r), ErrBadState)
 	}
 	st := State{Embedder: string(name)}
