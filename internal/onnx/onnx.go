@@ -42,7 +42,7 @@ func acquireEnv(lib string) error {
 	}
 	ort.SetSharedLibraryPath(lib)
 	if err := ort.InitializeEnvironment(ort.WithLogLevelError()); err != nil {
-		return fmt.Errorf("%w: load ONNX Runtime %s: %v", ErrUnavailable, lib, err)
+		return fmt.Errorf("%w: load ONNX Runtime %s (onnxruntime_go needs version %s or later; make ort installs it): %v", ErrUnavailable, lib, RuntimeVersion, err)
 	}
 	env.refs, env.lib = 1, lib
 	return nil

@@ -16,6 +16,10 @@ const (
 	DeviceCUDA = "cuda" // CUDA or a start-up error
 )
 
+// RuntimeVersion is the ONNX Runtime version whose C API onnxruntime_go
+// v1.27.0 is built for (ORT_API_VERSION 24); make ort installs it.
+const RuntimeVersion = "1.24.1"
+
 // DefaultModelDir is where make model puts all-MiniLM-L6-v2.
 const DefaultModelDir = "models/all-MiniLM-L6-v2"
 
