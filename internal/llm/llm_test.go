@@ -78,6 +78,12 @@ func (f *fakeOpenAI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		answer("Rate Limits")
+	case "proxy":
+		if n == 1 {
+			http.Error(w, "<html>502 Bad Gateway</html>", http.StatusBadGateway)
+			return
+		}
+		answer("Proxy Name")
 	case "broken":
 		apiError(http.StatusInternalServerError)
 	case "hang":
@@ -141,18 +147,19 @@ func TestNameTopics(t *testing.T) {
 		topic("bt-6", "empty | answer"),
 		topic("bt-7", "denied | key"),
 		topic("bt-8", ""),
+		topic("bt-9", "proxy | gateway"),
 	}
 	got, err := n.NameTopics(context.Background(), topics, "french")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"bt-0": "Food and Cooking", "bt-1": "Space Travel", "bt-2": "Rate Limits"}
+	want := map[string]string{"bt-0": "Food and Cooking", "bt-1": "Space Travel", "bt-2": "Rate Limits", "bt-9": "Proxy Name"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("names (-want +got):\n%s", diff)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	wantCalls := map[string]int{"food": 1, "space": 1, "rate": 2, "broken": 3, "hang": 3, "garbage": 1, "empty": 1, "denied": 1}
+	wantCalls := map[string]int{"food": 1, "space": 1, "rate": 2, "broken": 3, "hang": 3, "garbage": 1, "empty": 1, "denied": 1, "proxy": 2}
 	if diff := cmp.Diff(wantCalls, f.calls); diff != "" {
 		t.Errorf("calls per topic (-want +got):\n%s", diff)
 	}
