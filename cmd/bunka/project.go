@@ -24,17 +24,19 @@ func runProject(ctx context.Context, args []string) error {
 
 // projectReport is the JSON line printed on success.
 type projectReport struct {
-	N            int     `json:"n"`
-	Dim          int     `json:"dim"`
-	Seconds      float64 `json:"seconds"`       // projection only (k-NN, graph, layout)
-	SecondsTotal float64 `json:"seconds_total"` // including reading and writing
-	Neighbors    int     `json:"neighbors"`
-	MinDist      float64 `json:"min_dist"`
-	Metric       string  `json:"metric"`
-	Epochs       int     `json:"epochs"`
-	Seed         int64   `json:"seed"`
-	Workers      int     `json:"workers"`
-	Out          string  `json:"out"`
+	N             int     `json:"n"`
+	Dim           int     `json:"dim"`
+	Seconds       float64 `json:"seconds"`        // projection only (k-NN, graph, layout)
+	SecondsKNN    float64 `json:"seconds_knn"`    // of which the neighbour search
+	SecondsLayout float64 `json:"seconds_layout"` // of which the SGD layout
+	SecondsTotal  float64 `json:"seconds_total"`  // including reading and writing
+	Neighbors     int     `json:"neighbors"`
+	MinDist       float64 `json:"min_dist"`
+	Metric        string  `json:"metric"`
+	Epochs        int     `json:"epochs"`
+	Seed          int64   `json:"seed"`
+	Workers       int     `json:"workers"`
+	Out           string  `json:"out"`
 }
 
 // project implements "bunka project": read a 2-D .npy, project it with
@@ -80,11 +82,27 @@ func project(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		Epochs: *epochs, Seed: *seed, Workers: *workers,
 	}
 	t0 := time.Now()
+	var tKNN, tInit time.Time
+	opt.Progress = func(f float64) {
+		// umap.Project reports 0.3 after the neighbours, 0.35 after the
+		// graph and initial layout
+		if f >= 0.3 && tKNN.IsZero() {
+			tKNN = time.Now()
+		}
+		if f >= 0.35 && tInit.IsZero() {
+			tInit = time.Now()
+		}
+	}
 	coords, err := umap.Project(ctx, data, opt)
 	if err != nil {
 		return err
 	}
-	secs := time.Since(t0).Seconds()
+	t1 := time.Now()
+	secs := t1.Sub(t0).Seconds()
+	var secsKNN, secsLayout float64
+	if !tKNN.IsZero() && !tInit.IsZero() {
+		secsKNN, secsLayout = tKNN.Sub(t0).Seconds(), t1.Sub(tInit).Seconds()
+	}
 	if err := writeCSV(*out, coords); err != nil {
 		return err
 	}
@@ -100,7 +118,8 @@ func project(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		w = runtime.GOMAXPROCS(0)
 	}
 	return json.NewEncoder(stdout).Encode(projectReport{
-		N: len(data), Dim: dim, Seconds: round3(secs), SecondsTotal: round3(time.Since(start).Seconds()),
+		N: len(data), Dim: dim, Seconds: round3(secs),
+		SecondsKNN: round3(secsKNN), SecondsLayout: round3(secsLayout), SecondsTotal: round3(time.Since(start).Seconds()),
 		Neighbors: *neighbors, MinDist: *minDist, Metric: metric.String(), Epochs: nEpochs,
 		Seed: *seed, Workers: w, Out: *out,
 	})

@@ -20,7 +20,7 @@ type Options struct {
 	Epochs    int                    // 0: 500 up to 10,000 points, 200 above
 	Seed      int64                  // 0 allowed (a fixed seed); same seed+workers => identical output
 	Workers   int                    // 0: runtime.GOMAXPROCS(0)
-	Progress  func(fraction float64) // optional, called now and then with 0..1
+	Progress  func(fraction float64) // optional, called now and then with 0..1: 0.3 after the neighbours, 0.35 after the graph and initial layout, then along the epochs, 1 at the end; on the calling goroutine
 }
 
 // Fixed parameters of umap-learn that Options does not expose.
