@@ -9,7 +9,7 @@ import "math"
 // the function. Relative error about 1e-5 for the UMAP coefficients.
 type table struct {
 	f      func(float64) float64
-	lo, hi uint32 // float32 bits of the range's ends
+	lo, span uint32 // float32 bits of the range's start, bits spanned
 	vals   []float32
 }
 
@@ -24,9 +24,9 @@ func newTable(f func(float64) float64) *table {
 	c := &table{
 		f:  f,
 		lo: math.Float32bits(float32(math.Ldexp(1, tableMinExp))),
-		hi: math.Float32bits(float32(math.Ldexp(1, tableMaxExp))),
 	}
-	n := (c.hi-c.lo)>>tableShift + 1
+	c.span = math.Float32bits(float32(math.Ldexp(1, tableMaxExp))) - c.lo
+	n := c.span>>tableShift + 1
 	c.vals = make([]float32, n)
 	for i := range c.vals {
 		x := math.Float32frombits(c.lo + uint32(i)<<tableShift)
@@ -36,13 +36,16 @@ func newTable(f func(float64) float64) *table {
 }
 
 func (c *table) at(x float32) float32 {
-	b := math.Float32bits(x)
-	if b < c.lo || b >= c.hi {
-		return float32(c.f(float64(x)))
+	off := math.Float32bits(x) - c.lo
+	if off >= c.span {
+		return c.outside(x)
 	}
-	off := b - c.lo
 	i := off >> tableShift
 	frac := float32(off&(1<<tableShift-1)) * (1.0 / (1 << tableShift))
 	v0, v1 := c.vals[i], c.vals[i+1]
 	return v0 + (v1-v0)*frac
 }
+
+// outside evaluates the function itself, out of the table's range (kept
+// out of at so that at is inlined).
+func (c *table) outside(x float32) float32 { return float32(c.f(float64(x))) }
