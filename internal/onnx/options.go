@@ -41,7 +41,7 @@ type Options struct {
 	ModelDir    string       // model.onnx and tokenizer.json (or vocab.txt); "": DefaultModelDir
 	LibraryPath string       // libonnxruntime.so; "": $ONNXRUNTIME_LIB, else the first of DefaultLibraryPaths that exists
 	Device      string       // DeviceAuto, DeviceCPU or DeviceCUDA; "": auto
-	Threads     int          // intra-op threads; 0: runtime.NumCPU()
+	Threads     int          // intra-op threads; 0: runtime.GOMAXPROCS(0), the cores this process may use (cgroup-aware)
 	BatchSize   int          // texts per model run; 0: 32
 	MaxTokens   int          // tokens per text, [CLS] and [SEP] included; 0: 256
 	Logger      *slog.Logger // nil: slog.Default()
@@ -58,7 +58,7 @@ func (o Options) withDefaults() Options {
 		o.Device = DeviceAuto
 	}
 	if o.Threads <= 0 {
-		o.Threads = runtime.NumCPU()
+		o.Threads = runtime.GOMAXPROCS(0)
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = 32
