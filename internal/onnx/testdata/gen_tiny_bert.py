@@ -14,7 +14,9 @@ Run with Debian's python3-onnx and python3-numpy:
 The model takes input_ids, attention_mask, token_type_ids (int64, [batch,
 seq]) and returns last_hidden_state [batch, seq, hidden] and pooler_output
 [batch, hidden] (tanh of a dense layer on [CLS], as BertModel does; the Go
-embedder must ignore it and mean-pool last_hidden_state).
+embedder must ignore it and mean-pool last_hidden_state). A second copy,
+tinybert-pooled/, has the same weights and a single sentence_embedding
+output, pooled and normalised inside the graph.
 """
 import argparse
 import json
