@@ -29,6 +29,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/bunkatopics/bunka-go/internal/store"
+	"github.com/bunkatopics/bunka-go/internal/tasks"
 )
 
 // Config tunes a Server. The zero value of each field means its default.
@@ -40,6 +41,7 @@ type Config struct {
 	RefreshTimeout   time.Duration // how long a refresh may take; default 5m
 	ProgressInterval time.Duration // period of progress events; default 1s
 	Logger           *slog.Logger  // default slog.Default()
+	Queues           tasks.Queues  // default tasks.QueuesFor("")
 }
 
 func (c *Config) fill() {
@@ -60,6 +62,9 @@ func (c *Config) fill() {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if c.Queues.Jobs == "" || c.Queues.Refresh == "" {
+		c.Queues = tasks.QueuesFor("")
 	}
 }
 
@@ -137,7 +142,7 @@ func (s *Server) enqueue(ctx context.Context, kind string, mk func(id string) (*
 	if err := s.store.Create(ctx, id, kind); err != nil {
 		return "", s.unavailable(ctx, err)
 	}
-	if _, err := s.queue.EnqueueContext(ctx, t); err != nil {
+	if _, err := s.queue.EnqueueContext(ctx, t, asynq.Queue(s.cfg.Queues.Jobs)); err != nil {
 		s.store.Delete(context.WithoutCancel(ctx), id)
 		return "", s.unavailable(ctx, err)
 	}

@@ -64,6 +64,7 @@ func (s *syncBuffer) String() string {
 }
 
 type env struct {
+	q     tasks.Queues
 	logs  *syncBuffer
 	srv   *httptest.Server
 	api   *api.Server
@@ -75,7 +76,11 @@ type env struct {
 func newEnv(t *testing.T, cfg api.Config) *env {
 	t.Helper()
 	rdb := redisClient(t)
-	prefix := fmt.Sprintf("test:%s:", t.Name())
+	// A prefix (and so queues) of this run and test alone: other runs of
+	// this package may share the database.
+	prefix := fmt.Sprintf("apitest-%d-%s:", os.Getpid(), t.Name())
+	queues := tasks.QueuesFor(prefix)
+	cfg.Queues = queues
 	st := store.New(rdb, prefix, time.Hour)
 	q := asynq.NewClientFromRedisClient(rdb)
 	if cfg.ProgressInterval == 0 {
@@ -88,26 +93,20 @@ func newEnv(t *testing.T, cfg api.Config) *env {
 	t.Cleanup(func() {
 		a.CloseStreams()
 		srv.Close()
-		ctx := context.Background()
-		keys, _ := rdb.Keys(ctx, prefix+"*").Result()
-		if len(keys) > 0 {
-			rdb.Del(ctx, keys...)
-		}
+		deleteKeys(rdb, prefix+"*", "asynq:{"+queues.Jobs+"}*", "asynq:{"+queues.Refresh+"}*")
 	})
-	return &env{logs: logs, srv: srv, api: a, store: st, insp: asynq.NewInspectorFromRedisClient(rdb), rdb: rdb}
+	return &env{q: queues, logs: logs, srv: srv, api: a, store: st, insp: asynq.NewInspectorFromRedisClient(rdb), rdb: rdb}
 }
 
-func TestMain(m *testing.M) {
-	addr := os.Getenv("BUNKA_TEST_REDIS_ADDR")
-	if addr == "" {
-		addr = "127.0.0.1:6379"
+// deleteKeys removes the keys matching the patterns.
+func deleteKeys(rdb *redis.Client, patterns ...string) {
+	ctx := context.Background()
+	for _, p := range patterns {
+		iter := rdb.Scan(ctx, 0, p, 1000).Iterator()
+		for iter.Next(ctx) {
+			rdb.Del(ctx, iter.Val())
+		}
 	}
-	rdb := redis.NewClient(&redis.Options{Addr: addr, DB: testDB})
-	rdb.FlushDB(context.Background())
-	code := m.Run()
-	rdb.FlushDB(context.Background())
-	rdb.Close()
-	os.Exit(code)
 }
 
 // csvForm is the frontend's upload: every field a string.
@@ -185,11 +184,11 @@ func TestUploadCSVQueuesJob(t *testing.T) {
 	if err != nil || st.State != store.Pending || st.Kind != tasks.TypeTopics {
 		t.Fatalf("status %+v, %v; want PENDING topics", st, err)
 	}
-	info, err := e.insp.GetTaskInfo(tasks.QueueJobs, id)
+	info, err := e.insp.GetTaskInfo(e.q.Jobs, id)
 	if err != nil {
 		t.Fatalf("task not queued: %v", err)
 	}
-	e.insp.DeleteTask(tasks.QueueJobs, id)
+	e.insp.DeleteTask(e.q.Jobs, id)
 	var p tasks.TopicsPayload
 	if err := json.Unmarshal(info.Payload, &p); err != nil {
 		t.Fatal(err)
@@ -214,11 +213,11 @@ func TestUploadWithoutBourdieu(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("status %d, body %v", code, m)
 	}
-	info, err := e.insp.GetTaskInfo(tasks.QueueJobs, m["task_id"].(string))
+	info, err := e.insp.GetTaskInfo(e.q.Jobs, m["task_id"].(string))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.insp.DeleteTask(tasks.QueueJobs, info.ID)
+	e.insp.DeleteTask(e.q.Jobs, info.ID)
 	var p tasks.TopicsPayload
 	json.Unmarshal(info.Payload, &p)
 	if p.Bourdieu != nil {
@@ -229,11 +228,11 @@ func TestUploadWithoutBourdieu(t *testing.T) {
 func TestJSONRoutesQueueJobs(t *testing.T) {
 	e := newEnv(t, api.Config{})
 	for _, tc := range []struct {
-		desc, path, body, queue, kind string
+		desc, path, body, kind string
 	}{
-		{"topics", "/topics/", `{"full_docs": ["a b", "c d"], "topic_param": {"n_clusters": "2", "name_lenght": 2, "ngrams": [1], "clean_topics": "False"}}`, tasks.QueueJobs, tasks.TypeTopics},
-		{"topics no slash", "/topics", `{"full_docs": ["a b"], "topic_param": {}}`, tasks.QueueJobs, tasks.TypeTopics},
-		{"bourdieu", "/bourdieu/", `{"full_docs": ["a b"], "query": {"x_left_words": ["x"]}, "topic_param": {"n_clusters": 2}}`, tasks.QueueJobs, tasks.TypeBourdieu},
+		{"topics", "/topics/", `{"full_docs": ["a b", "c d"], "topic_param": {"n_clusters": "2", "name_lenght": 2, "ngrams": [1], "clean_topics": "False"}}`, tasks.TypeTopics},
+		{"topics no slash", "/topics", `{"full_docs": ["a b"], "topic_param": {}}`, tasks.TypeTopics},
+		{"bourdieu", "/bourdieu/", `{"full_docs": ["a b"], "query": {"x_left_words": ["x"]}, "topic_param": {"n_clusters": 2}}`, tasks.TypeBourdieu},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			code, m := post(t, e.srv.URL+tc.path, "application/json", strings.NewReader(tc.body))
@@ -241,18 +240,18 @@ func TestJSONRoutesQueueJobs(t *testing.T) {
 				t.Fatalf("status %d, body %v", code, m)
 			}
 			id := m["task_id"].(string)
-			info, err := e.insp.GetTaskInfo(tc.queue, id)
+			info, err := e.insp.GetTaskInfo(e.q.Jobs, id)
 			if err != nil || info.Type != tc.kind {
 				t.Fatalf("queued %+v, %v; want a %s task", info, err, tc.kind)
 			}
-			e.insp.DeleteTask(tc.queue, id)
+			e.insp.DeleteTask(e.q.Jobs, id)
 		})
 	}
 	// The topics payload carries the parameters as read.
 	_, m := post(t, e.srv.URL+"/topics/", "application/json", strings.NewReader(
 		`{"full_docs": ["a b"], "topic_param": {"n_clusters": "7", "name_lenght": 2, "ngrams": [1], "clean_topics": "False", "min_count_terms": 2.0}}`))
-	info, _ := e.insp.GetTaskInfo(tasks.QueueJobs, m["task_id"].(string))
-	e.insp.DeleteTask(tasks.QueueJobs, info.ID)
+	info, _ := e.insp.GetTaskInfo(e.q.Jobs, m["task_id"].(string))
+	e.insp.DeleteTask(e.q.Jobs, info.ID)
 	var p tasks.TopicsPayload
 	json.Unmarshal(info.Payload, &p)
 	if p.Param.NClusters != 7 || p.Param.NameLength != 2 || fmt.Sprint(p.Param.Ngrams) != "[1]" || p.Param.CleanTopics ||
@@ -320,7 +319,7 @@ func TestValidationErrors(t *testing.T) {
 		})
 	}
 	// Nothing was queued.
-	if qs, err := e.insp.GetQueueInfo(tasks.QueueJobs); err == nil && qs.Pending != 0 {
+	if qs, err := e.insp.GetQueueInfo(e.q.Jobs); err == nil && qs.Pending != 0 {
 		t.Errorf("%d tasks queued by invalid requests", qs.Pending)
 	}
 }
@@ -593,5 +592,4 @@ func TestRefreshTimeout(t *testing.T) {
 	if code != http.StatusGatewayTimeout || !strings.Contains(fmt.Sprint(m["message"]), "is a worker running") {
 		t.Errorf("status %d, body %v", code, m)
 	}
-	e.rdb.Del(ctx, "asynq:{"+tasks.QueueRefresh+"}:pending")
 }

@@ -119,7 +119,7 @@ func (rs bourdieuResource) refresh(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if _, err := s.queue.EnqueueContext(ctx, t); err != nil {
+	if _, err := s.queue.EnqueueContext(ctx, t, asynq.Queue(s.cfg.Queues.Refresh)); err != nil {
 		return s.unavailable(ctx, err)
 	}
 	b, err := s.store.WaitReply(ctx, payload.ReplyID, s.cfg.RefreshTimeout)

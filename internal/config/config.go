@@ -57,7 +57,9 @@ type Config struct {
 	// ResultTTL (BUNKA_RESULT_TTL) is how long task states and results stay
 	// in Redis; default 24h.
 	ResultTTL time.Duration
-	// KeyPrefix (BUNKA_KEY_PREFIX) prefixes the service's own Redis keys; default "bunka:".
+	// KeyPrefix (BUNKA_KEY_PREFIX) prefixes the service's own Redis keys
+	// and names its queues ("bunka:" -> bunka_jobs, bunka_refresh), so that
+	// deployments sharing a Redis database stay apart; default "bunka:".
 	KeyPrefix string
 
 	// JobTimeout (BUNKA_JOB_TIMEOUT) bounds one topics or bourdieu job; default 2h.

@@ -21,6 +21,7 @@ import (
 
 	"github.com/bunkatopics/bunka-go/internal/config"
 	"github.com/bunkatopics/bunka-go/internal/service"
+	"github.com/bunkatopics/bunka-go/internal/tasks"
 )
 
 func redisAddr() string {
@@ -30,10 +31,22 @@ func redisAddr() string {
 	return "127.0.0.1:6379"
 }
 
-func flush(db int) {
+// runPrefix is a key prefix (and so queues) of this test run alone: other
+// runs of this package may share the database.
+func runPrefix(name string) string { return fmt.Sprintf("%s-%d:", name, os.Getpid()) }
+
+// cleanup removes the keys of prefix and of its queues from database db.
+func cleanup(db int, prefix string) {
 	rdb := redis.NewClient(&redis.Options{Addr: redisAddr(), DB: db})
-	rdb.FlushDB(context.Background())
-	rdb.Close()
+	defer rdb.Close()
+	ctx := context.Background()
+	q := tasks.QueuesFor(prefix)
+	for _, p := range []string{prefix + "*", "asynq:{" + q.Jobs + "}*", "asynq:{" + q.Refresh + "}*"} {
+		iter := rdb.Scan(ctx, 0, p, 1000).Iterator()
+		for iter.Next(ctx) {
+			rdb.Del(ctx, iter.Val())
+		}
+	}
 }
 
 // repoRoot is the directory of go.mod, found upwards from the test's directory.
@@ -119,6 +132,7 @@ func startService(t *testing.T, db int, prefix string, noWorker bool, tweak func
 			t.Errorf("worker: %v", err)
 		}
 		m.Close()
+		cleanup(db, prefix)
 	})
 	return &svc{url: srv.URL, m: m}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/bunkatopics/bunka-go/internal/service"
 	"github.com/bunkatopics/bunka-go/internal/store"
+	"github.com/bunkatopics/bunka-go/internal/tasks"
 	"github.com/bunkatopics/bunka-go/internal/worker"
 )
 
@@ -56,7 +57,7 @@ func TestWorkerKilledMidJob(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 
-	const prefix = "kill:"
+	prefix := runPrefix("kill")
 	s := startService(t, killDB, prefix, true, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -133,7 +134,7 @@ func TestWorkerKilledMidJob(t *testing.T) {
 	var outB lockedBuffer
 	logB := slog.New(slog.NewTextHandler(&outB, nil))
 	wb := worker.New(s.m.Redis, s.m.Store, service.NewModeler(s.m.Config, logB), worker.Config{
-		Logger: logB, HealthCheckInterval: time.Second, PollInterval: 100 * time.Millisecond,
+		Logger: logB, Queues: tasks.QueuesFor(prefix), HealthCheckInterval: time.Second, PollInterval: 100 * time.Millisecond,
 		RetryDelay: 100 * time.Millisecond, ShutdownTimeout: time.Second,
 	})
 	bctx, bstop := context.WithCancel(ctx)

@@ -23,6 +23,7 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/config"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
+	"github.com/bunkatopics/bunka-go/internal/tasks"
 	"github.com/bunkatopics/bunka-go/internal/worker"
 )
 
@@ -117,6 +118,7 @@ func (m *Main) API() *api.Server {
 		RefreshTimeout:   c.RefreshTimeoutOrDefault(),
 		ProgressInterval: c.ProgressInterval,
 		Logger:           m.Logger,
+		Queues:           tasks.QueuesFor(c.KeyPrefixOrDefault()),
 	})
 }
 
@@ -171,6 +173,7 @@ func (m *Main) RunWorker(ctx context.Context, model worker.Modeler) error {
 		RefreshTimeout:     c.RefreshTimeoutOrDefault(),
 		ShutdownTimeout:    c.ShutdownTimeoutOrDefault(),
 		Logger:             m.Logger,
+		Queues:             tasks.QueuesFor(c.KeyPrefixOrDefault()),
 	})
 	return w.Run(ctx)
 }

@@ -2,14 +2,17 @@
 // payloads, so that the API (which enqueues them) and the worker (which runs
 // them) agree on one definition.
 //
-// Topics and bourdieu jobs go to QueueJobs, which a worker serves one at a
-// time by default; refreshes go to QueueRefresh, served by a second server
-// in the worker process so that a long job does not delay them.
+// Topics and bourdieu jobs go to the jobs queue, which a worker serves one
+// at a time by default; refreshes go to the refresh queue, served by a
+// second server in the worker process so that a long job does not delay
+// them. The constructors put tasks in the default queues; callers with
+// other Queues pass asynq.Queue when they enqueue.
 package tasks
 
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -25,11 +28,28 @@ const (
 	TypeRefresh  = "refresh"
 )
 
-// Queue names.
+// Default queue names (those of the default key prefix "bunka:").
 const (
 	QueueJobs    = "bunka_jobs"
 	QueueRefresh = "bunka_refresh"
 )
+
+// Queues names the two queues of one deployment.
+type Queues struct {
+	Jobs    string // topics and bourdieu jobs
+	Refresh string // Bourdieu refreshes
+}
+
+// QueuesFor derives the queue names from a deployment's key prefix, so
+// that deployments (or test runs) sharing a Redis database stay apart:
+// "bunka:" gives bunka_jobs and bunka_refresh.
+func QueuesFor(prefix string) Queues {
+	p := strings.TrimRight(prefix, ":")
+	if p == "" {
+		p = "bunka"
+	}
+	return Queues{Jobs: p + "_jobs", Refresh: p + "_refresh"}
+}
 
 // MaxRetry is how often a job is run again after its worker died (its asynq
 // lease expired) or it failed for a transient reason (Redis unreachable).

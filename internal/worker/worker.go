@@ -46,6 +46,7 @@ type Config struct {
 	ShutdownTimeout    time.Duration // grace period before running jobs are put back; default 30s
 	ProgressEvery      time.Duration // least time between two progress writes; default 250ms
 	Logger             *slog.Logger  // default slog.Default()
+	Queues             tasks.Queues  // default tasks.QueuesFor("")
 
 	// Queue machinery; tests shorten them.
 	HealthCheckInterval time.Duration // also the period of lease-expiry checks; asynq's default 15s
@@ -72,6 +73,9 @@ func (c *Config) fill() {
 	def(&c.RetryDelay, time.Second)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if c.Queues.Jobs == "" || c.Queues.Refresh == "" {
+		c.Queues = tasks.QueuesFor("")
 	}
 }
 
@@ -113,11 +117,11 @@ func New(rdb redis.UniversalClient, st *store.Store, m Modeler, cfg Config) *Wor
 	}
 	jc := base
 	jc.Concurrency = cfg.Concurrency
-	jc.Queues = map[string]int{tasks.QueueJobs: 1}
+	jc.Queues = map[string]int{cfg.Queues.Jobs: 1}
 	w.jobs = asynq.NewServerFromRedisClient(rdb, jc)
 	rc := base
 	rc.Concurrency = cfg.RefreshConcurrency
-	rc.Queues = map[string]int{tasks.QueueRefresh: 1}
+	rc.Queues = map[string]int{cfg.Queues.Refresh: 1}
 	// A client waits for each refresh: look for them often.
 	rc.TaskCheckInterval = 100 * time.Millisecond
 	if cfg.PollInterval > 0 && cfg.PollInterval < rc.TaskCheckInterval {

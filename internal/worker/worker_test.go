@@ -35,13 +35,22 @@ func redisAddr() string {
 	return "127.0.0.1:6379"
 }
 
-func TestMain(m *testing.M) {
-	rdb := redis.NewClient(&redis.Options{Addr: redisAddr(), DB: testDB})
-	rdb.FlushDB(context.Background())
-	code := m.Run()
-	rdb.FlushDB(context.Background())
-	rdb.Close()
-	os.Exit(code)
+// runPrefix returns a key prefix (and so queues) of this run and test
+// alone: other runs of this package may share the database.
+func runPrefix(t *testing.T) string {
+	return fmt.Sprintf("workertest-%d-%s:", os.Getpid(), t.Name())
+}
+
+// cleanup removes the keys of prefix and of its queues.
+func cleanup(rdb *redis.Client, prefix string) {
+	ctx := context.Background()
+	q := tasks.QueuesFor(prefix)
+	for _, p := range []string{prefix + "*", "asynq:{" + q.Jobs + "}*", "asynq:{" + q.Refresh + "}*"} {
+		iter := rdb.Scan(ctx, 0, p, 1000).Iterator()
+		for iter.Next(ctx) {
+			rdb.Del(ctx, iter.Val())
+		}
+	}
 }
 
 // fake is an in-memory Modeler whose behaviour each test sets.
@@ -82,6 +91,7 @@ func okTopics(ctx context.Context, in pipeline.Input, progress pipeline.Progress
 }
 
 type env struct {
+	q     tasks.Queues
 	rdb   *redis.Client
 	store *store.Store
 	queue *asynq.Client
@@ -112,11 +122,12 @@ func start(t *testing.T, m worker.Modeler, cfg worker.Config) *env {
 	if err := rdb.Ping(context.Background()).Err(); err != nil {
 		t.Fatalf("redis: %v", err)
 	}
-	prefix := "test:" + t.Name() + ":"
+	prefix := runPrefix(t)
 	st := store.New(rdb, prefix, time.Hour)
 	logs := &syncBuffer{}
 	cfg.Logger = slog.New(slog.NewTextHandler(io.MultiWriter(logs, t.Output()), nil))
 	cfg.PollInterval = 50 * time.Millisecond
+	cfg.Queues = tasks.QueuesFor(prefix)
 	w := worker.New(rdb, st, m, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -126,10 +137,10 @@ func start(t *testing.T, m worker.Modeler, cfg worker.Config) *env {
 		if err := <-done; err != nil {
 			t.Errorf("Run: %v", err)
 		}
-		rdb.FlushDB(context.Background())
+		cleanup(rdb, prefix)
 		rdb.Close()
 	})
-	return &env{rdb: rdb, store: st, queue: asynq.NewClientFromRedisClient(rdb), logs: logs}
+	return &env{q: cfg.Queues, rdb: rdb, store: st, queue: asynq.NewClientFromRedisClient(rdb), logs: logs}
 }
 
 // submit records and enqueues a topics job the way the API does.
@@ -143,7 +154,7 @@ func (e *env) submit(t *testing.T, id string, docs ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.queue.EnqueueContext(ctx, task); err != nil {
+	if _, err := e.queue.EnqueueContext(ctx, task, asynq.Queue(e.q.Jobs)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -169,7 +180,7 @@ func (e *env) wait(t *testing.T, id string) store.Status {
 
 // retried reports asynq's retry count of a task left in the archive, or -1.
 func retried(e *env, id string) int {
-	info, err := asynq.NewInspectorFromRedisClient(e.rdb).GetTaskInfo(tasks.QueueJobs, id)
+	info, err := asynq.NewInspectorFromRedisClient(e.rdb).GetTaskInfo(e.q.Jobs, id)
 	if err != nil {
 		return -1
 	}
@@ -289,7 +300,7 @@ func TestRefreshNotBlockedByLongJob(t *testing.T) {
 		t.Helper()
 		p := tasks.RefreshPayload{TaskID: taskID, ReplyID: "r-" + taskID + fmt.Sprint(len(q.XLeftWords)), Query: q}
 		task, _ := tasks.NewRefreshTask(p, 10*time.Second)
-		if _, err := e.queue.Enqueue(task); err != nil {
+		if _, err := e.queue.Enqueue(task, asynq.Queue(e.q.Refresh)); err != nil {
 			t.Fatal(err)
 		}
 		b, err := e.store.WaitReply(context.Background(), p.ReplyID, 10*time.Second)
@@ -333,16 +344,19 @@ func TestShutdownRequeuesRunningJob(t *testing.T) {
 	defer close(block)
 	rdb := redis.NewClient(&redis.Options{Addr: redisAddr(), DB: testDB})
 	defer rdb.Close()
-	st := store.New(rdb, "test:requeue:", time.Hour)
+	prefix := runPrefix(t)
+	defer cleanup(rdb, prefix)
+	st := store.New(rdb, prefix, time.Hour)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(logs, t.Output()), nil))
-	cfg := worker.Config{Logger: log, PollInterval: 50 * time.Millisecond, ShutdownTimeout: 200 * time.Millisecond}
+	cfg := worker.Config{Logger: log, PollInterval: 50 * time.Millisecond, ShutdownTimeout: 200 * time.Millisecond,
+		Queues: tasks.QueuesFor(prefix)}
 	w1 := worker.New(rdb, st, first, cfg)
 	ctx1, stop1 := context.WithCancel(context.Background())
 	done1 := make(chan error, 1)
 	go func() { done1 <- w1.Run(ctx1) }()
 
-	e := &env{rdb: rdb, store: st, queue: asynq.NewClientFromRedisClient(rdb)}
+	e := &env{q: cfg.Queues, rdb: rdb, store: st, queue: asynq.NewClientFromRedisClient(rdb)}
 	e.submit(t, "r1", "a", "b")
 	deadline := time.Now().Add(10 * time.Second)
 	for {
