@@ -38,9 +38,9 @@ func wantKeys(t *testing.T, what string, m map[string]any, want ...string) {
 	}
 }
 
-func isNum(v any) bool  { _, ok := v.(float64); return ok }
-func isStr(v any) bool  { s, ok := v.(string); return ok && s != "" }
-func isInt(v any) bool  { f, ok := v.(float64); return ok && f == float64(int64(f)) }
+func isNum(v any) bool { _, ok := v.(float64); return ok }
+func isStr(v any) bool { s, ok := v.(string); return ok && s != "" }
+func isInt(v any) bool { f, ok := v.(float64); return ok && f == float64(int64(f)) }
 func strs(v any) []string {
 	l, _ := v.([]any)
 	out := make([]string, 0, len(l))
