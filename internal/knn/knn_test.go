@@ -123,7 +123,7 @@ func recall(g *Graph, want [][]int32) float64 {
 }
 
 func TestApproximateRecall(t *testing.T) {
-	data := blobs(3000, 64, 20, 2)
+	data := blobs(2000, 32, 3, 2)
 	ctx := context.Background()
 	for _, metric := range []Metric{Euclidean, Cosine} {
 		ex, err := Exact(ctx, data, 15, Options{Metric: metric})

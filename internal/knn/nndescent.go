@@ -15,8 +15,8 @@ import (
 //
 // Defaults (zero fields of opt): Trees = 5 + round(√n / 20), at most 32 (the
 // formula umap-learn passes to pynndescent, capped for two-core machines);
-// LeafSize = max(30, 2k); MaxCandidates = k (new and old candidate lists
-// are each cut to this many, chosen at random); Iterations = max(5,
+// LeafSize = max(30, 2k); MaxCandidates = min(60, 2k) (new and old
+// candidate lists are each cut to this many, chosen at random); Iterations = max(5,
 // round(log2 n)), stopping early once fewer than 0.001·k·n heap entries
 // change in an iteration. Inputs too small for a forest (n ≤ 2·LeafSize)
 // are searched exactly.
@@ -53,7 +53,7 @@ func nnParams(n, k int, opt Options) params {
 		p.leafSize = max(30, 2*k)
 	}
 	if p.maxCand <= 0 {
-		p.maxCand = k
+		p.maxCand = min(60, 2*k)
 	}
 	if p.iters <= 0 {
 		p.iters = max(5, int(math.Round(math.Log2(float64(n)))))
