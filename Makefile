@@ -1,5 +1,16 @@
 SHELL := /bin/bash
-.PHONY: build test
+.PHONY: build test run
+
+# Names of images, containers and the Docker network, as in the original;
+# .env (copied from .env.model) may override them.
+-include .env
+API_IMAGE_NAME ?= bunkatopicsapi
+WORKER_IMAGE_NAME ?= bunkatopicsworker
+API_CONTAINER_NAME ?= bunkaapi
+WORKER_CONTAINER_NAME ?= bunkaworker
+DOCKER_NETWORK ?= bunkatopics_network
+# Give the worker the host's GPUs; set DOCKER_GPUS= on a host without one.
+DOCKER_GPUS ?= --gpus all
 
 build:
 	go build -o bin/ ./cmd/...
@@ -7,6 +18,59 @@ build:
 test:
 	go vet ./...
 	go test -race -count=1 ./...
+
+# The API and a worker in one process on :8000; without REDIS_URL or
+# REDIS_ADDR it uses an embedded in-memory Redis that keeps nothing.
+run:
+	go run ./cmd/bunka serve
+
+#############
+# Deployment (Docker and nginx), as the original's targets
+#############
+.PHONY: docker_create_network docker_run_redis install_nginx_config docker_build docker_build_worker \
+	docker_run docker_run_worker docker_run_attach docker_run_worker_attach compose_up compose_down
+
+docker_create_network:
+	docker network create $(DOCKER_NETWORK)
+
+# Redis with append-only persistence, so that queued jobs and results
+# survive a restart.
+docker_run_redis:
+	docker run --restart=always --network $(DOCKER_NETWORK) -d -p 127.0.0.1:6379:6379 \
+		-v bunka-redis-data:/data --name redis redis:7-alpine redis-server --appendonly yes
+
+install_nginx_config:
+	cp nginx/bunka-dev.conf /etc/nginx/sites-enabled/ && systemctl reload nginx
+
+docker_build:
+	docker build -f Dockerfile.api -t $(API_IMAGE_NAME) .
+
+docker_build_worker:
+	docker build -f Dockerfile.worker -t $(WORKER_IMAGE_NAME) .
+
+# The API on host port 8001, where the nginx configurations send /api/.
+docker_run:
+	docker run --restart=always --network $(DOCKER_NETWORK) --env-file .env -e REDIS_ADDR=redis:6379 \
+		-d -p 127.0.0.1:8001:8000 --name $(API_CONTAINER_NAME) $(API_IMAGE_NAME)
+
+docker_run_attach:
+	docker run --network $(DOCKER_NETWORK) --env-file .env -e REDIS_ADDR=redis:6379 \
+		-p 127.0.0.1:8001:8000 --name $(API_CONTAINER_NAME) $(API_IMAGE_NAME)
+
+docker_run_worker:
+	docker run --restart=always --network $(DOCKER_NETWORK) --env-file .env -e REDIS_ADDR=redis:6379 \
+		-d $(DOCKER_GPUS) --stop-timeout 60 --name $(WORKER_CONTAINER_NAME) $(WORKER_IMAGE_NAME)
+
+docker_run_worker_attach:
+	docker run --network $(DOCKER_NETWORK) --env-file .env -e REDIS_ADDR=redis:6379 \
+		$(DOCKER_GPUS) --name $(WORKER_CONTAINER_NAME) $(WORKER_IMAGE_NAME)
+
+# Everything at once: Redis, API, worker and nginx (deploy/docker-compose.yml).
+compose_up:
+	docker compose -f deploy/docker-compose.yml up -d --build
+
+compose_down:
+	docker compose -f deploy/docker-compose.yml down
 
 # ONNX Runtime shared library and the MiniLM model (scripts/get_ort.sh,
 # scripts/get_model.sh); both are idempotent and neither result is committed.

@@ -90,9 +90,16 @@ func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
 	send := func(ev event) bool {
-		b, err := json.Marshal(ev)
-		if err != nil {
-			return false
+		var b []byte
+		if ev.Result != nil {
+			// The stored result is valid JSON without newlines: write it as
+			// it is rather than have json.Marshal scan megabytes again.
+			b = append(append([]byte(`{"state":"`+string(ev.State)+`","result":`), ev.Result...), '}')
+		} else {
+			var err error
+			if b, err = json.Marshal(ev); err != nil {
+				return false
+			}
 		}
 		if _, err := fmt.Fprintf(w, "data: %s\n\n", b); err != nil {
 			return false
