@@ -8,9 +8,9 @@ import "math"
 // mantissa bits) and linearly interpolated; outside that range it calls
 // the function. Relative error about 1e-5 for the UMAP coefficients.
 type table struct {
-	f      func(float64) float64
+	f        func(float64) float64
 	lo, span uint32 // float32 bits of the range's start, bits spanned
-	vals   []float32
+	vals     []float32
 }
 
 const (
