@@ -13,9 +13,10 @@
 #      $REF_SEEDS (warm: numba compiled before the timed fit); its
 #      seconds_fit is the time compared. Peak RSS by /usr/bin/time -v
 #      (includes the warm-up fits and the Python interpreter).
-#   4. Ours: GOMAXPROCS=$THREADS bunka project --seed S for each S in $SEEDS;
-#      "seconds" (k-NN + graph + layout, as umap-learn's fit) and peak RSS
-#      of the whole process.
+#   4. Ours: GOMAXPROCS=$THREADS bunka project --seed S for each S in $SEEDS,
+#      $REPEAT times each (the output is identical every time); the median
+#      "seconds" (k-NN + graph + layout, as umap-learn's fit) and the peak
+#      RSS of the whole process.
 #   5. quality.py --clusters $CLUSTERS on every layout: trustworthiness
 #      (k=15, 5,000-point subsample), k-NN recall, NMI of KMeans on the
 #      layout against the labels.
@@ -30,7 +31,7 @@
 # average is printed beside each run.
 #
 # Environment: PY=/usr/bin/python3 WORK=/tmp/bench_umap THREADS=2
-#   CLUSTERS=20 SEEDS="42 1 2" REF_SEEDS="42" SCALE=0
+#   CLUSTERS=20 SEEDS="42 1 2" REF_SEEDS="42" REPEAT=3 SCALE=0
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,6 +43,7 @@ CLUSTERS=${CLUSTERS:-20}
 SEEDS=${SEEDS:-42 1 2}
 REF_SEEDS=${REF_SEEDS:-42}
 SCALE=${SCALE:-0}
+REPEAT=${REPEAT:-3}
 ANCHORS=$ROOT/../shared/anchors
 mkdir -p "$WORK"
 DATASET=$(basename "$CSV" .csv)
@@ -83,11 +85,16 @@ for s in $REF_SEEDS; do
 done
 
 for s in $SEEDS; do
-  echo "== bunka project seed $s, GOMAXPROCS=$THREADS" >&2
-  GOMAXPROCS=$THREADS /usr/bin/time -v "$WORK/bunka" project --in "$EMB" --out "$WORK/go_$s.csv" \
-    --seed "$s" > "$WORK/go_$s.json" 2> "$WORK/go_$s.time"
-  cat "$WORK/go_$s.json" >&2
-  score "bunka_$s" "$WORK/go_$s.csv" "$(field "$WORK/go_$s.json" seconds)" "$(rss "$WORK/go_$s.time")" "$s"
+  echo "== bunka project seed $s, GOMAXPROCS=$THREADS, $REPEAT runs (median seconds)" >&2
+  secs=()
+  for r in $(seq "$REPEAT"); do
+    GOMAXPROCS=$THREADS /usr/bin/time -v "$WORK/bunka" project --in "$EMB" --out "$WORK/go_$s.csv" \
+      --seed "$s" > "$WORK/go_$s.json" 2> "$WORK/go_$s.time"
+    cat "$WORK/go_$s.json" >&2
+    secs+=("$(field "$WORK/go_$s.json" seconds)")
+  done
+  med=$(printf '%s\n' "${secs[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  score "bunka_$s" "$WORK/go_$s.csv" "$med" "$(rss "$WORK/go_$s.time")" "$s"
 done
 
 echo "== NN-descent recall@15 against exact search" >&2
