@@ -1,0 +1,135 @@
+package config_test
+
+import (
+	"bufio"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bunkatopics/bunka-go/internal/config"
+)
+
+func env(m map[string]string) config.Lookup {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestZeroValueMeansDefaults(t *testing.T) {
+	c, err := config.FromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RedisConfigured() {
+		t.Error("Redis configured with an empty environment")
+	}
+	for _, tc := range []struct {
+		desc      string
+		got, want any
+	}{
+		{"api addr", c.APIAddrOrDefault(), ":8000"},
+		{"max docs", c.MaxDocsOrDefault(), 10000},
+		{"max body", c.MaxBodyBytesOrDefault(), int64(100 << 20)},
+		{"result ttl", c.ResultTTLOrDefault(), 24 * time.Hour},
+		{"concurrency", c.ConcurrencyOrDefault(), 1},
+		{"refresh concurrency", c.RefreshConcurrencyOrDefault(), 2},
+		{"key prefix", c.KeyPrefixOrDefault(), "bunka:"},
+		{"job timeout", c.JobTimeoutOrDefault(), 2 * time.Hour},
+		{"log level", c.LogLevel, slog.LevelInfo},
+	} {
+		if !reflect.DeepEqual(tc.got, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.desc, tc.got, tc.want)
+		}
+	}
+}
+
+func TestFromEnv(t *testing.T) {
+	c, err := config.FromEnv(env(map[string]string{
+		"REDIS_URL": "rediss://:secret@redis.example:6380/2", "BUNKA_API_ADDR": "127.0.0.1:9000",
+		"BUNKA_MAX_DOCS": "500", "BUNKA_MAX_BODY_BYTES": "5MB", "BUNKA_RESULT_TTL": "1h",
+		"BUNKA_JOB_TIMEOUT": "10m", "BUNKA_WORKER_CONCURRENCY": "3", "BUNKA_LOG_LEVEL": "debug",
+		"BUNKA_LOG_FORMAT": "TEXT", "BUNKA_CORS_ORIGINS": "https://a.example, https://b.example",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := config.Config{
+		RedisURL: "rediss://:secret@redis.example:6380/2", APIAddr: "127.0.0.1:9000", MaxDocs: 500,
+		MaxBodyBytes: 5 << 20, ResultTTL: time.Hour, JobTimeout: 10 * time.Minute, Concurrency: 3,
+		LogLevel: slog.LevelDebug, LogFormat: "text", CORSOrigins: []string{"https://a.example", "https://b.example"},
+	}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("got  %+v\nwant %+v", c, want)
+	}
+}
+
+func TestFromEnvErrors(t *testing.T) {
+	for _, tc := range []struct{ desc, key, value string }{
+		{"url scheme", "REDIS_URL", "http://x"},
+		{"docs", "BUNKA_MAX_DOCS", "many"},
+		{"negative", "BUNKA_WORKER_CONCURRENCY", "-1"},
+		{"duration", "BUNKA_RESULT_TTL", "1 day"},
+		{"size", "BUNKA_MAX_BODY_BYTES", "lots"},
+		{"level", "BUNKA_LOG_LEVEL", "loud"},
+		{"format", "BUNKA_LOG_FORMAT", "xml"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			_, err := config.FromEnv(env(map[string]string{tc.key: tc.value}))
+			if err == nil || !strings.Contains(err.Error(), tc.key) {
+				t.Errorf("error %v, want one naming %s", err, tc.key)
+			}
+		})
+	}
+}
+
+// TestEnvModel reads .env.model: every variable it lists is accepted and
+// its value is the default.
+func TestEnvModel(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "..", ".env.model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	vars := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			t.Fatalf("bad line %q", line)
+		}
+		vars[k] = v
+	}
+	for _, k := range []string{"OPEN_AI_KEY", "REDIS_URL", "REDIS_ADDR", "BUNKA_API_ADDR", "BUNKA_MAX_DOCS",
+		"BUNKA_MAX_BODY_BYTES", "BUNKA_RESULT_TTL", "BUNKA_JOB_TIMEOUT", "BUNKA_WORKER_CONCURRENCY",
+		"BUNKA_LOG_LEVEL", "BUNKA_LOG_FORMAT", "BUNKA_CORS_ORIGINS", "API_IMAGE_NAME", "WORKER_CONTAINER_NAME"} {
+		if _, ok := vars[k]; !ok {
+			t.Errorf(".env.model lacks %s", k)
+		}
+	}
+	c, err := config.FromEnv(env(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, _ := config.FromEnv(env(nil))
+	if c.APIAddrOrDefault() != def.APIAddrOrDefault() || c.MaxDocsOrDefault() != def.MaxDocsOrDefault() ||
+		c.MaxBodyBytesOrDefault() != def.MaxBodyBytesOrDefault() || c.ResultTTLOrDefault() != def.ResultTTLOrDefault() ||
+		c.JobTimeoutOrDefault() != def.JobTimeoutOrDefault() || c.ConcurrencyOrDefault() != def.ConcurrencyOrDefault() ||
+		c.KeyPrefixOrDefault() != def.KeyPrefixOrDefault() || c.RefreshTimeoutOrDefault() != def.RefreshTimeoutOrDefault() ||
+		c.ShutdownTimeoutOrDefault() != def.ShutdownTimeoutOrDefault() || c.LogLevel != def.LogLevel || c.RedisConfigured() {
+		t.Errorf(".env.model's values are not the defaults: %+v", c)
+	}
+}
+
+func TestParseBytes(t *testing.T) {
+	for in, want := range map[string]int64{"1048576": 1 << 20, "100MB": 100 << 20, "100M": 100 << 20, "512KiB": 512 << 10, "1gb": 1 << 30} {
+		if got, err := config.ParseBytes(in); err != nil || got != want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+}

@@ -1,0 +1,132 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bunkatopics/bunka-go/internal/pipeline"
+	"github.com/bunkatopics/bunka-go/internal/store"
+)
+
+// The store's tests use the real Redis, database 12, under a prefix of
+// their own.
+
+func newStore(t *testing.T, ttl time.Duration) (*store.Store, *redis.Client) {
+	t.Helper()
+	addr := os.Getenv("BUNKA_TEST_REDIS_ADDR")
+	if addr == "" {
+		addr = "127.0.0.1:6379"
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: addr, DB: 12})
+	if err := rdb.Ping(context.Background()).Err(); err != nil {
+		t.Fatalf("redis: %v", err)
+	}
+	prefix := fmt.Sprintf("storetest-%d-%s:", os.Getpid(), t.Name())
+	t.Cleanup(func() {
+		ctx := context.Background()
+		iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			rdb.Del(ctx, iter.Val())
+		}
+		rdb.Close()
+	})
+	return store.New(rdb, prefix, ttl), rdb
+}
+
+func TestLifecycle(t *testing.T) {
+	s, _ := newStore(t, time.Hour)
+	ctx := context.Background()
+	if _, err := s.Status(ctx, "a"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown task: %v", err)
+	}
+	if err := s.Create(ctx, "a", "topics"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Create(ctx, "a", "topics"); !errors.Is(err, store.ErrExists) {
+		t.Errorf("second Create: %v", err)
+	}
+	st, _ := s.Status(ctx, "a")
+	if st.State != store.Pending || st.Kind != "topics" || st.Created.IsZero() || st.Attempt != 0 {
+		t.Errorf("created: %+v", st)
+	}
+	s.Start(ctx, "a", "topics")
+	s.Progress(ctx, "a", "embedding", 12.345)
+	st, _ = s.Status(ctx, "a")
+	if st.State != store.Processing || st.Stage != "embedding" || st.Progress != 12.35 || st.Attempt != 1 || st.Started.IsZero() {
+		t.Errorf("processing: %+v", st)
+	}
+	if _, err := s.Result(ctx, "a"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("result before success: %v", err)
+	}
+	ps := &pipeline.State{Embedder: "lsa", Space: []byte{1, 2, 3}, Embeddings: [][]float32{{1, 2}, {3, 4}}}
+	if err := s.Succeed(ctx, "a", []byte(`{"docs":[]}`), ps); err != nil {
+		t.Fatal(err)
+	}
+	st, _ = s.Status(ctx, "a")
+	if st.State != store.Success || st.Progress != 100 || st.Finished.IsZero() {
+		t.Errorf("success: %+v", st)
+	}
+	// A late progress report (a stale worker) leaves a finished task alone.
+	s.Progress(ctx, "a", "terms", 50)
+	s.Start(ctx, "a", "topics")
+	if st, _ := s.Status(ctx, "a"); st.State != store.Success {
+		t.Errorf("finished task changed to %s", st.State)
+	}
+	b, err := s.Result(ctx, "a")
+	if err != nil || string(b) != `{"docs":[]}` {
+		t.Errorf("result %q, %v", b, err)
+	}
+	got, err := s.PipelineState(ctx, "a")
+	if err != nil || got.Embedder != "lsa" || len(got.Embeddings) != 2 || got.Embeddings[1][1] != 4 {
+		t.Errorf("pipeline state %+v, %v", got, err)
+	}
+	s.Create(ctx, "b", "bourdieu")
+	s.Fail(ctx, "b", "bad input")
+	if st, _ := s.Status(ctx, "b"); st.State != store.Failure || st.Error != "bad input" {
+		t.Errorf("failure: %+v", st)
+	}
+}
+
+func TestRetention(t *testing.T) {
+	s, rdb := newStore(t, 90*time.Minute)
+	ctx := context.Background()
+	s.Create(ctx, "a", "topics")
+	s.Succeed(ctx, "a", []byte(`{}`), &pipeline.State{})
+	keys, _ := rdb.Keys(ctx, "storetest-*"+t.Name()+":*").Result()
+	if len(keys) != 3 {
+		t.Fatalf("keys %v, want task, result and state", keys)
+	}
+	for _, k := range keys {
+		ttl := rdb.TTL(ctx, k).Val()
+		if ttl <= 89*time.Minute || ttl > 90*time.Minute {
+			t.Errorf("%s: TTL %s, want 90m", k, ttl)
+		}
+	}
+}
+
+func TestReply(t *testing.T) {
+	s, _ := newStore(t, time.Hour)
+	ctx := context.Background()
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		s.Reply(ctx, "r1", []byte("answer"))
+	}()
+	b, err := s.WaitReply(ctx, "r1", 10*time.Second)
+	if err != nil || string(b) != "answer" {
+		t.Errorf("WaitReply = %q, %v", b, err)
+	}
+	if _, err := s.WaitReply(ctx, "r2", 100*time.Millisecond); !errors.Is(err, store.ErrTimeout) {
+		t.Errorf("no reply: %v, want ErrTimeout", err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := s.WaitReply(cctx, "r3", 10*time.Second); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
