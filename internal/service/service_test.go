@@ -58,7 +58,9 @@ func TestServeEmbedded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var queued struct{ TaskID string `json:"task_id"` }
+	var queued struct {
+		TaskID string `json:"task_id"`
+	}
 	json.NewDecoder(resp.Body).Decode(&queued)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || queued.TaskID == "" {
