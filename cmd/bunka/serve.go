@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/engine"
 	"github.com/bunkatopics/bunka-go/internal/service"
 )
 
@@ -37,11 +38,15 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer m.Close()
+	model, err := engine.New(m.Config, log)
+	if err != nil {
+		return err
+	}
 	// Either part failing stops the other.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 2)
 	go func() { errc <- m.RunAPI(ctx); cancel() }()
-	go func() { errc <- m.RunWorker(ctx, service.NewModeler(m.Config, log)); cancel() }()
+	go func() { errc <- m.RunWorker(ctx, model); cancel() }()
 	return errors.Join(<-errc, <-errc)
 }

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/engine"
 	"github.com/bunkatopics/bunka-go/internal/service"
 )
 
@@ -36,5 +37,9 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer m.Close()
-	return m.RunWorker(ctx, service.NewModeler(cfg, log))
+	model, err := engine.New(m.Config, log)
+	if err != nil {
+		return err
+	}
+	return m.RunWorker(ctx, model)
 }

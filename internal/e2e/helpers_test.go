@@ -20,7 +20,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/engine"
 	"github.com/bunkatopics/bunka-go/internal/service"
+	"github.com/bunkatopics/bunka-go/internal/worker"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
 )
 
@@ -122,7 +124,7 @@ func startService(t *testing.T, db int, prefix string, noWorker bool, tweak func
 	if noWorker {
 		done <- nil
 	} else {
-		go func() { done <- m.RunWorker(ctx, service.NewModeler(m.Config, log)) }()
+		go func() { done <- m.RunWorker(ctx, mustEngine(t, m.Config, log)) }()
 	}
 	t.Cleanup(func() {
 		a.CloseStreams()
@@ -254,4 +256,14 @@ func checkEvents(t *testing.T, events []map[string]any, want string) map[string]
 		t.Fatalf("final event %.300v, want state %s", final, want)
 	}
 	return final
+}
+
+// mustEngine returns the worker's pipeline as the binaries build it.
+func mustEngine(t *testing.T, cfg config.Config, log *slog.Logger) worker.Modeler {
+	t.Helper()
+	m, err := engine.New(cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

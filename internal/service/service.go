@@ -21,7 +21,6 @@ import (
 
 	"github.com/bunkatopics/bunka-go/internal/api"
 	"github.com/bunkatopics/bunka-go/internal/config"
-	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
 	"github.com/bunkatopics/bunka-go/internal/worker"
@@ -98,14 +97,6 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
-// NewModeler returns the topic pipeline the worker computes with.
-//
-// Model settings (the embedder: BUNKA_EMBEDDER, BUNKA_DEVICE; the LLM
-// namer: OPEN_AI_KEY) are wired here, from fields of config.Config.
-func NewModeler(cfg config.Config, log *slog.Logger) worker.Modeler {
-	return pipeline.New(pipeline.Config{Logger: log})
-}
-
 // API returns the API server.
 func (m *Main) API() *api.Server {
 	q := asynq.NewClientFromRedisClient(m.Redis)
@@ -163,7 +154,7 @@ func (m *Main) RunAPI(ctx context.Context) error {
 	return nil
 }
 
-// RunWorker runs a worker computing with model until ctx ends.
+// RunWorker runs a worker computing with model (engine.New) until ctx ends.
 func (m *Main) RunWorker(ctx context.Context, model worker.Modeler) error {
 	c := m.Config
 	w := worker.New(m.Redis, m.Store, model, worker.Config{

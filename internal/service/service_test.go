@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/engine"
 	"github.com/bunkatopics/bunka-go/internal/service"
+	"github.com/bunkatopics/bunka-go/internal/worker"
 )
 
 // TestServeEmbedded runs what "bunka serve" runs without any Redis
@@ -32,7 +34,7 @@ func TestServeEmbedded(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 2)
 	go func() { errc <- m.RunAPI(ctx) }()
-	go func() { errc <- m.RunWorker(ctx, service.NewModeler(m.Config, log)) }()
+	go func() { errc <- m.RunWorker(ctx, mustEngine(t, m.Config, log)) }()
 	defer func() {
 		cancel()
 		for range 2 {
@@ -86,4 +88,14 @@ func TestServeEmbedded(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// mustEngine returns the worker's pipeline as the binaries build it.
+func mustEngine(t *testing.T, cfg config.Config, log *slog.Logger) worker.Modeler {
+	t.Helper()
+	m, err := engine.New(cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
