@@ -22,8 +22,8 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/config"
 	"github.com/bunkatopics/bunka-go/internal/engine"
 	"github.com/bunkatopics/bunka-go/internal/service"
-	"github.com/bunkatopics/bunka-go/internal/worker"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
+	"github.com/bunkatopics/bunka-go/internal/worker"
 )
 
 func redisAddr() string {
