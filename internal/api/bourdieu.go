@@ -36,7 +36,7 @@ func (rs bourdieuResource) postJSON(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	var e errs
-	docs := o.docs(&e, rs.s.cfg.MaxDocs)
+	docs := o.docs(&e)
 	var q topicmap.BourdieuQuery
 	if qo, ok := o.sub(&e, "query", true); ok {
 		q = qo.bourdieuQuery(&e, "query.")

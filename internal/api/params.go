@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -327,7 +326,7 @@ func checkBourdieuQuery(e *errs, path string, q *topicmap.BourdieuQuery) {
 }
 
 // docs reads full_docs: a required, non-empty list of strings.
-func (o object) docs(e *errs, maxDocs int) []string {
+func (o object) docs(e *errs) []string {
 	l, ok := o.list(e, "", "full_docs")
 	if !ok {
 		if _, present := o["full_docs"]; !present || o["full_docs"] == nil {
@@ -475,5 +474,3 @@ func (f *form) bourdieuQuery(check bool) topicmap.BourdieuQuery {
 	}
 	return q
 }
-
-var errNotMultipart = errors.New("not multipart")

@@ -33,7 +33,7 @@ func (rs topicsResource) postJSON(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	var e errs
-	docs := o.docs(&e, rs.s.cfg.MaxDocs)
+	docs := o.docs(&e)
 	var p topicmap.TopicParam
 	if tp, ok := o.sub(&e, "topic_param", true); ok {
 		p = tp.topicParam(&e, "topic_param.")
