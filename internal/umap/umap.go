@@ -55,8 +55,10 @@ func (o Options) withDefaults(n int) Options {
 
 // Project returns the 2-D UMAP coordinates of the rows of data, in input
 // order. All rows must have the same length. An empty input gives an empty
-// result; a single point is placed at the origin. Rows holding NaN or an
-// infinity are reported by number in the error.
+// result; a single point is placed at the origin; with no more points than
+// Neighbors, every point has all the others as neighbours. Rows holding NaN
+// or an infinity are reported by number in the error. The result depends on
+// data, opt and opt.Seed only, not on opt.Workers.
 func Project(ctx context.Context, data [][]float32, opt Options) ([][2]float32, error) {
 	n := len(data)
 	opt = opt.withDefaults(n)
