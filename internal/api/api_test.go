@@ -17,9 +17,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	apispec "github.com/bunkatopics/bunka-go/api"
 	"github.com/bunkatopics/bunka-go/internal/api"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
@@ -591,5 +593,44 @@ func TestRefreshTimeout(t *testing.T) {
 	code, m := post(t, e.srv.URL+"/bourdieu/refresh/r1", "application/json", strings.NewReader(`{"bourdieu_query": {}, "topic_param": {}}`))
 	if code != http.StatusGatewayTimeout || !strings.Contains(fmt.Sprint(m["message"]), "is a worker running") {
 		t.Errorf("status %d, body %v", code, m)
+	}
+}
+
+// TestOpenAPIListsEveryRoute checks that api/openapi.yaml documents each
+// route of the router (those without a trailing slash are aliases).
+func TestOpenAPIListsEveryRoute(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	doc := string(apispec.OpenAPI)
+	r, ok := e.api.Handler().(chi.Routes)
+	if !ok {
+		t.Fatal("the handler is not a chi router")
+	}
+	n := 0
+	err := chi.Walk(r, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if strings.HasPrefix(route, "/docs") {
+			return nil
+		}
+		path := route
+		if !strings.HasSuffix(path, "/") && !strings.Contains(path, "{") && !strings.HasSuffix(path, "z") {
+			path += "/" // /topics and /topics/csv are aliases of /topics/ and /topics/csv/
+		}
+		path = strings.TrimSuffix(path, "/{task_id}/")
+		if strings.HasSuffix(route, "{task_id}/") {
+			return nil // alias of .../{task_id}
+		}
+		if strings.HasPrefix(route, "/bourdieu/refresh") {
+			path = "/bourdieu/refresh/{task_id}"
+		}
+		if !strings.Contains(doc, "\n  "+path+":\n") {
+			t.Errorf("%s %s (as %s) is not in api/openapi.yaml", method, route, path)
+		}
+		if !strings.Contains(doc, "    "+strings.ToLower(method)+":") {
+			t.Errorf("no %s operation in api/openapi.yaml", method)
+		}
+		n++
+		return nil
+	})
+	if err != nil || n < 9 {
+		t.Errorf("walked %d routes, %v", n, err)
 	}
 }
