@@ -634,3 +634,27 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 		t.Errorf("walked %d routes, %v", n, err)
 	}
 }
+
+func TestReadyzWithoutRedis(t *testing.T) {
+	// A store on a port where nothing listens.
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
+	defer rdb.Close()
+	a := api.New(store.New(rdb, "x:", time.Hour), asynq.NewClientFromRedisClient(rdb),
+		api.Config{Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+	if code, m := getJSON(t, srv.URL+"/readyz"); code != 503 || m["redis"] != "unreachable" {
+		t.Errorf("readyz %d %v", code, m)
+	}
+	if code, m := getJSON(t, srv.URL+"/healthz"); code != 200 {
+		t.Errorf("healthz %d %v", code, m)
+	}
+	// Uploads get a 503 with a message, not a hang or a bare 500.
+	code, m := post(t, srv.URL+"/topics/", "application/json", strings.NewReader(`{"full_docs": ["a"], "topic_param": {}}`))
+	if code != 503 || m["status_code"] != float64(10503) {
+		t.Errorf("upload without Redis: %d %v", code, m)
+	}
+	if code, _ := getJSON(t, srv.URL+"/tasks/topics/x/result"); code != 503 {
+		t.Errorf("result without Redis: %d", code)
+	}
+}
