@@ -1,0 +1,64 @@
+package knn_test
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/bunkatopics/bunka-go/internal/knn"
+	"github.com/bunkatopics/bunka-go/internal/lsa"
+)
+
+// corpus is the shared 2,000-document Debian sample, outside the module.
+const corpus = "../../../shared/data/debian_en_2k.csv"
+
+// TestRecallCorpus embeds the shared Debian sample with the builtin
+// embedder and checks NN-descent's recall@15 against exact search on those
+// real vectors (skipped when the shared data is absent).
+func TestRecallCorpus(t *testing.T) {
+	f, err := os.Open(corpus)
+	if err != nil {
+		t.Skipf("shared corpus not available: %v", err)
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := slices.Index(rows[0], "text")
+	var texts []string
+	for _, r := range rows[1:] {
+		texts = append(texts, r[col])
+	}
+	ctx := context.Background()
+	vecs, _, err := lsa.New(lsa.Options{}).EmbedDocuments(ctx, texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// force NN-descent: the automatic choice would search 2,000 points exactly
+	ex, err := knn.Exact(ctx, vecs, 15, knn.Options{Metric: knn.Cosine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ap, err := knn.Approximate(ctx, vecs, 15, knn.Options{Metric: knn.Cosine, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := 0
+	for i := range vecs {
+		want, _ := ex.Neighbors(i)
+		got, _ := ap.Neighbors(i)
+		for _, j := range got {
+			if slices.Contains(want, j) {
+				hits++
+			}
+		}
+	}
+	r := float64(hits) / float64(len(vecs)*15)
+	t.Logf("%d documents, %d dims: recall@15 = %.4f", len(vecs), len(vecs[0]), r)
+	if r < 0.95 {
+		t.Errorf("recall@15 = %.4f, want >= 0.95", r)
+	}
+}
