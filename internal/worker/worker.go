@@ -109,7 +109,7 @@ func New(rdb redis.UniversalClient, st *store.Store, m Modeler, cfg Config) *Wor
 		HealthCheckInterval: cfg.HealthCheckInterval,
 		TaskCheckInterval:   cfg.PollInterval,
 		// Only errors that may pass (Redis, a dead worker) reach asynq's
-		// retry; the job's own failures return asynq.SkipRetry.
+		// retry; the job's own failures are recorded and end the task.
 		RetryDelayFunc: func(int, error, *asynq.Task) time.Duration { return cfg.RetryDelay },
 	}
 	if cfg.PollInterval > 0 {
@@ -253,7 +253,13 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 		return serr
 	}
 	w.log.Warn("job failed", append(attrs, "outcome", "failure", "error", f.msg)...)
-	return fmt.Errorf("%s: %w", f.msg, asynq.SkipRetry)
+	// The task is done: its FAILURE and message are in the store, which is
+	// what clients and logs read, and it is not to be retried. Returning
+	// asynq.SkipRetry would also stop retries, but asynq would then archive
+	// the task with its payload (all the documents, up to the 100 MB body
+	// limit) for 90 days; with nil it deletes it at once, as it does
+	// successful tasks.
+	return nil
 }
 
 // handleTopics computes a topics job.
@@ -305,5 +311,5 @@ func (w *Worker) badPayload(ctx context.Context, t *asynq.Task, err error) error
 	if serr := w.store.Fail(ctx, id, "internal error: unreadable task payload"); serr != nil {
 		return serr
 	}
-	return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
+	return nil // done, as a failed job (see the end of job)
 }
