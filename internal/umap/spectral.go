@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sort"
 )
 
 const (
@@ -20,8 +19,11 @@ var errNoSpectral = errors.New("umap: spectral layout not computed")
 
 // spectralLayout returns the 2-D spectral embedding (n×2, row-major) of a
 // connected graph: the eigenvectors of the 2nd and 3rd smallest
-// eigenvalues of its normalised Laplacian, by restarted Lanczos on
-// M = (I + D^−½ A D^−½)/2 restricted to the complement of D^½·1.
+// eigenvalues of its normalised Laplacian, i.e. the top eigenvectors of
+// M = (I + D^−½ A D^−½)/2 orthogonal to its known top eigenvector D^½·1.
+// They are found one after the other by restarted Lanczos, each run
+// deflated by the vectors found before, so that a repeated eigenvalue (a
+// ring, a grid) yields two independent vectors of its eigenspace.
 func spectralLayout(ctx context.Context, g *graph, rng *rand.Rand, workers int) ([]float64, error) {
 	n := g.n
 	if n < 4 {
@@ -41,7 +43,12 @@ func spectralLayout(ctx context.Context, g *graph, rng *rand.Rand, workers int) 
 		v0[i] = math.Sqrt(d)
 	}
 	scale(v0, 1/norm(v0))
-	deflate := func(x []float64) { axpy(-dotf(v0, x), v0, x) }
+	basis := [][]float64{v0}
+	deflate := func(x []float64) {
+		for _, b := range basis {
+			axpy(-dotf(b, x), b, x)
+		}
+	}
 	op := func(x, y []float64) {
 		parallelRange(n, workers, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
@@ -55,18 +62,37 @@ func spectralLayout(ctx context.Context, g *graph, rng *rand.Rand, workers int) 
 		})
 		deflate(y)
 	}
+	for range 2 {
+		y, err := lanczosTop(ctx, n, n-len(basis), op, deflate, rng)
+		if err != nil {
+			return nil, err
+		}
+		basis = append(basis, y)
+	}
+	out := make([]float64, 2*n)
+	for i := range n {
+		out[2*i], out[2*i+1] = basis[1][i], basis[2][i]
+	}
+	return out, nil
+}
 
-	m := min(lanczosSteps, n-1)
+// lanczosTop returns the unit eigenvector of the largest eigenvalue of the
+// symmetric operator op on the subspace (of dimension dim) that deflate
+// projects onto, by Lanczos iteration with full reorthogonalisation,
+// restarted from the best Ritz vector.
+func lanczosTop(ctx context.Context, n, dim int, op func(x, y []float64), deflate func([]float64), rng *rand.Rand) ([]float64, error) {
+	m := min(lanczosSteps, dim)
+	if m < 1 {
+		return nil, errNoSpectral
+	}
 	q := make([][]float64, m+1)
 	for i := range q {
 		q[i] = make([]float64, n)
 	}
-	start := q[0]
-	for i := range start {
-		start[i] = rng.Float64() - 0.5
+	for i := range q[0] {
+		q[0][i] = rng.Float64() - 0.5
 	}
 	w := make([]float64, n)
-	var best []float64
 	for restart := 0; restart < lanczosRestarts; restart++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("umap: spectral layout: %w", err)
@@ -82,8 +108,7 @@ func spectralLayout(ctx context.Context, g *graph, rng *rand.Rand, workers int) 
 		steps := 0
 		for j := 0; j < m; j++ {
 			op(q[j], w)
-			a := dotf(q[j], w)
-			alpha = append(alpha, a)
+			alpha = append(alpha, dotf(q[j], w))
 			// full reorthogonalisation (twice is enough)
 			for range 2 {
 				for i := 0; i <= j; i++ {
@@ -94,14 +119,11 @@ func spectralLayout(ctx context.Context, g *graph, rng *rand.Rand, workers int) 
 			b := norm(w)
 			steps = j + 1
 			beta = append(beta, b)
-			if b < 1e-12 {
+			if b < 1e-10 {
 				break
 			}
 			copy(q[j+1], w)
 			scale(q[j+1], 1/b)
-		}
-		if steps < 2 {
-			return nil, errNoSpectral
 		}
 		// eigenpairs of the tridiagonal matrix
 		t := make([][]float64, steps)
@@ -115,39 +137,28 @@ func spectralLayout(ctx context.Context, g *graph, rng *rand.Rand, workers int) 
 			}
 		}
 		vals, vecs := jacobiEigen(t)
-		ord := make([]int, steps)
-		for i := range ord {
-			ord[i] = i
-		}
-		sort.SliceStable(ord, func(a, b int) bool { return vals[ord[a]] > vals[ord[b]] })
-		bLast := beta[steps-1]
-		res := 0.0
-		y := make([]float64, 2*n)
-		for c := range 2 {
-			s := ord[c]
-			res = max(res, math.Abs(bLast*vecs[steps-1][s]))
-			for i := range steps {
-				coef := vecs[i][s]
-				qi := q[i]
-				for p := range n {
-					y[2*p+c] += coef * qi[p]
-				}
+		top := 0
+		for i := range vals {
+			if vals[i] > vals[top] {
+				top = i
 			}
 		}
-		best = y
-		if res < lanczosTol || bLast < 1e-12 {
+		bLast := beta[steps-1]
+		res := math.Abs(bLast * vecs[steps-1][top])
+		y := make([]float64, n)
+		for i := range steps {
+			axpy(vecs[i][top], q[i], y)
+		}
+		deflate(y)
+		ny := norm(y)
+		if ny == 0 || math.IsNaN(ny) {
+			return nil, errNoSpectral
+		}
+		scale(y, 1/ny)
+		if res < lanczosTol || bLast < 1e-10 || (restart == lanczosRestarts-1 && res < lanczosLooseTol) {
 			return y, nil
 		}
-		if restart == lanczosRestarts-1 {
-			if res < lanczosLooseTol {
-				return best, nil
-			}
-			break
-		}
-		// restart from the sum of the two wanted Ritz vectors
-		for p := range n {
-			q[0][p] = y[2*p] + y[2*p+1]
-		}
+		copy(q[0], y)
 	}
 	return nil, errNoSpectral
 }
