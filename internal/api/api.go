@@ -42,7 +42,22 @@ type Config struct {
 	ProgressInterval time.Duration // period of progress events; default 1s
 	Logger           *slog.Logger  // default slog.Default()
 	Queues           tasks.Queues  // default tasks.QueuesFor("")
+
+	// Inspector, when set, lets progress streams notice a job that is no
+	// longer in its queue although its record says it runs (Redis lost it,
+	// or its workers died more often than it may be retried): the task is
+	// then failed rather than left PROCESSING for ever. Checked every
+	// LostCheckInterval (default 15s).
+	Inspector         Inspector
+	LostCheckInterval time.Duration
 }
+
+// Inspector reads a task's queue entry; *asynq.Inspector is one.
+type Inspector interface {
+	GetTaskInfo(queue, id string) (*asynq.TaskInfo, error)
+}
+
+var _ Inspector = (*asynq.Inspector)(nil)
 
 func (c *Config) fill() {
 	if c.MaxDocs <= 0 {
@@ -65,6 +80,9 @@ func (c *Config) fill() {
 	}
 	if c.Queues.Jobs == "" || c.Queues.Refresh == "" {
 		c.Queues = tasks.QueuesFor("")
+	}
+	if c.LostCheckInterval <= 0 {
+		c.LostCheckInterval = 15 * time.Second
 	}
 }
 

@@ -90,6 +90,7 @@ func newEnv(t *testing.T, cfg api.Config) *env {
 	}
 	logs := &syncBuffer{}
 	cfg.Logger = slog.New(slog.NewTextHandler(io.MultiWriter(logs, t.Output()), nil))
+	cfg.Inspector = asynq.NewInspectorFromRedisClient(rdb)
 	a := api.New(st, q, cfg)
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(func() {
@@ -656,5 +657,43 @@ func TestReadyzWithoutRedis(t *testing.T) {
 	}
 	if code, _ := getJSON(t, srv.URL+"/tasks/topics/x/result"); code != 503 {
 		t.Errorf("result without Redis: %d", code)
+	}
+}
+
+func TestProgressStreamLostJob(t *testing.T) {
+	e := newEnv(t, api.Config{LostCheckInterval: 100 * time.Millisecond})
+	ctx := context.Background()
+	// A record that says the job runs, but no queue holds the job (Redis
+	// lost it): the stream does not show PROCESSING for ever.
+	e.store.Create(ctx, "lost1", tasks.TypeTopics)
+	e.store.Start(ctx, "lost1", tasks.TypeTopics)
+	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(cctx, "GET", e.srv.URL+"/tasks/topics/lost1/progress", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	ev := readEvents(t, resp.Body, 1000)
+	last := ev[len(ev)-1]
+	if last["state"] != "FAILURE" || !strings.Contains(fmt.Sprint(last["error"]), "lost from the queue") {
+		t.Errorf("last event %v", last)
+	}
+	// A job that is in its queue is left alone.
+	body, ct := csvForm(t, smallCSV, nil)
+	_, m := post(t, e.srv.URL+"/topics/csv/", ct, body)
+	id := m["task_id"].(string)
+	defer e.insp.DeleteTask(e.q.Jobs, id)
+	req, _ = http.NewRequestWithContext(cctx, "GET", e.srv.URL+"/tasks/topics/"+id+"/progress", nil)
+	resp2, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp2.Body.Close()
+	for _, ev := range readEvents(t, resp2.Body, 8) { // 400 ms: several checks
+		if ev["state"] != "PENDING" {
+			t.Fatalf("queued job: event %v", ev)
+		}
 	}
 }

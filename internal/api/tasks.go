@@ -3,11 +3,13 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/hibiken/asynq"
 
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
@@ -110,6 +112,7 @@ func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
 	tick := time.NewTicker(s.cfg.ProgressInterval)
 	defer tick.Stop()
 	failures := 0
+	lastCheck := time.Now()
 	for {
 		if ev, final := s.event(ctx, id, st); !send(ev) || final {
 			return nil
@@ -139,7 +142,41 @@ func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
 		}
 		failures = 0
 		st = next
+		if !st.State.Done() && time.Since(lastCheck) >= s.cfg.LostCheckInterval {
+			lastCheck = time.Now()
+			if s.lost(ctx, id) {
+				if st, err = s.store.Status(ctx, id); err != nil {
+					continue
+				}
+			}
+		}
 	}
+}
+
+// lost reports whether the job id, unfinished by its record, is gone from
+// its queue, and then fails it. Its record is read again by the caller: the
+// job may have finished between the two reads.
+func (s *Server) lost(ctx context.Context, id string) bool {
+	if s.cfg.Inspector == nil {
+		return false
+	}
+	info, err := s.cfg.Inspector.GetTaskInfo(s.cfg.Queues.Jobs, id)
+	var msg string
+	switch {
+	case errors.Is(err, asynq.ErrTaskNotFound), errors.Is(err, asynq.ErrQueueNotFound):
+		msg = "the job was lost from the queue; please submit it again"
+	case err != nil:
+		return false
+	case info.State == asynq.TaskStateArchived:
+		msg = "the job was stopped after its workers failed " + fmt.Sprint(info.Retried+1) + " times: " + info.LastErr
+	default:
+		return false
+	}
+	if err := s.store.Abandon(ctx, id, msg); err != nil {
+		return false
+	}
+	s.log.Warn("job lost", "task_id", id, "error", msg)
+	return true
 }
 
 // event returns the event for st, and whether it is the last one.

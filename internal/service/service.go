@@ -110,6 +110,7 @@ func (m *Main) API() *api.Server {
 		ProgressInterval: c.ProgressInterval,
 		Logger:           m.Logger,
 		Queues:           tasks.QueuesFor(c.KeyPrefixOrDefault()),
+		Inspector:        asynq.NewInspectorFromRedisClient(m.Redis),
 	})
 }
 

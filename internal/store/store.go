@@ -217,6 +217,12 @@ func (s *Store) Fail(ctx context.Context, id, msg string) error {
 	return nil
 }
 
+// Abandon marks a task that is not finished yet FAILURE with msg (its job
+// was lost from the queue); it leaves a finished one unchanged.
+func (s *Store) Abandon(ctx context.Context, id, msg string) error {
+	return s.update(ctx, id, false, "state", string(Failure), "error", msg, "finished", now())
+}
+
 // Status returns a task's record, or ErrNotFound.
 func (s *Store) Status(ctx context.Context, id string) (Status, error) {
 	m, err := s.rdb.HGetAll(ctx, s.taskKey(id)).Result()
