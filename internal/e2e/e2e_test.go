@@ -372,11 +372,46 @@ func TestService(t *testing.T) {
 		}
 	})
 
-	t.Run("422 through the real wiring", func(t *testing.T) {
-		body, ct := frontendForm(tweets, append(topicsFields("5", "a", "b", "c", "d", "0.5")[1:], [2]string{"selected_column", "tweet"}))
-		code, m := postForm(t, s.url+"/topics/csv/", body, ct)
-		if code != 422 || !strings.Contains(fmt.Sprint(m["message"]), `its columns are "", "text"`) {
-			t.Errorf("unknown column: %d %v", code, m)
+	t.Run("422 paths", func(t *testing.T) {
+		var big strings.Builder
+		big.WriteString("text\n")
+		for i := range 10001 {
+			fmt.Fprintf(&big, "document %d\n", i)
+		}
+		fields := topicsFields("5", "china", "america", "people", "trump", "0.1")
+		without := func(name string) [][2]string {
+			return slices.DeleteFunc(slices.Clone(fields), func(f [2]string) bool { return f[0] == name })
+		}
+		with := func(name, value string) [][2]string {
+			return append(without(name), [2]string{name, value})
+		}
+		form := func(csv []byte, f [][2]string) func() (string, string) {
+			return func() (string, string) { r, ct := frontendForm(csv, f); return readAll(r), ct }
+		}
+		js := func(b string) func() (string, string) { return func() (string, string) { return b, "application/json" } }
+		for _, tc := range []struct {
+			desc, path string
+			body       func() (string, string)
+			want       string
+		}{
+			{"missing field", "/topics/csv/", form(tweets, without("min_count_terms")), "min_count_terms: field required"},
+			{"ill-typed field", "/topics/csv/", form(tweets, with("n_clusters", "five")), `n_clusters: must be an integer, got "five"`},
+			{"ill-typed boolean", "/topics/csv/", form(tweets, with("process_bourdieu", "yes please")), "process_bourdieu: must be a boolean"},
+			{"malformed JSON", "/topics/", js(`{"full_docs": ["a"`), "malformed JSON"},
+			{"ill-typed JSON", "/bourdieu/", js(`{"full_docs": "a", "query": {}, "topic_param": {}}`), "full_docs: must be a list"},
+			{"unparsable CSV", "/topics/csv/", form([]byte{}, fields), "cannot read the CSV"},
+			{"unknown column", "/topics/csv/", form(tweets, with("selected_column", "tweet")), `the CSV has no column "tweet"; its columns are "", "text"`},
+			{"too many documents", "/topics/csv/", form([]byte(big.String()), fields), "CSV must contain less than 10 000 lines"},
+			{"empty document list", "/topics/", js(`{"full_docs": [], "topic_param": {}}`), "no documents"},
+			{"empty column", "/bourdieu/csv/", form([]byte(",text\n0,\n1,\n"), without("process_bourdieu")), "no documents"},
+		} {
+			t.Run(tc.desc, func(t *testing.T) {
+				b, ct := tc.body()
+				code, m := do(t, "POST", s.url+tc.path, ct, strings.NewReader(b))
+				if code != 422 || m["status_code"] != float64(10422) || m["data"] != nil || !strings.Contains(fmt.Sprint(m["message"]), tc.want) {
+					t.Errorf("%d %v, want 422 with %q", code, m, tc.want)
+				}
+			})
 		}
 	})
 
