@@ -388,7 +388,9 @@ func TestService(t *testing.T) {
 		form := func(csv []byte, f [][2]string) func() (string, string) {
 			return func() (string, string) { r, ct := frontendForm(csv, f); return readAll(r), ct }
 		}
-		js := func(b string) func() (string, string) { return func() (string, string) { return b, "application/json" } }
+		js := func(b string) func() (string, string) {
+			return func() (string, string) { return b, "application/json" }
+		}
 		for _, tc := range []struct {
 			desc, path string
 			body       func() (string, string)
