@@ -22,10 +22,14 @@
 #      layout against the labels.
 #   6. NN-descent recall@15 against exact search on the same vectors
 #      (go test -run TestRecallNPY ./internal/knn).
-#   7. With SCALE=1: the same CSV embedded to 384 dims, repeated 10 times
-#      with Gaussian noise (sd 0.01 per coordinate, numpy seed 0) into
-#      100,000 x 384 float32, projected by bunka project; seconds and peak
-#      RSS.
+#   7. With SCALE=1: the same CSV embedded to 384 dims and made into
+#      100,000 x 384 float32: 10 copies of every vector x_i, each copy
+#      x_i + 0.5 x_j + N(0, 0.01²) with j a random document of the same
+#      label (a new permutation per copy, numpy seed 0), L2-normalised.
+#      (Plain noisy copies form cliques of 10 that the fuzzy graph leaves
+#      disconnected, ~10,000 components, which does not exercise the
+#      spectral initialisation.) Projected by bunka project; seconds and
+#      peak RSS.
 # Prints a TSV (header first) on stdout; progress and JSON lines on stderr.
 # Other processes on the machine slow the wall clock: the 1-minute load
 # average is printed beside each run.
@@ -102,16 +106,28 @@ echo "== NN-descent recall@15 against exact search" >&2
   | grep -E "RECALL|^(ok|FAIL|---)" >&2
 
 if [ "$SCALE" = "1" ]; then
-  BIG=$WORK/$DATASET.x10_384.npy
+  BIG=$WORK/$DATASET.mix10_384.npy
   if [ ! -s "$BIG" ]; then
-    echo "== scale input: 384 dims, 10 noisy copies" >&2
+    echo "== scale input: 384 dims, 10 mixed copies" >&2
     "$PY" "$ANCHORS/embed_tfidf_svd.py" --csv "$CSV" --dims 384 --out "$WORK/$DATASET.384.npy" >&2
-    "$PY" - "$WORK/$DATASET.384.npy" "$BIG" <<'PYEOF'
+    "$PY" - "$WORK/$DATASET.384.npy" "$BIG" "$WORK/$DATASET.384.labels.txt" <<'PYEOF'
 import sys, numpy as np
-X = np.load(sys.argv[1]).astype(np.float32)
+X = np.load(sys.argv[1]).astype(np.float64)
+labels = np.array(open(sys.argv[3], encoding="utf-8").read().split("\n")[:len(X)])
 rng = np.random.default_rng(0)
-Y = np.concatenate([X + rng.normal(0, 0.01, X.shape).astype(np.float32) for _ in range(10)])
-np.save(sys.argv[2], Y.astype(np.float32))
+parts = []
+for r in range(10):
+    # each document plus half of another document of the same label, plus
+    # noise: copies of one document do not form cliques apart from the rest
+    perm = np.arange(len(X))
+    for l in np.unique(labels):
+        idx = np.where(labels == l)[0]
+        perm[idx] = rng.permutation(idx)
+    Y = X + 0.5 * X[perm] + rng.normal(0, 0.01, X.shape)
+    Y /= np.linalg.norm(Y, axis=1, keepdims=True)
+    parts.append(Y)
+Y = np.concatenate(parts).astype(np.float32)
+np.save(sys.argv[2], Y)
 print(Y.shape, file=sys.stderr)
 PYEOF
   fi
