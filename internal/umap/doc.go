@@ -15,22 +15,27 @@
 //     memberships exp(−(d−rho)/sigma), symmetrised by fuzzy union
 //     A + Aᵀ − A∘Aᵀ (set_op_mix_ratio 1); edges below max/n_epochs dropped.
 //  3. Initialisation: the eigenvectors of the 2nd and 3rd smallest
-//     eigenvalues of the normalised Laplacian I − D^−½ A D^−½, found by
-//     Lanczos iteration with full reorthogonalisation on
-//     (I + D^−½ A D^−½)/2 deflated by its known top eigenvector D^½·1,
-//     explicitly restarted; scaled so that the largest coordinate is 10,
-//     with Gaussian noise of scale 1e-4, then each axis rescaled to [0, 10]
-//     (umap-learn's simplicial_set_embedding).
-//     Fallback: when the graph is disconnected (its Laplacian then has
-//     several zero eigenvalues and the spectral layout collapses each
-//     component to a point), or has fewer than 4 points, or Lanczos does
-//     not converge, each component that is large enough gets its own
-//     spectral layout and the components are tiled on a grid in order of
-//     size; points of components too small for a spectral layout (and all
-//     points when Lanczos fails) start uniformly at random in their tile.
-//     umap-learn instead lays the components out around a spectral
-//     embedding of their centroids; ours keeps every component's own
-//     spectral shape but not their relative placement.
+//     eigenvalues of the normalised Laplacian I − D^−½ A D^−½, that is the
+//     top eigenvectors of (I + D^−½ A D^−½)/2 orthogonal to its known top
+//     eigenvector D^½·1, found one after the other by Lanczos iteration
+//     (100 steps, full reorthogonalisation, up to 10 explicit restarts from
+//     the best Ritz vector, residual 1e-4 as umap-learn's eigsh tol), each
+//     run deflated by the vectors found before so that a repeated
+//     eigenvalue yields two independent vectors; scaled so that the
+//     largest coordinate is 10, with Gaussian noise of scale 1e-4, then
+//     each axis rescaled to [0, 10] (umap-learn's simplicial_set_embedding).
+//     Fallbacks, documented departures from umap-learn: when the graph is
+//     disconnected (its Laplacian then has several zero eigenvalues and one
+//     spectral layout would collapse each component to a point), every
+//     component of at least 8 points gets its own spectral layout, smaller
+//     ones (and any whose Lanczos run fails) a uniform random one, and the
+//     components are packed on shelves, largest first, in boxes of side
+//     proportional to √size; umap-learn instead places the components
+//     around a spectral embedding of their centroids, so ours keeps each
+//     component's shape but not their relative placement. When a connected
+//     graph has fewer than 4 points or Lanczos does not reach a residual
+//     of 1e-2 after its restarts, all points start uniformly at random in
+//     [−10, 10]², umap-learn's random initialisation.
 //  4. Layout by stochastic gradient descent on the fuzzy cross-entropy with
 //     the curve 1/(1 + a·d^2b), a and b fitted to min_dist and spread by
 //     Levenberg–Marquardt least squares on 300 points of [0, 3·spread], as
