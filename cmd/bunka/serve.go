@@ -38,10 +38,11 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer m.Close()
-	model, err := engine.New(m.Config, log)
+	model, release, err := engine.New(os.LookupEnv, log)
 	if err != nil {
 		return err
 	}
+	defer release()
 	// Either part failing stops the other.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

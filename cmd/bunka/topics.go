@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/bunkatopics/bunka-go/internal/csvdocs"
-	"github.com/bunkatopics/bunka-go/internal/llm"
+	"github.com/bunkatopics/bunka-go/internal/engine"
 	"github.com/bunkatopics/bunka-go/internal/npy"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
@@ -111,12 +111,13 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	cfg := pipeline.Config{Logger: logger, Seed: *seed}
-	if *cleanTopics {
-		lo := llm.OptionsFromEnv()
-		lo.Logger = logger
-		cfg.Namer = llm.New(lo)
+	// The same embedder and namer as the worker's (BUNKA_EMBEDDER, OPEN_AI_KEY, ...).
+	cfg, release, err := engine.PipelineConfig(os.LookupEnv, logger)
+	if err != nil {
+		return err
 	}
+	defer release()
+	cfg.Seed = *seed
 	p := pipeline.New(cfg)
 	lastStage := ""
 	progress := func(stage string, pct float64) {

@@ -37,9 +37,10 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer m.Close()
-	model, err := engine.New(m.Config, log)
+	model, release, err := engine.New(os.LookupEnv, log)
 	if err != nil {
 		return err
 	}
+	defer release()
 	return m.RunWorker(ctx, model)
 }

@@ -124,7 +124,7 @@ func startService(t *testing.T, db int, prefix string, noWorker bool, tweak func
 	if noWorker {
 		done <- nil
 	} else {
-		go func() { done <- m.RunWorker(ctx, mustEngine(t, m.Config, log)) }()
+		go func() { done <- m.RunWorker(ctx, mustEngine(t, log)) }()
 	}
 	t.Cleanup(func() {
 		a.CloseStreams()
@@ -259,11 +259,15 @@ func checkEvents(t *testing.T, events []map[string]any, want string) map[string]
 }
 
 // mustEngine returns the worker's pipeline as the binaries build it.
-func mustEngine(t *testing.T, cfg config.Config, log *slog.Logger) worker.Modeler {
+func mustEngine(t *testing.T, log *slog.Logger) worker.Modeler {
 	t.Helper()
-	m, err := engine.New(cfg, log)
+	m, _, err := engine.New(noEnv, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
 }
+
+// noEnv is an empty environment: the engine picks the builtin embedder and
+// no LLM, whatever the machine running the tests has.
+func noEnv(string) (string, bool) { return "", false }

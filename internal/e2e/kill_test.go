@@ -132,7 +132,7 @@ func TestWorkerKilledMidJob(t *testing.T) {
 	// Worker B, in this process, with asynq's lease checks every second.
 	var outB lockedBuffer
 	logB := slog.New(slog.NewTextHandler(&outB, nil))
-	wb := worker.New(s.m.Redis, s.m.Store, mustEngine(t, s.m.Config, logB), worker.Config{
+	wb := worker.New(s.m.Redis, s.m.Store, mustEngine(t, logB), worker.Config{
 		Logger: logB, Queues: tasks.QueuesFor(prefix), HealthCheckInterval: time.Second, PollInterval: 100 * time.Millisecond,
 		RetryDelay: 100 * time.Millisecond, ShutdownTimeout: time.Second,
 	})

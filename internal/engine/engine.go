@@ -1,23 +1,58 @@
 // Package engine builds the topic pipeline that the worker computes with,
-// from the service's configuration. It is the one place where the model
-// settings are wired: the embedder (BUNKA_EMBEDDER, BUNKA_DEVICE, ...) and
-// the LLM namer (OPEN_AI_KEY, ...). bunkaworker and "bunka serve" import
-// it; bunkaapi, which runs no model, does not.
+// from the environment. It is the one place where the model settings are
+// wired: the embedder (BUNKA_EMBEDDER, BUNKA_DEVICE, BUNKA_MODEL_DIR, ...)
+// and the LLM namer (OPEN_AI_KEY, OPENAI_BASE_URL, BUNKA_LLM_MODEL, ...).
+// bunkaworker and "bunka serve" import it; bunkaapi, which runs no model,
+// does not.
 package engine
 
 import (
+	"fmt"
+	"io"
 	"log/slog"
 
-	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/embedchoice"
+	"github.com/bunkatopics/bunka-go/internal/llm"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/worker"
 )
 
-// New returns the pipeline the worker computes with. Today it is the
-// builtin embedder and term-based topic names.
-//
-// Model settings go here: pipeline.Config.Embedder from the embedder
-// settings, pipeline.Config.Namer from the LLM settings.
-func New(cfg config.Config, log *slog.Logger) (worker.Modeler, error) {
-	return pipeline.New(pipeline.Config{Logger: log}), nil
+// New returns the pipeline the worker computes with and a function that
+// releases its model. The embedder is loaded once here, not per job: the
+// ONNX MiniLM model when BUNKA_EMBEDDER asks for it (or, with "auto", when
+// the model and the runtime are found), else the builtin latent-semantic
+// embedder. Topics are named by the LLM when a job asks for clean topics.
+// lookup reads the environment (os.LookupEnv in main).
+func New(lookup func(string) (string, bool), log *slog.Logger) (worker.Modeler, func() error, error) {
+	cfg, release, err := PipelineConfig(lookup, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pipeline.New(cfg), release, nil
+}
+
+// PipelineConfig returns the pipeline configuration that New uses, for
+// callers that adjust it (the command line sets its own seed).
+func PipelineConfig(lookup func(string) (string, bool), log *slog.Logger) (pipeline.Config, func() error, error) {
+	es, err := embedchoice.FromEnv(lookup)
+	if err != nil {
+		return pipeline.Config{}, nil, fmt.Errorf("engine: %w", err)
+	}
+	emb, _, err := embedchoice.Choose(es, log) // logs which embedder and why
+	if err != nil {
+		return pipeline.Config{}, nil, fmt.Errorf("engine: %w", err)
+	}
+	release := func() error { return nil }
+	if c, ok := emb.(io.Closer); ok {
+		release = c.Close
+	}
+	lo := llm.OptionsFromEnv(lookup)
+	lo.Logger = log
+	namer := llm.New(lo)
+	if namer.Enabled() {
+		log.Info("llm topic names on", "model", lo.Model, "base_url", lo.BaseURL)
+	} else {
+		log.Info("llm topic names off: no OPEN_AI_KEY or OPENAI_API_KEY; topics keep their term-based names")
+	}
+	return pipeline.Config{Embedder: emb, Namer: namer, Logger: log}, release, nil
 }

@@ -46,18 +46,22 @@ type Options struct {
 // OPENAI_BASE_URL, the model from BUNKA_LLM_MODEL, the context from
 // BUNKA_LLM_CONTEXT and whether to send the top documents from
 // BUNKA_LLM_USE_DOCS (true/false, 1/0).
-func OptionsFromEnv() Options {
-	key := os.Getenv("OPEN_AI_KEY")
-	if key == "" {
-		key = os.Getenv("OPENAI_API_KEY")
+func OptionsFromEnv(lookup func(string) (string, bool)) Options {
+	if lookup == nil {
+		lookup = os.LookupEnv
 	}
-	useDocs, _ := strconv.ParseBool(os.Getenv("BUNKA_LLM_USE_DOCS"))
+	get := func(k string) string { v, _ := lookup(k); return strings.TrimSpace(v) }
+	key := get("OPEN_AI_KEY")
+	if key == "" {
+		key = get("OPENAI_API_KEY")
+	}
+	useDocs, _ := strconv.ParseBool(get("BUNKA_LLM_USE_DOCS"))
 	return Options{
 		APIKey:  key,
-		OrgID:   os.Getenv("OPEN_AI_ORG_ID"),
-		BaseURL: os.Getenv("OPENAI_BASE_URL"),
-		Model:   os.Getenv("BUNKA_LLM_MODEL"),
-		Context: os.Getenv("BUNKA_LLM_CONTEXT"),
+		OrgID:   get("OPEN_AI_ORG_ID"),
+		BaseURL: get("OPENAI_BASE_URL"),
+		Model:   get("BUNKA_LLM_MODEL"),
+		Context: get("BUNKA_LLM_CONTEXT"),
 		UseDocs: useDocs,
 	}
 }

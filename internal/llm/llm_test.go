@@ -261,12 +261,12 @@ func TestOptionsFromEnv(t *testing.T) {
 	t.Setenv("BUNKA_LLM_MODEL", "")
 	t.Setenv("BUNKA_LLM_CONTEXT", "tweets")
 	t.Setenv("BUNKA_LLM_USE_DOCS", "true")
-	o := OptionsFromEnv()
+	o := OptionsFromEnv(nil)
 	if o.APIKey != "sk-2" || o.OrgID != "org" || o.BaseURL != "http://x/v1" || o.withDefaults().Model != DefaultModel || o.Context != "tweets" || !o.UseDocs {
 		t.Errorf("%+v", o)
 	}
 	t.Setenv("OPEN_AI_KEY", "sk-1")
-	if OptionsFromEnv().APIKey != "sk-1" {
+	if OptionsFromEnv(nil).APIKey != "sk-1" {
 		t.Error("OPEN_AI_KEY does not win")
 	}
 }

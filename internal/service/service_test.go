@@ -34,7 +34,7 @@ func TestServeEmbedded(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 2)
 	go func() { errc <- m.RunAPI(ctx) }()
-	go func() { errc <- m.RunWorker(ctx, mustEngine(t, m.Config, log)) }()
+	go func() { errc <- m.RunWorker(ctx, mustEngine(t, log)) }()
 	defer func() {
 		cancel()
 		for range 2 {
@@ -91,11 +91,15 @@ func TestServeEmbedded(t *testing.T) {
 }
 
 // mustEngine returns the worker's pipeline as the binaries build it.
-func mustEngine(t *testing.T, cfg config.Config, log *slog.Logger) worker.Modeler {
+func mustEngine(t *testing.T, log *slog.Logger) worker.Modeler {
 	t.Helper()
-	m, err := engine.New(cfg, log)
+	m, _, err := engine.New(noEnv, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
 }
+
+// noEnv is an empty environment: the engine picks the builtin embedder and
+// no LLM, whatever the machine running the tests has.
+func noEnv(string) (string, bool) { return "", false }
