@@ -89,7 +89,8 @@ func New(cfg Config) *Pipeline {
 }
 
 // Topics computes the topic map of in (and its Bourdieu map when
-// in.Bourdieu is set). The returned documents carry no embeddings unless
+// in.Bourdieu is set; a query that the embedder cannot place leaves the
+// Bourdieu map out, logged, instead of failing the job). The returned documents carry no embeddings unless
 // in.IncludeEmbeddings; those are in the State, for Refresh.
 func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) (*topicmap.TopicsResponse, *State, error) {
 	stages := []string{StageLanguage, StageEmbedding, StageProjection, StageTerms, StageTopics}
@@ -97,6 +98,10 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 		stages = append(stages, StageBourdieu)
 	}
 	pr := newProgress(progress, stages...)
+	// The query is not checked up front: a topics job whose axis words the
+	// embedder cannot place keeps its topic map (see below).
+	query := in.Bourdieu
+	in.Bourdieu = nil
 	r, err := p.start(ctx, in, pr)
 	if err != nil {
 		return nil, nil, err
@@ -144,19 +149,24 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	p.cfg.Logger.Debug("topics done", "topics", len(tps), "seconds", time.Since(t0).Seconds())
 
 	resp := &topicmap.TopicsResponse{Docs: r.docs, Topics: tps, Terms: r.terms}
-	if in.Bourdieu != nil {
+	if query != nil {
 		pr.begin(StageBourdieu)
 		t0 = time.Now()
-		space, err := r.querySpace(ctx)
-		if err != nil {
+		br, err := p.topicsBourdieu(ctx, r, *query)
+		switch {
+		case errors.Is(err, ErrInvalidInput):
+			// The topic map is the job's main product and took the
+			// longest: a query it cannot answer (say, an axis word that
+			// the builtin embedder never saw in the documents) leaves
+			// bourdieu_response null rather than failing the job. The
+			// refresh endpoint answers such a query with a 422.
+			p.cfg.Logger.Warn("bourdieu map left out, topic map kept", "err", err)
+		case err != nil:
 			return nil, nil, err
+		default:
+			resp.BourdieuResponse = br
+			p.cfg.Logger.Debug("bourdieu done", "docs", len(br.Docs), "topics", len(br.Topics), "seconds", time.Since(t0).Seconds())
 		}
-		br, err := p.bourdieuMap(ctx, r.docs, r.emb, r.terms, space, *in.Bourdieu, r.param, r.language)
-		if err != nil {
-			return nil, nil, err
-		}
-		resp.BourdieuResponse = br
-		p.cfg.Logger.Debug("bourdieu done", "docs", len(br.Docs), "topics", len(br.Topics), "seconds", time.Since(t0).Seconds())
 	}
 	st, err := r.state()
 	if err != nil {
@@ -169,6 +179,15 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	}
 	pr.done()
 	return resp, st, nil
+}
+
+// topicsBourdieu computes the Bourdieu map of a topics job.
+func (p *Pipeline) topicsBourdieu(ctx context.Context, r *run, q topicmap.BourdieuQuery) (*topicmap.BourdieuResponse, error) {
+	space, err := r.querySpace(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return p.bourdieuMap(ctx, r.docs, r.emb, r.terms, space, q, r.param, r.language)
 }
 
 // Bourdieu computes only the Bourdieu map of in (in.Bourdieu must be set),

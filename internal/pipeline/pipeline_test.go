@@ -123,6 +123,29 @@ func TestInputErrors(t *testing.T) {
 	}
 }
 
+func TestTopicsKeepsMapOnUnplaceableQuery(t *testing.T) {
+	// A topics job whose Bourdieu axes the embedder cannot place keeps its
+	// topic map and leaves bourdieu_response null; a Bourdieu job fails.
+	p := New(Config{Embedder: words, Logger: quiet()})
+	in := warPeaceInput(2)
+	q := topicmap.DefaultBourdieuQuery()
+	q.XLeftWords = []string{"zzyzx"}
+	in.Bourdieu = &q
+	resp, st, err := p.Topics(context.Background(), in, nil)
+	if err != nil {
+		t.Fatalf("Topics: %v", err)
+	}
+	if resp.BourdieuResponse != nil {
+		t.Errorf("bourdieu_response = %+v, want null", resp.BourdieuResponse)
+	}
+	if len(resp.Docs) != len(in.Texts) || len(resp.Topics) == 0 || st == nil {
+		t.Errorf("topic map lost: %d docs, %d topics, state %v", len(resp.Docs), len(resp.Topics), st != nil)
+	}
+	if _, err := p.Bourdieu(context.Background(), in, nil); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("Bourdieu: got %v, want ErrInvalidInput", err)
+	}
+}
+
 func TestNoSharedWords(t *testing.T) {
 	// The builtin embedder needs words found in at least two documents.
 	param := topicmap.DefaultTopicParam()
