@@ -15,7 +15,9 @@ DOCKER_GPUS ?= --gpus all
 build:
 	go build -o bin/ ./cmd/...
 
-test:
+# The tests need Redis on 127.0.0.1:6379 and, for the ONNX embedder's
+# tests, the ONNX Runtime library that make ort fetches.
+test: ort
 	go vet ./...
 	go test -race -count=1 ./...
 
