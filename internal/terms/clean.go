@@ -29,7 +29,9 @@ import (
 //
 // In addition URLs, "pic.twitter.com/..." links and e-mail addresses are
 // removed: after textacy's punctuation removal they would become runs of
-// junk words ("http www example com").
+// junk words ("http www example com"). A URL glued to the word before it,
+// as tweets often have them ("episodehttps://t.co/...",
+// "monstrositywww.politi.co/..."), is cut off that word, which stays.
 //
 // Punctuation is kept: the tokenizer drops it and uses it to stop n-grams
 // from crossing it, as the original's punctuation-to-space replacement
@@ -76,7 +78,7 @@ var (
 	// A tag starts with a letter, "/" or "!" right after "<", so that
 	// "a < b" and "x<3" survive.
 	reHTMLTag = regexp.MustCompile(`(?s)<!--.*?-->|<[A-Za-z/!?][^<>]*>`)
-	reURL     = regexp.MustCompile(`(?i)(?:(?:https?|ftp)://|\bwww\.|pic\.twitter\.com/)(?:\S*[^\s.,;:!?'"\x{2026}])?|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b`)
+	reURL     = regexp.MustCompile(`(?i)(?:(?:https?|ftp)://|www\.[\w-]+\.|pic\.twitter\.com/)(?:\S*[^\s.,;:!?'"\x{2026}])?|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b`)
 	reDomain  = regexp.MustCompile(`(?i)\b(?:[\w-]+\.)+(?:com|org|net|gov|edu|int|info|biz|io|co|ly|me|tv|us|uk|fr|de|eu)\b(?:/(?:\S*[^\s.,;:!?'"\x{2026}])?)?`)
 )
 

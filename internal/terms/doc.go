@@ -14,8 +14,9 @@
 // Cleaning (Clean): textacy's preprocessing pipeline (Unicode NFC, bullet
 // points, quotation marks, whitespace, words hyphenated across a line
 // break, bracketed text, currency symbols, HTML tags, emoji) plus the
-// removal of URLs and e-mail addresses. Punctuation stays for the tagger
-// and then stops n-grams, where the original replaces it by spaces before
+// removal of URLs (also when glued to the word before them, as in tweets:
+// "episodehttps://t.co/..." leaves "episode") and e-mail addresses.
+// Punctuation stays for the tagger and then stops n-grams, where the original replaces it by spaces before
 // spaCy and drops n-grams that hold the resulting whitespace tokens (so
 // that there too an n-gram does not cross ". " or ", "). Words keep their
 // inner hyphens and apostrophes ("e-mail", "O'Brien") and abbreviations
@@ -30,6 +31,23 @@
 //     (Collins 2002; Honnibal 2013, the TextBlob tagger, with the weights
 //     github.com/jdkato/prose/tag ships); NN and NNS are common nouns, NNP
 //     and NNPS proper nouns. Sentences in capitals are tagged in lower case.
+//     Three corrections bring it closer to spaCy, and to topic names that
+//     are nouns (see tagger.go and terms.go): a sentence's first word
+//     (handles and quotes aside), which the model, trained on news, tags
+//     NN far too readily, takes the class its own weights favour when
+//     that is an adjective, an adverb, an interjection or, in a verb's
+//     context, a verb ("Enjoy !", "Look at", "Hope you", "Creates
+//     plots", "Simple library"); "right" is a noun only after a
+//     determiner, a possessive, a number, an adjective or a noun ("a
+//     right", not "right now" or "you are right"); words in camel case
+//     ("TaxReform", "realDonaldTrump", "iPhone") are names or hashtags,
+//     as spaCy's PROPN, never common nouns.
+//   - Interjections and greetings ("thanks", "thank", "congratulations",
+//     "congrats", "hello", "hi", "wow", "lol", "yeah" ...; the list is
+//     englishInterjections in stopwords.go) are never English terms.
+//     spaCy often tags "Thanks" and "Congratulations" NOUN, and textacy
+//     would keep them, but they name no topic; this is a deliberate
+//     departure from the original.
 //   - French: no tagger is at hand; rules on context and form (after a
 //     determiner, after a preposition unless the word looks like an
 //     infinitive, or with a noun suffix; never a capitalised word inside a

@@ -96,6 +96,20 @@ y
 zut
 `)
 
+// englishInterjections are the greetings, thanks and exclamations that
+// open tweets and messages ("Thanks!", "Congratulations to ...", "Thank
+// you", "Wow,"). The tagger, like spaCy's, often tags them NN or NNS ("thanks"
+// and "congratulations" are plural nouns in the Penn Treebank), so that
+// textacy would keep them; they are never a topic, and a topic's name is
+// made of its terms, so they are dropped. Words that are also ordinary
+// nouns ("welcome", "cheers", "love") are not listed.
+var englishInterjections = wordSet(`
+thank thanks thx ty congratulations congrats congratulation kudos
+hello hi hey hiya howdy bye goodbye greetings
+wow whoa oh ooh ah aha oops ouch yay hooray hurray bravo
+yeah yes yep yup nope ok okay lol lmao rofl omg haha hahaha
+`)
+
 func wordSet(words string) map[string]bool {
 	m := make(map[string]bool)
 	for _, w := range strings.Fields(words) {

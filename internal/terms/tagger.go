@@ -104,38 +104,144 @@ func (t *englishTagger) tagSentence(s sentence, words []string) {
 	scores := make([]float64, len(t.classes))
 	buf := make([]byte, 0, 64)
 	p1, p2 := "-START-", "-START2-"
+	first := true // no word yet but handles: "@ user : Enjoy !" starts at "Enjoy"
 	for i, w := range words {
 		var tg string
-		if c, ok := t.lookup(w, i == 0); ok {
+		if c, ok := t.lookup(w, first); ok {
 			tg = t.classes[c]
 		} else {
-			clear(scores)
 			j := i + 2
-			t.add(scores, append(buf[:0], "bias"...))
-			t.add(scores, feature(buf, "i suffix", lastRunes(w, 3)))
-			t.add(scores, feature(buf, "i pref1", firstRune(w)))
-			t.add(scores, feature(buf, "i-1 tag", p1))
-			t.add(scores, feature(buf, "i-2 tag", p2))
-			t.add(scores, feature(buf, "i tag+i-2 tag", p1, p2))
-			t.add(scores, feature(buf, "i word", ctx[j]))
-			t.add(scores, feature(buf, "i-1 tag+i word", p1, ctx[j]))
-			t.add(scores, feature(buf, "i-1 word", ctx[j-1]))
-			t.add(scores, feature(buf, "i-1 suffix", lastRunes(ctx[j-1], 3)))
-			t.add(scores, feature(buf, "i-2 word", ctx[j-2]))
-			t.add(scores, feature(buf, "i+1 word", ctx[j+1]))
-			t.add(scores, feature(buf, "i+1 suffix", lastRunes(ctx[j+1], 3)))
-			t.add(scores, feature(buf, "i+2 word", ctx[j+2]))
-			best := 0
-			for c := 1; c < len(scores); c++ {
-				if scores[c] >= scores[best] { // ties: the larger tag name, as max((score, label))
-					best = c
-				}
-			}
+			best := t.predict(scores, buf, w, p1, p2, ctx[j-2:j+3])
 			tg = t.classes[best]
+			if first && (tg == "NN" || tg == "NNS") {
+				tg = t.firstWordTag(scores, buf, ctx[j], ctx[j+1], tg)
+			}
 		}
 		s[i].tag = tg
+		if !s[i].punct && !s[i].mention {
+			first = false
+		}
 		p2, p1 = p1, tg
 	}
+}
+
+// predict returns the best class for word w at the centre of the window
+// ctx (the normalised words from i-2 to i+2), after the tags p1 and p2.
+func (t *englishTagger) predict(scores []float64, buf []byte, w, p1, p2 string, ctx []string) int {
+	clear(scores)
+	t.add(scores, append(buf[:0], "bias"...))
+	t.add(scores, feature(buf, "i suffix", lastRunes(w, 3)))
+	t.add(scores, feature(buf, "i pref1", firstRune(w)))
+	t.add(scores, feature(buf, "i-1 tag", p1))
+	t.add(scores, feature(buf, "i-2 tag", p2))
+	t.add(scores, feature(buf, "i tag+i-2 tag", p1, p2))
+	t.add(scores, feature(buf, "i word", ctx[2]))
+	t.add(scores, feature(buf, "i-1 tag+i word", p1, ctx[2]))
+	t.add(scores, feature(buf, "i-1 word", ctx[1]))
+	t.add(scores, feature(buf, "i-1 suffix", lastRunes(ctx[1], 3)))
+	t.add(scores, feature(buf, "i-2 word", ctx[0]))
+	t.add(scores, feature(buf, "i+1 word", ctx[3]))
+	t.add(scores, feature(buf, "i+1 suffix", lastRunes(ctx[3], 3)))
+	t.add(scores, feature(buf, "i+2 word", ctx[4]))
+	best := 0
+	for c := 1; c < len(scores); c++ {
+		if scores[c] >= scores[best] { // ties: the larger tag name, as max((score, label))
+			best = c
+		}
+	}
+	return best
+}
+
+// firstWordTag corrects the tag of a sentence's first word that the model
+// tags tg, a common noun. The model, trained on news text, has learnt that
+// a sentence opens on a noun far more often than it does in tweets and
+// package descriptions, which open on imperatives, verbs without subject
+// and interjections ("Enjoy !", "Look at the deal", "Hope you are well",
+// "Creates a report", "Simple library for ...", "Yeah !"): they come out
+// NN or NNS. The weights of the word itself (the "i word" feature; lw is
+// its normalised form, next the normalised word after it) decide:
+//   - when they favour an adjective, adverb or interjection, that tag is
+//     taken;
+//   - when they favour a verb, that tag is taken if it beats tg's own
+//     weight by 1 or more, or if the next word is a function word or ends
+//     a clause, as after an imperative ("Look at", "Hope you", "Enjoy !"),
+//     but never before "of" or a finite verb ("Set of tools", "Transport
+//     is ..."): a word about as often a noun as a verb stays a noun
+//     there and before a word or a name ("Package clock provides ...");
+//   - when they favour a noun ("Vote", "Work", "Time"), tg stays.
+func (t *englishTagger) firstWordTag(scores []float64, buf []byte, lw, next, tg string) string {
+	if strings.HasPrefix(lw, "!") { // !HYPHEN, !DIGITS, !YEAR: classes of words, not a word
+		return tg
+	}
+	wt, ok := t.features[string(feature(buf, "i word", lw))]
+	if !ok {
+		return tg
+	}
+	clear(scores)
+	for _, e := range t.entries[wt.off : wt.off+wt.n] {
+		scores[e.class] += float64(e.w)
+	}
+	best := 0
+	for c := 1; c < len(scores); c++ {
+		if scores[c] >= scores[best] {
+			best = c
+		}
+	}
+	lt := t.classes[best]
+	if scores[best] <= 0 || strings.HasPrefix(lt, "NN") {
+		return tg
+	}
+	if !strings.HasPrefix(lt, "VB") {
+		return lt
+	}
+	if next == "of" || t.finiteVerb(next) {
+		return tg
+	}
+	own := 0.0
+	if c, ok := slices.BinarySearch(t.classes, tg); ok {
+		own = scores[c]
+	}
+	if scores[best]-max(own, 0) >= 1 || t.functionWord(next) {
+		return lt
+	}
+	return tg
+}
+
+// finiteVerb reports whether the model always tags w, a normalised word,
+// as a finite verb or a modal.
+func (t *englishTagger) finiteVerb(w string) bool {
+	c, ok := t.tagdict[w]
+	if !ok {
+		return false
+	}
+	switch t.classes[c] {
+	case "VBZ", "VBP", "VBD", "MD":
+		return true
+	}
+	return false
+}
+
+// functionWord reports whether w, a normalised word of the tagger's
+// context, is the end of the sentence, a mark that ends a clause, or a word
+// that the model always tags as a determiner, a pronoun, a preposition
+// (but "to" and "for", which follow nouns as often: "Package to manage
+// ...", "package for ...") or a particle.
+func (t *englishTagger) functionWord(w string) bool {
+	switch w {
+	case "-END-", ".", "!", "?", ",", ":", ";", "...", "!!":
+		return true
+	case "to", "for":
+		return false
+	}
+	c, ok := t.tagdict[w]
+	if !ok {
+		return false
+	}
+	switch t.classes[c] {
+	case "DT", "PDT", "PRP", "PRP$", "IN", "RP", "WDT", "WP", "WRB", "CC":
+		return true
+	}
+	return false
 }
 
 // lookup returns the class of a frequent unambiguous word. A capitalised

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/bunkatopics/bunka-go/internal/lang"
@@ -331,6 +332,9 @@ func (an *analyzer) tagEnglish(s sentence) {
 		if n := len([]rune(lower)); n < 2 || n > maxTermWordRunes || englishStopwords[lower] || !hasLetter(lower) {
 			continue
 		}
+		if englishInterjections[lower] || isCamelCase(t.text) || (lower == "right" && !nounBefore(s, i)) {
+			continue
+		}
 		t.noun = true
 		if t.tag == "NNS" {
 			t.lemma = englishSingular(lower)
@@ -338,4 +342,35 @@ func (an *analyzer) tagEnglish(s sentence) {
 			t.lemma = lower
 		}
 	}
+}
+
+// isCamelCase reports whether w has an upper-case letter right after a
+// lower-case one ("TaxReform", "realDonaldTrump", "JavaScript", "getValue"):
+// a hashtag, a handle, a product name or an identifier, which spaCy tags
+// PROPN or X, never a common noun.
+func isCamelCase(w string) bool {
+	prevLower := false
+	for _, r := range w {
+		if prevLower && unicode.IsUpper(r) {
+			return true
+		}
+		prevLower = unicode.IsLower(r)
+	}
+	return false
+}
+
+// nounBefore reports whether the token before s[i] can open or modify a
+// noun phrase (a determiner, a possessive, a number, an adjective or a
+// noun: "a right", "their right", "constitutional right"). The tagger tags
+// "right" NN where it is an adverb or an adjective ("right now", "you are
+// right"), the readings it has without such a word before it.
+func nounBefore(s sentence, i int) bool {
+	if i == 0 || s[i-1].punct {
+		return false
+	}
+	switch s[i-1].tag {
+	case "DT", "PDT", "PRP$", "POS", "CD", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS":
+		return true
+	}
+	return false
 }

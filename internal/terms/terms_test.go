@@ -79,6 +79,54 @@ func TestExtractEnglishNouns(t *testing.T) {
 	}
 }
 
+// TestExtractEnglishNonNouns checks the words the tagger tags as common
+// nouns but that are no topic: interjections, a sentence's first verb or
+// adjective, "right" as an adverb or adjective, camel-case names.
+func TestExtractEnglishNonNouns(t *testing.T) {
+	cases := []struct {
+		desc string
+		text string
+		bad  []string // must not be terms
+		good []string // must still be terms
+	}{
+		{desc: "thanks and congratulations", text: "Thanks! Congratulations to the team on the win. Congrats on the victory.",
+			bad: []string{"Thanks", "Congratulations", "Congrats"}, good: []string{"team", "victory"}},
+		{desc: "thank you", text: "Great, thank you. THANK YOU to the voters!",
+			bad: []string{"thank", "THANK"}, good: []string{"voters"}},
+		{desc: "greetings and exclamations", text: "Greetings from the convention! Wow, what a crowd. Yeah! lol, hey folks",
+			bad: []string{"Greetings", "Wow", "Yeah", "lol", "hey", "hey folks"}, good: []string{"convention", "crowd", "folks"}},
+		{desc: "sentence-initial imperatives", text: "Enjoy! Look at the ratings. Hope you watch the debate.",
+			bad: []string{"Enjoy", "Look", "Hope"}, good: []string{"ratings", "debate"}},
+		{desc: "first word after a handle", text: "@ john : Enjoy! @mary: Looks like a landslide.",
+			bad: []string{"Enjoy", "Looks"}, good: []string{"landslide"}},
+		{desc: "description openings", text: "Creates plots from the data. Simple library for parsing files.",
+			bad: []string{"Creates", "Creates plots", "Simple", "Simple library"}, good: []string{"plots", "library", "files"}},
+		{desc: "noun openings stay", text: "Package clock provides a clock. Set of tools for the shell. Transport is cheap. Package for the shell.",
+			good: []string{"Package", "Package clock", "Set", "tools", "Transport"}},
+		{desc: "right as adverb or adjective", text: "The game is on right now. You are 100% right.",
+			bad: []string{"right"}, good: []string{"game"}},
+		{desc: "right as a noun", text: "Free speech is a right, not a privilege.",
+			good: []string{"right", "privilege"}},
+		{desc: "camel case", text: "Vote for tax cuts with the TaxReform bill and realDonaldTrump fans. It is like iPhone apps.",
+			bad: []string{"TaxReform", "TaxReform bill", "realDonaldTrump", "iPhone"}, good: []string{"tax cuts", "bill", "fans"}},
+		{desc: "url glued to a noun", text: "Tune in to another amazing episodehttps://t.co/xyz123 tonight",
+			bad: []string{"episodehttps", "episodehttp"}, good: []string{"episode"}},
+	}
+	for _, c := range cases {
+		ids := termIDs(extract(t, []string{c.text}, Options{}).Terms)
+		for _, b := range c.bad {
+			if slices.Contains(ids, b) {
+				t.Errorf("%s: %q is a term: %q", c.desc, b, ids)
+			}
+		}
+		for _, g := range c.good {
+			if !slices.Contains(ids, g) {
+				t.Errorf("%s: %q is missing: %q", c.desc, g, ids)
+			}
+		}
+	}
+}
+
 func TestExtractNoNgramAcrossPunctuation(t *testing.T) {
 	res := extract(t, []string{"I love the garden. Water is good for the flowers, trees and grass."}, Options{})
 	for _, tm := range res.Terms {
