@@ -46,14 +46,37 @@
 // of the Space (a Bourdieu axis word) is projected the same way, with the
 // corpus idf, so that queries and documents are comparable by cosine. A
 // document with no term of the vocabulary gets a zero vector, left for the
-// pipeline to deal with; a query with none is an error wrapping
+// pipeline to deal with; a query with no known term is an error wrapping
 // embed.ErrUnknownText.
+//
+// Folding in. A word of the corpus left out of the vocabulary for being in
+// fewer than MinDF documents, or beyond MaxFeatures, is still known to
+// queries: it is folded in as in LSI (M. W. Berry, S. T. Dumais and G. W.
+// O'Brien, "Using linear algebra for intelligent information retrieval",
+// SIAM Review 37(4), 1995), its row being cᵀU_kΣ_k⁻¹, c its
+// TF-IDF column (weight (1 + ln tf)·idf in each document that has it,
+// times that document's own TF-IDF scale). For a vocabulary term this is
+// exactly its row of V_k (V_k = AᵀU_kΣ_k⁻¹), so folded words and
+// vocabulary terms mix in a query on one scale. Folding in adds nothing
+// to the documents: their TF-IDF rows, the SVD and their vectors are the
+// vocabulary's alone. Pairs of words are not folded in (a phrase is known
+// by its words), nor are terms cut for being in more than MaxDF of the
+// documents (near-stopwords, in almost every document). A word absent
+// from the corpus stays unknown.
 //
 // Space. The Space keeps the vocabulary, the idf and V_k with each term's
 // row stored as 8-bit integers and one float32 scale; its binary form
 // (front-coded terms, then the numbers, little-endian) takes about
 // 8 + k bytes per term plus the terms: 4.9 MB for 10,000 Debian package
-// descriptions (34,567 terms).
+// descriptions (34,567 terms). For the folded words it keeps their
+// postings (document, count) and, for the documents that have one, the
+// document's row of U_kΣ_k⁻¹ times its TF-IDF scale, quantised the same
+// way (most folded words are in one document: a few bytes per word beside
+// k + 4 per document); the words' rows are rebuilt when the Space is made
+// or loaded. The 18,396 folded words of the 10,000 Debian descriptions
+// (in 6,406 of them) add 1.0 MB (6.0 MB in all, 1.2 times); the 1,876 of
+// the 463 tweets take the Space from 129 kB to 210 kB (1.6 times). Format
+// version 2; LoadSpace still reads version 1 (vocabulary only).
 //
 // All products are parallel over rows in fixed blocks whose results do not
 // depend on the number of workers: the vectors are the same bit for bit for

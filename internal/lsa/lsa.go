@@ -108,9 +108,27 @@ func (e *Embedder) Name() string { return "builtin" }
 // zero vector (not unit length): the caller decides what to do with it. It
 // returns an error wrapping ErrNoTerms when no vocabulary can be built.
 func (e *Embedder) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, embed.Space, error) {
+	f, err := e.fit(ctx, texts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f.docs, f.space, nil
+}
+
+// fitted is what fit computes, kept together for the tests.
+type fitted struct {
+	docs  [][]float32
+	space *Space
+	a     *csr      // TF-IDF matrix
+	inv   []float64 // per document: 1/‖TF-IDF row‖, 0 for an empty row
+	k     int
+	v, w  []float64 // V_k (terms × k) and U_kΣ_k⁻¹ (documents × k), signs set
+}
+
+func (e *Embedder) fit(ctx context.Context, texts []string) (*fitted, error) {
 	opt := e.opt
 	if len(texts) == 0 {
-		return nil, nil, fmt.Errorf("lsa: no documents: %w", ErrNoTerms)
+		return nil, fmt.Errorf("lsa: no documents: %w", ErrNoTerms)
 	}
 	tk := &tokenizer{stop: stopwords(opt.Language), bigrams: !opt.NoBigrams}
 
@@ -122,27 +140,28 @@ func (e *Embedder) EmbedDocuments(ctx context.Context, texts []string) ([][]floa
 		}
 	})
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 
-	vocab, idf, err := buildVocabulary(docTerms, opt)
+	vocab, idf, rare, err := buildVocabulary(docTerms, opt)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	index := make(map[string]int32, len(vocab))
 	for i, t := range vocab {
 		index[t] = int32(i)
 	}
-	a := tfidfMatrix(docTerms, index, idf, opt.Workers)
-	docTerms = nil
+	a, inv := tfidfMatrix(docTerms, index, idf, opt.Workers)
+	fold := foldPostings(docTerms, rare, inv)
+	docTerms, rare = nil, nil
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 
 	k := min(opt.Dims, max(len(vocab)-1, 1), len(texts))
-	v, _, err := truncatedSVD(ctx, a, a.transpose(), k, powerIters, opt.Seed, opt.Workers)
+	v, _, w, err := truncatedSVD(ctx, a, a.transpose(), k, powerIters, opt.Seed, opt.Workers)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	k = len(v) / len(vocab)
 
@@ -165,6 +184,9 @@ func (e *Embedder) EmbedDocuments(ctx context.Context, texts []string) ([][]floa
 			for t := range vocab {
 				v[t*k+c] = -v[t*k+c]
 			}
+			for i := 0; i < a.rows; i++ {
+				w[i*k+c] = -w[i*k+c]
+			}
 		}
 	}
 	out := make([][]float32, a.rows)
@@ -183,16 +205,21 @@ func (e *Embedder) EmbedDocuments(ctx context.Context, texts []string) ([][]floa
 		language: opt.Language,
 		vocab:    vocab,
 		idf:      idf,
+		n:        a.rows,
 	}
-	sp.quantize(v)
+	sp.scale, sp.vq = quantizeRows(v, k)
+	sp.setFolded(fold, w, inv)
 	sp.init()
-	return out, sp, nil
+	return &fitted{docs: out, space: sp, a: a, inv: inv, k: k, v: v, w: w}, nil
 }
 
 // buildVocabulary keeps the terms found in at least MinDF and at most
 // MaxDF·n documents, at most MaxFeatures of them by document frequency, and
 // returns them in byte order with their smooth idf, ln((1+n)/(1+df)) + 1.
-func buildVocabulary(docTerms [][]string, opt Options) ([]string, []float32, error) {
+// It also returns the words (not the pairs) left out for being in fewer
+// than MinDF documents or beyond MaxFeatures, with their document
+// frequency: the words the Space folds in for queries (see foldPostings).
+func buildVocabulary(docTerms [][]string, opt Options) ([]string, []float32, map[string]int32, error) {
 	n := len(docTerms)
 	ids := make(map[string]int32)
 	var names []string
@@ -216,13 +243,17 @@ func buildVocabulary(docTerms [][]string, opt Options) ([]string, []float32, err
 	minDF := min(opt.MinDF, n)
 	maxDF := max(int(opt.MaxDF*float64(n)), minDF)
 	var kept []int32
+	rare := make(map[string]int32)
 	for id, f := range df {
-		if int(f) >= minDF && int(f) <= maxDF {
+		switch {
+		case int(f) >= minDF && int(f) <= maxDF:
 			kept = append(kept, int32(id))
+		case int(f) < minDF && isWord(names[id]):
+			rare[names[id]] = f
 		}
 	}
 	if len(kept) == 0 {
-		return nil, nil, fmt.Errorf("lsa: %d documents, %d distinct terms, none in %d to %d documents: %w",
+		return nil, nil, nil, fmt.Errorf("lsa: %d documents, %d distinct terms, none in %d to %d documents: %w",
 			n, len(names), minDF, maxDF, ErrNoTerms)
 	}
 	if len(kept) > opt.MaxFeatures {
@@ -232,6 +263,11 @@ func buildVocabulary(docTerms [][]string, opt Options) ([]string, []float32, err
 			}
 			return cmp.Compare(names[x], names[y])
 		})
+		for _, id := range kept[opt.MaxFeatures:] {
+			if isWord(names[id]) {
+				rare[names[id]] = df[id]
+			}
+		}
 		kept = kept[:opt.MaxFeatures]
 	}
 	slices.SortFunc(kept, func(x, y int32) int { return cmp.Compare(names[x], names[y]) })
@@ -239,15 +275,21 @@ func buildVocabulary(docTerms [][]string, opt Options) ([]string, []float32, err
 	idf := make([]float32, len(kept))
 	for i, id := range kept {
 		vocab[i] = names[id]
-		idf[i] = float32(math.Log(float64(1+n)/float64(1+df[id])) + 1)
+		idf[i] = smoothIDF(n, int(df[id]))
 	}
-	return vocab, idf, nil
+	return vocab, idf, rare, nil
+}
+
+// smoothIDF is scikit-learn's smooth idf, ln((1+n)/(1+df)) + 1.
+func smoothIDF(n, df int) float32 {
+	return float32(math.Log(float64(1+n)/float64(1+df)) + 1)
 }
 
 // tfidfRow appends to cols and vals the L2-normalised TF-IDF row of a
 // document's terms: weight (1 + ln tf)·idf per known term, columns
-// increasing. Unknown terms are skipped.
-func tfidfRow(cols []int32, vals []float32, terms []string, index map[string]int32, idf []float32) ([]int32, []float32) {
+// increasing. Unknown terms are skipped. It also returns the scale applied,
+// 1/‖row‖, or 0 when no term is known.
+func tfidfRow(cols []int32, vals []float32, terms []string, index map[string]int32, idf []float32) ([]int32, []float32, float64) {
 	start := len(cols)
 	for _, t := range terms {
 		if id, ok := index[t]; ok {
@@ -272,21 +314,26 @@ func tfidfRow(cols []int32, vals []float32, terms []string, index map[string]int
 	for _, x := range w {
 		s += x * x
 	}
+	if s == 0 {
+		return cols, vals, 0
+	}
 	inv := 1 / math.Sqrt(s)
 	for _, x := range w {
 		vals = append(vals, float32(x*inv))
 	}
-	return cols, vals
+	return cols, vals, inv
 }
 
-// tfidfMatrix builds the documents' TF-IDF matrix, one row per document.
-func tfidfMatrix(docTerms [][]string, index map[string]int32, idf []float32, workers int) *csr {
+// tfidfMatrix builds the documents' TF-IDF matrix, one row per document,
+// and returns with it each row's scale 1/‖row‖ (0 for an empty row).
+func tfidfMatrix(docTerms [][]string, index map[string]int32, idf []float32, workers int) (*csr, []float64) {
 	n := len(docTerms)
 	cols := make([][]int32, n)
 	vals := make([][]float32, n)
+	inv := make([]float64, n)
 	parallel(n, 64, workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			cols[i], vals[i] = tfidfRow(nil, nil, docTerms[i], index, idf)
+			cols[i], vals[i], inv[i] = tfidfRow(nil, nil, docTerms[i], index, idf)
 		}
 	})
 	m := &csr{rows: n, cols: len(idf), ptr: make([]int, n+1)}
@@ -299,5 +346,5 @@ func tfidfMatrix(docTerms [][]string, index map[string]int32, idf []float32, wor
 		m.ind = append(m.ind, cols[i]...)
 		m.val = append(m.val, vals[i]...)
 	}
-	return m
+	return m, inv
 }

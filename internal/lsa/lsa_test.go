@@ -99,14 +99,36 @@ func TestEmbedDocuments(t *testing.T) {
 		}
 	}
 	// A query is projected as a document is: a document's own text as a
-	// query lands on it (up to V_k's 8-bit rounding in the Space).
-	same, err := sp.EmbedQueries(ctx, corpus)
+	// query lands on it (up to V_k's 8-bit rounding in the Space), when
+	// the Space knows the vocabulary only (format version 1). With the
+	// folded-in words, which the documents' vectors leave out, it is
+	// still nearest to a document of its subject.
+	vocabOnly, err := loadSpace(sp.(*Space).marshal(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	same, err := vocabOnly.EmbedQueries(ctx, corpus)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range same {
 		if c := cosine(same[i], vecs[i]); c < 0.9999 {
 			t.Errorf("document %d as a query: cosine %v with its vector", i, c)
+		}
+	}
+	same, err = sp.EmbedQueries(ctx, corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range same {
+		best, bi := -2.0, -1
+		for j, v := range vecs {
+			if c := cosine(same[i], v); c > best {
+				best, bi = c, j
+			}
+		}
+		if bi/4 != i/4 {
+			t.Errorf("document %d as a query with folded words: nearest document %d", i, bi)
 		}
 	}
 	if _, err := sp.EmbedQueries(ctx, []string{"war", "zebra"}); !errors.Is(err, embed.ErrUnknownText) || !strings.Contains(err.Error(), "zebra") {
@@ -119,16 +141,21 @@ func TestEmbedDocuments(t *testing.T) {
 
 func TestDeterministic(t *testing.T) {
 	ctx := context.Background()
-	a, _, err := New(Options{Workers: 1}).EmbedDocuments(ctx, corpus)
+	a, spa, err := New(Options{Workers: 1}).EmbedDocuments(ctx, peaceCorpus)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, err := New(Options{Workers: 3}).EmbedDocuments(ctx, corpus)
+	b, spb, err := New(Options{Workers: 3}).EmbedDocuments(ctx, peaceCorpus)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(a, b) {
 		t.Error("1 and 3 workers give different vectors")
+	}
+	da, _ := spa.MarshalBinary()
+	db, _ := spb.MarshalBinary()
+	if spa.(*Space).Folded() == 0 || !reflect.DeepEqual(da, db) {
+		t.Error("1 and 3 workers give different spaces")
 	}
 }
 
@@ -243,22 +270,27 @@ func TestBuildVocabulary(t *testing.T) {
 		desc string
 		opt  Options
 		want []string
+		rare map[string]int32 // words folded in: below MinDF or beyond MaxFeatures
 	}{
 		// "common" is in 4 of 4 documents > 0.9·4; "once" in 1 < 2.
-		{"defaults", Options{}, []string{"apple", "fig", "kiwi", "pear"}},
-		{"max_df 1", Options{MaxDF: 1}, []string{"apple", "common", "fig", "kiwi", "pear"}},
-		{"min_df 1", Options{MinDF: 1}, []string{"apple", "fig", "kiwi", "once", "pear"}},
+		{"defaults", Options{}, []string{"apple", "fig", "kiwi", "pear"}, map[string]int32{"once": 1}},
+		{"max_df 1", Options{MaxDF: 1}, []string{"apple", "common", "fig", "kiwi", "pear"}, map[string]int32{"once": 1}},
+		{"min_df 1", Options{MinDF: 1}, []string{"apple", "fig", "kiwi", "once", "pear"}, map[string]int32{}},
 		// All four have df 2: ties go to the smaller terms.
-		{"max_features 2", Options{MaxFeatures: 2}, []string{"apple", "fig"}},
-		{"max_features 1 with max_df 1", Options{MaxFeatures: 1, MaxDF: 1}, []string{"common"}},
+		{"max_features 2", Options{MaxFeatures: 2}, []string{"apple", "fig"}, map[string]int32{"kiwi": 2, "once": 1, "pear": 2}},
+		{"max_features 1 with max_df 1", Options{MaxFeatures: 1, MaxDF: 1}, []string{"common"},
+			map[string]int32{"apple": 2, "fig": 2, "kiwi": 2, "once": 1, "pear": 2}},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
-			got, idf, err := buildVocabulary(docs, tc.opt.withDefaults())
+			got, idf, rare, err := buildVocabulary(docs, tc.opt.withDefaults())
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("vocabulary %q, want %q", got, tc.want)
+			}
+			if !reflect.DeepEqual(rare, tc.rare) {
+				t.Errorf("left-out words %v, want %v", rare, tc.rare)
 			}
 			for i, term := range got {
 				df := 0
@@ -282,7 +314,7 @@ func TestBuildVocabulary(t *testing.T) {
 func TestTFIDFRow(t *testing.T) {
 	index := map[string]int32{"a": 0, "b": 1, "c": 2}
 	idf := []float32{1, 2, 1}
-	cols, vals := tfidfRow(nil, nil, []string{"b", "a", "zz", "a", "a"}, index, idf)
+	cols, vals, _ := tfidfRow(nil, nil, []string{"b", "a", "zz", "a", "a"}, index, idf)
 	// a: (1 + ln 3)·1, b: 1·2, then scaled to unit length.
 	wa, wb := 1+math.Log(3), 2.0
 	norm := math.Hypot(wa, wb)

@@ -15,11 +15,13 @@ const (
 )
 
 // truncatedSVD returns the top k right singular vectors of a (a.cols × k,
-// row-major, columns orthonormal) and the k singular values, descending,
-// after iters power iterations.
+// row-major, columns orthonormal), the k singular values, descending,
+// after iters power iterations, and w = U_kΣ_k⁻¹ (a.rows × k), the left
+// singular vectors scaled so that v = aᵀw exactly: folding a column c of
+// a into the space is cᵀw (see foldIn).
 // at is a transposed. Singular values that are zero (rank below k) come
 // with zero vectors.
-func truncatedSVD(ctx context.Context, a, at *csr, k, iters int, seed int64, workers int) (v []float64, sigma []float64, err error) {
+func truncatedSVD(ctx context.Context, a, at *csr, k, iters int, seed int64, workers int) (v, sigma, w []float64, err error) {
 	n, nv := a.rows, a.cols
 	l := min(k+oversample, n, nv)
 	// Gaussian test matrix Ω (nv × l), each block of rows drawn from its
@@ -40,7 +42,7 @@ func truncatedSVD(ctx context.Context, a, at *csr, k, iters int, seed int64, wor
 	q := orthonormalize(y, n, l, 1, workers)
 	for it := 0; it < iters; it++ {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		at.mulDense(z, q, l, workers) // Z = Aᵀ Q
 		a.mulDense(y, z, l, workers)  // Y = A Z
@@ -51,16 +53,16 @@ func truncatedSVD(ctx context.Context, a, at *csr, k, iters int, seed int64, wor
 		q = orthonormalize(y, n, l, passes, workers)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	// B = Qᵀ A, so B Bᵀ = Qᵀ A Aᵀ Q = Qᵀ (A Z) with Z = Bᵀ = Aᵀ Q.
 	// (When there are fewer terms than documents, ZᵀZ would be cheaper;
 	// the Debian corpora have 3–4 times more terms than documents.)
 	at.mulDense(z, q, l, workers)
-	w := make([]float64, n*l) // not y: q is y's storage
-	a.mulDense(w, z, l, workers)
+	aat := make([]float64, n*l) // not y: q is y's storage
+	a.mulDense(aat, z, l, workers)
 	z = nil
-	g := gram(q, w, n, l, workers)
+	g := gram(q, aat, n, l, workers)
 	// Symmetrise against rounding.
 	for i := 0; i < l; i++ {
 		for j := i + 1; j < l; j++ {
@@ -104,7 +106,7 @@ func truncatedSVD(ctx context.Context, a, at *csr, k, iters int, seed int64, wor
 	})
 	v = make([]float64, nv*k)
 	at.mulDense(v, qu, k, workers)
-	return v, sigma, nil
+	return v, sigma, qu, nil
 }
 
 // orthonormalize returns an n × l matrix whose columns are an orthonormal

@@ -52,7 +52,7 @@ func TestTruncatedSVD(t *testing.T) {
 func testTruncatedSVD(t *testing.T, decay float64, tol []float64) {
 	const n, m, k = 80, 60, 6
 	a := randomSparse(n, m, 0.1, decay, 1)
-	v, sigma, err := truncatedSVD(context.Background(), a, a.transpose(), k, powerIters, 42, 2)
+	v, sigma, _, err := truncatedSVD(context.Background(), a, a.transpose(), k, powerIters, 42, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
