@@ -205,16 +205,11 @@ func (s *Store) Succeed(ctx context.Context, id string, result []byte, st *pipel
 	return nil
 }
 
-// Fail marks a task FAILURE with a message for the client.
+// Fail marks a task that is not finished yet FAILURE with a message for
+// the client; it leaves a finished one unchanged (a SUCCESS stays one when
+// a stale re-run of its job fails).
 func (s *Store) Fail(ctx context.Context, id, msg string) error {
-	key := s.taskKey(id)
-	pipe := s.rdb.TxPipeline()
-	pipe.HSet(ctx, key, "state", string(Failure), "error", msg, "finished", now())
-	pipe.Expire(ctx, key, s.ttl)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("store: fail %s: %w", id, err)
-	}
-	return nil
+	return s.update(ctx, id, false, "state", string(Failure), "error", msg, "finished", now())
 }
 
 // Abandon marks a task that is not finished yet FAILURE with msg (its job

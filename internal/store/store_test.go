@@ -130,3 +130,26 @@ func TestReply(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+func TestFailLeavesFinishedTask(t *testing.T) {
+	s, _ := newStore(t, time.Hour)
+	ctx := context.Background()
+	s.Create(ctx, "a", "topics")
+	s.Start(ctx, "a", "topics")
+	if err := s.Succeed(ctx, "a", []byte(`{}`), nil); err != nil {
+		t.Fatal(err)
+	}
+	// A re-run of the finished job (its asynq task delivered again) fails.
+	if err := s.Fail(ctx, "a", "late failure"); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := s.Status(ctx, "a"); st.State != store.Success || st.Error != "" {
+		t.Errorf("after a late Fail: %+v, want SUCCESS without error", st)
+	}
+	s.Create(ctx, "b", "topics")
+	s.Fail(ctx, "b", "first")
+	s.Fail(ctx, "b", "second")
+	if st, _ := s.Status(ctx, "b"); st.State != store.Failure || st.Error != "first" {
+		t.Errorf("failed twice: %+v, want the first message", st)
+	}
+}
