@@ -523,7 +523,7 @@ func TestHealthAndDocs(t *testing.T) {
 		t.Errorf("readyz %d %v", code, m)
 	}
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	for path, want := range map[string]string{"/docs": "docs/index.html", "/docs/": "index.html"} {
+	for path, want := range map[string]string{"/docs": "docs/index.html", "/docs/": "index.html", "/docs/doc.json": "openapi.yaml"} {
 		resp, err := noRedirect.Get(e.srv.URL + path)
 		if err != nil {
 			t.Fatal(err)
@@ -542,7 +542,7 @@ func TestHealthAndDocs(t *testing.T) {
 	if resp.StatusCode != 200 || !bytes.Contains(b, []byte(`"openapi.yaml"`)) || !bytes.Contains(b, []byte("./swagger-ui.css")) {
 		t.Errorf("docs page %d: %.300s", resp.StatusCode, b)
 	}
-	for _, path := range []string{"/docs/openapi.yaml", "/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js"} {
+	for _, path := range []string{"/docs/openapi.yaml", "/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js", "/docs/doc.json"} {
 		resp, err := http.Get(e.srv.URL + path)
 		if err != nil {
 			t.Fatal(err)

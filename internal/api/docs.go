@@ -30,6 +30,12 @@ func docsRoutes() chi.Router {
 		w.Header().Set("Content-Type", "application/yaml")
 		w.Write(apispec.OpenAPI)
 	})
+	// httpSwagger answers doc.json from swag's registry, where nothing is
+	// registered (a 500): send it to the document there is.
+	r.Get("/doc.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "openapi.yaml")
+		w.WriteHeader(http.StatusMovedPermanently)
+	})
 	r.Get("/*", ui)
 	return r
 }
