@@ -469,6 +469,59 @@ func TestProgressStream(t *testing.T) {
 	}
 }
 
+func TestProgressStreamNeverGoesBack(t *testing.T) {
+	e := newEnv(t, api.Config{})
+	ctx := context.Background()
+	e.store.Create(ctx, "b1", tasks.TypeTopics)
+	e.store.Start(ctx, "b1", tasks.TypeTopics)
+	e.store.Progress(ctx, "b1", "projection", 60)
+	resp, err := http.Get(e.srv.URL + "/tasks/topics/b1/progress")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ev := readEvents(t, resp.Body, 1); len(ev) != 1 || ev[0]["progress"] != float64(60) {
+		t.Fatalf("first event %v", ev)
+	}
+	// The worker died; the job runs again from the start.
+	e.store.Start(ctx, "b1", tasks.TypeTopics)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ev := readEvents(t, resp.Body, 1)
+		if len(ev) != 1 {
+			t.Fatal("stream ended early")
+		}
+		if p := ev[0]["progress"].(float64); p < 60 {
+			t.Fatalf("progress went back to %v: %v", p, ev)
+		}
+		if ev[0]["state"] == "STARTED" {
+			break // the state changes, the progress stays
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no STARTED event; last %v", ev)
+		}
+	}
+	e.store.Progress(ctx, "b1", "embedding", 30)
+	for range 5 {
+		if ev := readEvents(t, resp.Body, 1); len(ev) != 1 || ev[0]["progress"].(float64) < 60 {
+			t.Fatalf("event %v after progress 30", ev)
+		}
+	}
+	e.store.Progress(ctx, "b1", "terms", 75)
+	for {
+		ev := readEvents(t, resp.Body, 1)
+		if len(ev) != 1 {
+			t.Fatal("stream ended early")
+		}
+		if ev[0]["progress"] == float64(75) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no progress 75; last %v", ev)
+		}
+	}
+}
+
 func TestProgressStreamFailure(t *testing.T) {
 	e := newEnv(t, api.Config{})
 	ctx := context.Background()

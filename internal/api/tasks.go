@@ -66,7 +66,9 @@ type event struct {
 const maxStatusErrors = 10
 
 // progress is GET /tasks/{task_name}/{task_id}/progress: a text/event-stream
-// of {"state", "progress"} events every ProgressInterval, then one final
+// of {"state", "progress"} events every ProgressInterval, whose progress
+// never goes backwards (a job run again after its worker died starts its
+// record over at 0; the stream keeps the highest value it sent), then one final
 // SUCCESS event with the result or FAILURE event with the error. Unknown
 // ids get a 404 instead of a stream.
 func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
@@ -113,8 +115,14 @@ func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
 	defer tick.Stop()
 	failures := 0
 	lastCheck := time.Now()
+	high := 0.0 // the highest progress sent: a retry starts its record at 0 again
 	for {
-		if ev, final := s.event(ctx, id, st); !send(ev) || final {
+		ev, final := s.event(ctx, id, st)
+		if ev.Progress != nil {
+			high = max(high, *ev.Progress)
+			ev.Progress = &high
+		}
+		if !send(ev) || final {
 			return nil
 		}
 		select {

@@ -246,7 +246,7 @@ func checkEvents(t *testing.T, events []map[string]any, want string) map[string]
 		if (state != "PENDING" && state != "STARTED" && state != "PROCESSING") || !ok || p < 0 || p > 100 || len(ev) != 2 {
 			t.Errorf("running event %v", ev)
 		}
-		if p < last && state != "STARTED" { // STARTED again: a retry starts over
+		if p < last {
 			t.Errorf("progress went back from %g to %g", last, p)
 		}
 		last = p
