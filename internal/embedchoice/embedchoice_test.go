@@ -13,16 +13,28 @@ import (
 
 var quiet = slog.New(slog.DiscardHandler)
 
+// lib returns the ONNX Runtime library for the tests: $ONNXRUNTIME_LIB,
+// else the one make ort installs. Tests skip without it, except under CI,
+// which installs it (make test runs make ort), as in package onnx.
 func lib(t *testing.T) string {
 	t.Helper()
+	if !cgoEnabled {
+		t.Skip("built without cgo: no ONNX Runtime")
+	}
 	l := os.Getenv("ONNXRUNTIME_LIB")
 	if l == "" {
 		l = filepath.Join("..", "..", "third_party", "onnxruntime", "lib", "libonnxruntime.so")
 	}
 	if _, err := os.Stat(l); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("ONNX Runtime not found at %s under CI: %v", l, err)
+		}
 		t.Skipf("ONNX Runtime not found at %s: run make ort or set ONNXRUNTIME_LIB", l)
 	}
 	if ok, why := onnx.Available(onnx.Options{ModelDir: tiny, LibraryPath: l}); !ok {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("onnx embedder unavailable under CI: %s", why)
+		}
 		t.Skip(why)
 	}
 	return l

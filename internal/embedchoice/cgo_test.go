@@ -1,0 +1,5 @@
+//go:build cgo
+
+package embedchoice
+
+const cgoEnabled = true
