@@ -47,14 +47,17 @@ type Config struct {
 	// longer in its queue although its record says it runs (Redis lost it,
 	// or its workers died more often than it may be retried): the task is
 	// then failed rather than left PROCESSING for ever. Checked every
-	// LostCheckInterval (default 15s).
+	// LostCheckInterval (default 15s). It also removes the refresh tasks
+	// that nobody waits for any more (timed out, client gone), which asynq
+	// would otherwise run late and then archive.
 	Inspector         Inspector
 	LostCheckInterval time.Duration
 }
 
-// Inspector reads a task's queue entry; *asynq.Inspector is one.
+// Inspector reads and deletes a task's queue entry; *asynq.Inspector is one.
 type Inspector interface {
 	GetTaskInfo(queue, id string) (*asynq.TaskInfo, error)
+	DeleteTask(queue, id string) error
 }
 
 var _ Inspector = (*asynq.Inspector)(nil)

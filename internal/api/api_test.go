@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -647,6 +648,60 @@ func TestRefreshTimeout(t *testing.T) {
 	code, m := post(t, e.srv.URL+"/bourdieu/refresh/r1", "application/json", strings.NewReader(`{"bourdieu_query": {}, "topic_param": {}}`))
 	if code != http.StatusGatewayTimeout || !strings.Contains(fmt.Sprint(m["message"]), "is a worker running") {
 		t.Errorf("status %d, body %v", code, m)
+	}
+	// Its task is not left in the queue, to be archived at its deadline.
+	if n := e.refreshTasks(t); n != 0 {
+		t.Errorf("%d refresh tasks left in the queue after the timeout", n)
+	}
+}
+
+// refreshTasks returns how many tasks the refresh queue holds, in any state.
+func (e *env) refreshTasks(t *testing.T) int {
+	t.Helper()
+	queues, err := e.insp.Queues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(queues, e.q.Refresh) {
+		return 0
+	}
+	info, err := e.insp.GetQueueInfo(e.q.Refresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Size
+}
+
+func TestRefreshClientGoneDropsTask(t *testing.T) {
+	e := newEnv(t, api.Config{RefreshTimeout: time.Minute})
+	ctx := context.Background()
+	e.store.Create(ctx, "r1", tasks.TypeTopics)
+	e.store.Succeed(ctx, "r1", []byte(`{}`), nil)
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		req, _ := http.NewRequestWithContext(rctx, "POST", e.srv.URL+"/bourdieu/refresh/r1", strings.NewReader(`{"bourdieu_query": {}, "topic_param": {}}`))
+		req.Header.Set("Content-Type", "application/json")
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for e.refreshTasks(t) == 0 { // no worker: it waits in the queue
+		if time.Now().After(deadline) {
+			t.Fatal("the refresh was not queued")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel() // the client leaves
+	<-done
+	for e.refreshTasks(t) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the refresh task stayed in the queue after its client left")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -125,8 +126,10 @@ func (rs bourdieuResource) refresh(w http.ResponseWriter, r *http.Request) error
 	b, err := s.store.WaitReply(ctx, payload.ReplyID, s.cfg.RefreshTimeout)
 	switch {
 	case errors.Is(err, store.ErrTimeout):
+		s.dropRefresh(ctx, payload.ReplyID)
 		return Errorf(ETIMEOUT, "no worker computed the refresh within %s; is a worker running?", s.cfg.RefreshTimeout)
 	case ctx.Err() != nil:
+		s.dropRefresh(ctx, payload.ReplyID)
 		return nil // the client went away
 	case err != nil:
 		return s.unavailable(ctx, err)
@@ -145,5 +148,23 @@ func (rs bourdieuResource) refresh(w http.ResponseWriter, r *http.Request) error
 		return &Error{Code: EINVALID, Message: rep.Message}
 	default:
 		return &Error{Code: EINTERNAL, Message: rep.Message}
+	}
+}
+
+// dropRefresh deletes the refresh task id that nobody waits for any more,
+// so that no worker computes it late and asynq does not archive it (for 90
+// days) once its deadline passes. A task already running cannot be
+// deleted; it ends at its deadline.
+func (s *Server) dropRefresh(ctx context.Context, id string) {
+	if s.cfg.Inspector == nil {
+		return
+	}
+	err := s.cfg.Inspector.DeleteTask(s.cfg.Queues.Refresh, id)
+	switch {
+	case err == nil:
+		s.log.InfoContext(ctx, "refresh task dropped", "reply_id", id, "request_id", RequestID(ctx))
+	case errors.Is(err, asynq.ErrTaskNotFound), errors.Is(err, asynq.ErrQueueNotFound):
+	default:
+		s.log.WarnContext(ctx, "refresh task not dropped", "reply_id", id, "error", err, "request_id", RequestID(ctx))
 	}
 }
