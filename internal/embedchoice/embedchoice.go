@@ -90,7 +90,8 @@ func (s Settings) onnxOptions(logger *slog.Logger) onnx.Options {
 //
 // Errors: BUNKA_EMBEDDER=onnx whose model or runtime cannot be loaded, or
 // BUNKA_DEVICE=cuda without a usable GPU, whatever BUNKA_EMBEDDER says
-// (asking for the GPU is never silently ignored).
+// (asking for the GPU is never silently ignored: with BUNKA_EMBEDDER=builtin,
+// which runs on the CPU, it is an error too).
 func Choose(s Settings, logger *slog.Logger) (embed.Embedder, string, error) {
 	if logger == nil {
 		logger = slog.Default()
@@ -106,6 +107,10 @@ func Choose(s Settings, logger *slog.Logger) (embed.Embedder, string, error) {
 	)
 	switch kind {
 	case Builtin:
+		if s.Device == onnx.DeviceCUDA {
+			err = errors.New("BUNKA_DEVICE=cuda asks for the GPU but BUNKA_EMBEDDER=builtin runs on the CPU (set BUNKA_DEVICE=auto or cpu, or BUNKA_EMBEDDER=onnx)")
+			break
+		}
 		reason = "BUNKA_EMBEDDER=builtin"
 	case ONNX:
 		var oe *onnx.Embedder

@@ -87,6 +87,39 @@ func TestChoose(t *testing.T) {
 	}
 }
 
+// TestChooseBuiltinCUDA needs no runtime: the builtin embedder with
+// BUNKA_DEVICE=cuda is a start-up error, not a silent CPU run.
+func TestChooseBuiltinCUDA(t *testing.T) {
+	for _, tc := range []struct {
+		desc    string
+		device  string
+		wantErr bool
+	}{
+		{"cuda", onnx.DeviceCUDA, true},
+		{"cpu", onnx.DeviceCPU, false},
+		{"auto", onnx.DeviceAuto, false},
+		{"unset", "", false},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			e, why, err := Choose(Settings{Embedder: Builtin, Device: tc.device, ModelDir: t.TempDir(), LibraryPath: "/nonexistent.so"}, quiet)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
+			}
+			if err != nil {
+				for _, s := range []string{"BUNKA_DEVICE=cuda", "BUNKA_EMBEDDER=builtin", "CPU"} {
+					if !strings.Contains(err.Error(), s) {
+						t.Errorf("error %q does not say %q", err, s)
+					}
+				}
+				return
+			}
+			if e != nil || why != "BUNKA_EMBEDDER=builtin" {
+				t.Errorf("Choose = %v, %q; want the builtin embedder (nil)", e, why)
+			}
+		})
+	}
+}
+
 func TestFromEnv(t *testing.T) {
 	env := map[string]string{"BUNKA_EMBEDDER": "ONNX", "BUNKA_DEVICE": "cpu", "BUNKA_MODEL_DIR": "/m", "ONNXRUNTIME_LIB": "/l.so", "BUNKA_ONNX_THREADS": "2", "BUNKA_ONNX_BATCH": "16"}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
