@@ -3,7 +3,6 @@ package csvdocs
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -19,8 +18,9 @@ var ErrColumnNotFound = errors.New("column not found")
 // the file holds more rows than the limit.
 var ErrTooManyRows = errors.New("too many rows")
 
-// ErrMalformed is wrapped by the errors of a file that is not CSV or not
-// UTF-8.
+// ErrMalformed is wrapped by the errors of a file that is not CSV (a quoted
+// field never closed, a row with too many fields), is empty or is not UTF-8:
+// the files on which pandas.read_csv fails.
 var ErrMalformed = errors.New("malformed csv")
 
 // ColumnError says which column was asked for and which the file has.
@@ -54,57 +54,68 @@ var naValues = map[string]bool{
 	"NaN": true, "None": true, "n/a": true, "nan": true, "null": true,
 }
 
-// Table is a whole CSV file: its header and rows (short rows padded with
-// empty cells).
+// Table is a whole CSV file: its header and rows. Every row has one cell
+// per header cell: short rows are padded with empty cells, and when the
+// first data row has more fields than the header, the leading fields of
+// every row (which pandas takes as the row index) are dropped. An empty
+// header cell is named "Unnamed: N", N its 0-based index, as in pandas.
 type Table struct {
 	Header []string
 	Rows   [][]string
 }
 
 // ReadTable reads a CSV file, at most limit rows after the header (limit <=
-// 0: no limit). Row errors name their line.
+// 0: no limit). Errors name their line: a quoted field still open at the
+// end of the file, a row with more fields than the first data row (or the
+// header), a line that is not UTF-8.
 func ReadTable(r io.Reader, limit int) (*Table, error) {
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true // a quote inside an unquoted field is text, as in pandas
-	cr.ReuseRecord = false
-	header, err := cr.Read()
+	tok := &tokenizer{r: br}
+	header, line, err := tok.next()
 	if err == io.EOF {
 		return nil, fmt.Errorf("csvdocs: empty file: %w", ErrMalformed)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("csvdocs: header: %w: %w", ErrMalformed, err)
+		return nil, fmt.Errorf("csvdocs: header: %w", err)
 	}
-	if err := checkUTF8(header, 1); err != nil {
+	if err := checkUTF8(header, line); err != nil {
 		return nil, err
 	}
+	for i, h := range header {
+		if h == "" {
+			header[i] = fmt.Sprintf("Unnamed: %d", i)
+		}
+	}
 	t := &Table{Header: header}
+	width, lead := len(header), 0
 	for {
-		rec, err := cr.Read()
+		rec, line, err := tok.next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("csvdocs: %w: %w", ErrMalformed, err)
+			return nil, fmt.Errorf("csvdocs: %w", err)
 		}
-		line, _ := cr.FieldPos(0)
 		if err := checkUTF8(rec, line); err != nil {
 			return nil, err
 		}
-		if len(rec) == 1 && rec[0] == "" {
-			continue // a blank line, which pandas skips
+		switch {
+		case len(t.Rows) == 0 && len(rec) > width:
+			// pandas reads the extra leading fields as the row index.
+			width, lead = len(rec), len(rec)-len(header)
+		case len(rec) > width:
+			return nil, fmt.Errorf("csvdocs: %w: expected %d fields in line %d, saw %d", ErrMalformed, width, line, len(rec))
 		}
 		if limit > 0 && len(t.Rows) == limit {
 			return nil, &TooManyRowsError{Limit: limit}
 		}
-		for len(rec) < len(header) {
+		for len(rec) < width {
 			rec = append(rec, "")
 		}
-		t.Rows = append(t.Rows, rec)
+		t.Rows = append(t.Rows, rec[lead:])
 	}
 	return t, nil
 }

@@ -23,6 +23,17 @@ func TestRead(t *testing.T) {
 		{"unnamed index column", ",text\n0,a\n1,b\n", "text", []string{"a", "b"}},
 		{"bare quote in a field", "text\na 5\" screen\n", "text", []string{"a 5\" screen"}},
 		{"blank lines skipped", "text\na\n\nb\n", "text", []string{"a", "b"}},
+		{"whitespace-only lines skipped", "text\na\n  \t\nb\n", "text", []string{"a", "b"}},
+		{"leading blanks kept in a field", "text,id\n  a,1\n", "text", []string{"  a"}},
+		{"short rows padded", "id,text,x\n1,a\n2\n3,b,c\n", "text", []string{"a", "b"}},
+		{"quote closed mid-field", "text\n\"a\"b\n", "text", []string{"ab"}},
+		{"bare quote after a field", "text,id\nab\"c,1\n", "text", []string{"ab\"c"}},
+		{"quoted field at EOF", "text\n\"a\nb\"", "text", []string{"a\nb"}},
+		{"cr line ends", "id,text\r1,a\r2,b", "text", []string{"a", "b"}},
+		{"crlf kept inside quotes", "text\r\n\"a\r\nb\"\r\n", "text", []string{"a\r\nb"}},
+		{"empty header cell selectable as Unnamed", ",text\nx,a\n", "Unnamed: 0", []string{"x"}},
+		{"implicit index column", "text,id\n0,a,1\n1,b,2\n2,c\n", "text", []string{"a", "b", "c"}},
+		{"last field empty at EOF", "id,text\n1,", "text", nil},
 	}
 	for _, tc := range tests {
 		got, err := Read(strings.NewReader(tc.in), tc.column, 0)
@@ -60,6 +71,60 @@ func TestReadErrors(t *testing.T) {
 	_, err = Read(strings.NewReader(""), "text", 0)
 	if !errors.Is(err, ErrMalformed) {
 		t.Errorf("empty: got %v", err)
+	}
+}
+
+func TestReadMalformed(t *testing.T) {
+	tests := []struct {
+		desc string
+		in   string
+		want string // in the message
+	}{
+		{"unterminated quote", "text\n\"abc\n", "EOF inside a quoted field starting in line 2"},
+		{"unterminated quote after rows", "id,text\n1,a\n2,\"b\n3,c\n", "EOF inside a quoted field starting in line 3"},
+		{"unterminated quote in the header", "\"text\n", "EOF inside a quoted field starting in line 1"},
+		{"too many fields", "id,text\n1,a\n2,b,c\n", "expected 2 fields in line 3, saw 3"},
+		{"too many fields after a quoted newline", "id,text\n1,\"a\nb\"\n2,b,c,d\n", "expected 2 fields in line 4, saw 4"},
+		{"too many fields after blank lines", "id,text\n\n1,a\n\n2,b,c\n", "expected 2 fields in line 5, saw 3"},
+		{"too many fields past an implicit index", "id,text\n0,1,a\n1,2,b,c\n", "expected 3 fields in line 3, saw 4"},
+		{"invalid UTF-8", "text\na\n\xff\xfe\n", "line 3 is not valid UTF-8"},
+	}
+	for _, tc := range tests {
+		_, err := Read(strings.NewReader(tc.in), "text", 0)
+		if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want ErrMalformed with %q", tc.desc, err, tc.want)
+		}
+	}
+}
+
+func TestReadTableHeader(t *testing.T) {
+	tests := []struct {
+		desc string
+		in   string
+		want []string
+	}{
+		{"plain", "a,b\n1,2\n", []string{"a", "b"}},
+		{"empty cells named by index", ",a,,b,\n", []string{"Unnamed: 0", "a", "Unnamed: 2", "b", "Unnamed: 4"}},
+		{"implicit index", "a,b\n0,1,2\n", []string{"a", "b"}},
+	}
+	for _, tc := range tests {
+		tab, err := ReadTable(strings.NewReader(tc.in), 0)
+		if err != nil {
+			t.Errorf("%s: %v", tc.desc, err)
+			continue
+		}
+		if !slices.Equal(tab.Header, tc.want) {
+			t.Errorf("%s: header %q, want %q", tc.desc, tab.Header, tc.want)
+		}
+		for i, r := range tab.Rows {
+			if len(r) != len(tab.Header) {
+				t.Errorf("%s: row %d has %d cells, want %d", tc.desc, i, len(r), len(tab.Header))
+			}
+		}
+	}
+	_, err := Read(strings.NewReader(",id\n0,1\n"), "text", 0)
+	if err == nil || !strings.Contains(err.Error(), `"Unnamed: 0" "id"`) {
+		t.Errorf("missing column: message %v does not list Unnamed: 0", err)
 	}
 }
 
