@@ -14,8 +14,12 @@
 // The LLM never fails a job: one request per topic, a few at a time, each
 // with a timeout and retried with exponential backoff on 429, 5xx and
 // network errors; a topic whose request fails, times out or gets an empty
-// answer keeps its term-based name and the log says why. Without an API key
-// no request is made.
+// answer keeps its term-based name and the log says why. One naming (a
+// job names its topics, then its Bourdieu topics) has an overall time limit,
+// 60 s by default (Options.TotalTimeout, BUNKA_LLM_TIMEOUT): when it passes,
+// the topics not yet named keep their term-based names, so that a hanging
+// endpoint cannot hold a job for minutes. Without an API key no request is
+// made.
 //
 // The client is github.com/sashabaranov/go-openai: no dependencies of its
 // own, a configurable base URL and organisation, and typed errors that carry

@@ -25,27 +25,38 @@ const DefaultModel = "gpt-4o-mini"
 
 // Options configure a Namer. The zero value of each field means its default.
 type Options struct {
-	APIKey      string        // "": no requests, topics keep their names
-	OrgID       string        // OpenAI organisation, optional
-	BaseURL     string        // "": https://api.openai.com/v1
-	Model       string        // "": DefaultModel
-	Context     string        // what the data is about; "": "everything"
-	UseDocs     bool          // also send the topic's top documents
-	TopTerms    int           // terms sent per topic; 0: 10
-	TopDocs     int           // documents sent per topic when UseDocs; 0: 3
-	Concurrency int           // requests at a time; 0: 4
-	Timeout     time.Duration // per request; 0: 30s
-	Retries     int           // further tries after a 429, 5xx, network error or timeout; 0: 3, <0: none
-	Backoff     time.Duration // wait before the first retry, doubled each time; 0: 1s
-	HTTPClient  *http.Client  // nil: a plain http.Client (the timeout is per request, by context)
-	Logger      *slog.Logger  // nil: slog.Default()
+	APIKey       string        // "": no requests, topics keep their names
+	OrgID        string        // OpenAI organisation, optional
+	BaseURL      string        // "": https://api.openai.com/v1
+	Model        string        // "": DefaultModel
+	Context      string        // what the data is about; "": "everything"
+	UseDocs      bool          // also send the topic's top documents
+	TopTerms     int           // terms sent per topic; 0: 10
+	TopDocs      int           // documents sent per topic when UseDocs; 0: 3
+	Concurrency  int           // requests at a time; 0: 4
+	Timeout      time.Duration // per request; 0: 30s
+	TotalTimeout time.Duration // per NameTopics call, retries included (see there); 0: DefaultTotalTimeout, <0: none
+	Retries      int           // further tries after a 429, 5xx, network error or timeout; 0: 3, <0: none
+	Backoff      time.Duration // wait before the first retry, doubled each time; 0: 1s
+	HTTPClient   *http.Client  // nil: a plain http.Client (the timeout is per request, by context)
+	Logger       *slog.Logger  // nil: slog.Default()
+
+	envErr error // a setting OptionsFromEnv could not read, logged by New
 }
+
+// DefaultTotalTimeout is Options.TotalTimeout's default: a job names its
+// topics and then its Bourdieu topics, so an LLM endpoint that hangs delays
+// it by at most twice this.
+const DefaultTotalTimeout = 60 * time.Second
 
 // OptionsFromEnv reads the key from OPEN_AI_KEY (the original's name) or
 // OPENAI_API_KEY, the organisation from OPEN_AI_ORG_ID, the base URL from
 // OPENAI_BASE_URL, the model from BUNKA_LLM_MODEL, the context from
-// BUNKA_LLM_CONTEXT and whether to send the top documents from
-// BUNKA_LLM_USE_DOCS (true/false, 1/0).
+// BUNKA_LLM_CONTEXT, whether to send the top documents from
+// BUNKA_LLM_USE_DOCS (true/false, 1/0) and the overall time limit of one
+// naming from BUNKA_LLM_TIMEOUT (a Go duration such as "90s" or "2m", or a
+// number of seconds; negative: none). A value it cannot read leaves the
+// default, and New logs a warning.
 func OptionsFromEnv(lookup func(string) (string, bool)) Options {
 	if lookup == nil {
 		lookup = os.LookupEnv
@@ -56,7 +67,7 @@ func OptionsFromEnv(lookup func(string) (string, bool)) Options {
 		key = get("OPENAI_API_KEY")
 	}
 	useDocs, _ := strconv.ParseBool(get("BUNKA_LLM_USE_DOCS"))
-	return Options{
+	o := Options{
 		APIKey:  key,
 		OrgID:   get("OPEN_AI_ORG_ID"),
 		BaseURL: get("OPENAI_BASE_URL"),
@@ -64,6 +75,22 @@ func OptionsFromEnv(lookup func(string) (string, bool)) Options {
 		Context: get("BUNKA_LLM_CONTEXT"),
 		UseDocs: useDocs,
 	}
+	if v := get("BUNKA_LLM_TIMEOUT"); v != "" {
+		d, err := parseDuration(v)
+		if err != nil {
+			o.envErr = fmt.Errorf("BUNKA_LLM_TIMEOUT=%q: want a duration such as 90s or 2m, or seconds", v)
+		}
+		o.TotalTimeout = d
+	}
+	return o
+}
+
+// parseDuration reads a Go duration, or a plain number as seconds.
+func parseDuration(s string) (time.Duration, error) {
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return time.Duration(f * float64(time.Second)), nil
+	}
+	return time.ParseDuration(s)
 }
 
 func (o Options) withDefaults() Options {
@@ -90,6 +117,9 @@ func (o Options) withDefaults() Options {
 	} else if o.Retries < 0 {
 		o.Retries = 0
 	}
+	if o.TotalTimeout == 0 {
+		o.TotalTimeout = DefaultTotalTimeout
+	}
 	if o.Backoff <= 0 {
 		o.Backoff = time.Second
 	}
@@ -114,6 +144,9 @@ var _ pipeline.Namer = (*Namer)(nil)
 func New(opts Options) *Namer {
 	opts = opts.withDefaults()
 	n := &Namer{opts: opts}
+	if opts.envErr != nil {
+		opts.Logger.Warn("llm: setting ignored", "err", opts.envErr, "total_timeout", opts.TotalTimeout)
+	}
 	if opts.APIKey != "" {
 		cfg := openai.DefaultConfig(opts.APIKey)
 		if opts.BaseURL != "" {
@@ -131,8 +164,10 @@ func (n *Namer) Enabled() bool { return n.client != nil }
 
 // NameTopics asks the LLM for a name for each topic and returns the names
 // it got by topic id; the topics it could not name are left out (they keep
-// their term-based names) and the log says why. The error is non-nil only
-// when ctx ends.
+// their term-based names) and the log says why. Options.TotalTimeout
+// bounds the whole call: when it passes, the requests under way are
+// cancelled, the topics not yet named keep their term-based names and the
+// log lists them; that is no error. The error is non-nil only when ctx ends.
 func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, language string) (map[string]string, error) {
 	log := n.opts.Logger
 	if n.client == nil {
@@ -141,6 +176,12 @@ func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, languag
 	}
 	if language == "" {
 		language = "english"
+	}
+	parent := ctx
+	if n.opts.TotalTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, n.opts.TotalTimeout, errTotalTimeout)
+		defer cancel()
 	}
 	var (
 		mu    sync.Mutex
@@ -162,13 +203,17 @@ func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, languag
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
-			wg.Wait()
-			return names, ctx.Err()
+		}
+		if ctx.Err() != nil {
+			break
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
 			start := time.Now()
 			name, err := n.ask(ctx, prompt)
+			if err != nil && parent.Err() == nil && context.Cause(ctx) == errTotalTimeout && !errors.Is(err, errTotalTimeout) {
+				err = fmt.Errorf("%w: %w", errTotalTimeout, err)
+			}
 			if err != nil {
 				log.Warn("llm: keeping the term-based name", "topic", t.TopicID, "name", t.Name, "err", err)
 				return
@@ -180,11 +225,25 @@ func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, languag
 		})
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	if err := parent.Err(); err != nil {
 		return names, err
+	}
+	if ctx.Err() != nil {
+		var left []string
+		for _, t := range topics {
+			if _, ok := names[t.TopicID]; !ok {
+				left = append(left, t.TopicID)
+			}
+		}
+		log.Warn("llm: time limit for naming reached; the other topics keep their term-based names",
+			"total_timeout", n.opts.TotalTimeout, "named", len(names), "unnamed", left)
 	}
 	return names, nil
 }
+
+// errTotalTimeout is the cause of a NameTopics context that
+// Options.TotalTimeout ended.
+var errTotalTimeout = errors.New("time limit for naming reached")
 
 // topicTerms returns the terms of a topic's name (the original splits the
 // name on " | "), or its term ids when the name is empty, at most n.

@@ -234,6 +234,85 @@ func TestCanceled(t *testing.T) {
 	}
 }
 
+// TestTotalTimeout: an endpoint that never answers holds NameTopics for
+// Options.TotalTimeout, not for the per-request timeout times the tries;
+// the topics named before keep their LLM names, the others their term
+// names, and the log lists them.
+func TestTotalTimeout(t *testing.T) {
+	f, url := startFake(t)
+	var logs logBuffer
+	n := New(Options{
+		APIKey: "k", BaseURL: url, Concurrency: 1,
+		Timeout: time.Minute, Retries: 3, Backoff: time.Second, TotalTimeout: 300 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+	})
+	topics := []topicmap.Topic{
+		topic("bt-0", "food | cooking"),
+		topic("bt-1", "hang | forever"),
+		topic("bt-2", "space | rocket"),
+		topic("bt-3", "hang | again"),
+	}
+	start := time.Now()
+	got, err := n.NameTopics(context.Background(), topics, "english")
+	took := time.Since(start)
+	if err != nil {
+		t.Fatalf("err = %v; the time limit is no error", err)
+	}
+	if took > 5*time.Second {
+		t.Errorf("NameTopics took %v with a total timeout of 300ms", took)
+	}
+	if diff := cmp.Diff(map[string]string{"bt-0": "Food and Cooking"}, got); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
+	}
+	f.mu.Lock()
+	if f.calls["space"] != 0 || f.calls["hang"] != 1 {
+		t.Errorf("calls = %v; want one hanging request and none after the limit", f.calls)
+	}
+	f.mu.Unlock()
+	log := logs.String()
+	for _, s := range []string{"time limit for naming reached", "total_timeout=300ms", "unnamed=\"[bt-1 bt-2 bt-3]\""} {
+		if !strings.Contains(log, s) {
+			t.Errorf("log lacks %q:\n%s", s, log)
+		}
+	}
+
+	// A context that ends first is still an error.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := n.NameTopics(ctx, topics[1:2], "english"); err == nil {
+		t.Error("no error after the context ended")
+	}
+}
+
+func TestTotalTimeoutFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		desc, env string
+		want      time.Duration
+		warn      bool
+	}{
+		{"unset", "", DefaultTotalTimeout, false},
+		{"duration", "90s", 90 * time.Second, false},
+		{"minutes", "2m", 2 * time.Minute, false},
+		{"seconds", "45", 45 * time.Second, false},
+		{"none", "-1", -time.Second, false},
+		{"bad", "soon", DefaultTotalTimeout, true},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			env := map[string]string{"BUNKA_LLM_TIMEOUT": tc.env}
+			o := OptionsFromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+			var logs logBuffer
+			o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+			n := New(o)
+			if n.opts.TotalTimeout != tc.want {
+				t.Errorf("TotalTimeout = %v, want %v", n.opts.TotalTimeout, tc.want)
+			}
+			if warned := strings.Contains(logs.String(), "BUNKA_LLM_TIMEOUT"); warned != tc.warn {
+				t.Errorf("warning logged = %v, want %v: %s", warned, tc.warn, logs.String())
+			}
+		})
+	}
+}
+
 func TestCleanName(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"Food and Cooking", "Food and Cooking"},
