@@ -73,9 +73,12 @@ func project(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("%s: %w", *in, err)
 	}
-	dim := 0
-	if len(data) > 0 {
-		dim = len(data[0])
+	if len(data) == 0 {
+		return fmt.Errorf("%s: no rows: the array has shape (0, n), nothing to project", *in)
+	}
+	dim := len(data[0])
+	if dim == 0 {
+		return fmt.Errorf("%s: no columns: the array has shape (%d, 0), nothing to project", *in, len(data))
 	}
 	opt := umap.Options{
 		Neighbors: *neighbors, MinDist: *minDist, Metric: metric,

@@ -64,6 +64,14 @@ func TestProject(t *testing.T) {
 
 func TestProjectErrors(t *testing.T) {
 	nan := writeNPY(t, [][]float32{{0, 0}, {1, 1}, {2, float32(0) / func() float32 { return 0 }()}})
+	noRows := writeNPY(t, nil)
+	noCols := writeNPY(t, [][]float32{{}, {}})
+	truncated := filepath.Join(t.TempDir(), "t.npy")
+	if b, err := os.ReadFile(writeNPY(t, [][]float32{{1, 2}, {3, 4}})); err != nil {
+		t.Fatal(err)
+	} else if err := os.WriteFile(truncated, b[:len(b)-4], 0o600); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(t.TempDir(), "c.csv")
 	for _, tc := range []struct {
 		desc string
@@ -74,6 +82,9 @@ func TestProjectErrors(t *testing.T) {
 		{"bad metric", []string{"--in", nan, "--out", out, "--metric", "manhattan"}, "metric"},
 		{"missing file", []string{"--in", "/nonexistent.npy", "--out", out}, "nonexistent"},
 		{"NaN row", []string{"--in", nan, "--out", out}, "row 2"},
+		{"no rows", []string{"--in", noRows, "--out", out}, "no rows"},
+		{"no columns", []string{"--in", noCols, "--out", out}, "no columns"},
+		{"truncated", []string{"--in", truncated, "--out", out}, "truncated file: shape (2, 2) of <f4 needs 16 bytes of data, the file has 12"},
 	} {
 		var stdout, stderr bytes.Buffer
 		err := project(context.Background(), tc.args, &stdout, &stderr)

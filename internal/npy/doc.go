@@ -11,5 +11,7 @@
 //
 // Read accepts little-endian float32 ('<f4') and float64 ('<f8') arrays in C
 // order; anything else (big-endian, integers, Fortran order, not 2-D) is an
-// error that says what was found. Write always writes version 1.0, '<f4'.
+// error that says what was found, and so is a file shorter than its header's
+// shape needs, caught before the array is allocated when the reader's size
+// is known. Write always writes version 1.0, '<f4'.
 package npy

@@ -17,10 +17,29 @@ var magic = []byte("\x93NUMPY")
 // maxHeader bounds the header length we accept, to fail fast on garbage.
 const maxHeader = 1 << 20
 
+// maxValues bounds the values of an array (8 GiB as float32), and
+// maxEmptyRows the rows of an array of 0 columns, whose size no data
+// confirms.
+const (
+	maxValues    = math.MaxInt32
+	maxEmptyRows = 1 << 20
+)
+
+// chunkValues is how many values Read decodes at a time; where the input's
+// size is unknown, memory grows with the data actually read, not with the
+// shape the header declares.
+const chunkValues = 1 << 16
+
 // Read reads a 2-D float32 or float64 array and returns its rows as float32,
 // all backed by one contiguous slice. A float64 value outside the float32
 // range becomes ±Inf; callers that reject non-finite data see it there.
+//
+// The shape in the header is checked against the data: when r is an
+// io.Seeker or has a Len method (an *os.File, a *bytes.Reader), against its
+// size before anything is allocated; otherwise the data is read in chunks,
+// so that a truncated file fails after allocating about what it holds.
 func Read(r io.Reader) ([][]float32, error) {
+	avail := remaining(r) // bytes left in r, or -1
 	br := bufio.NewReaderSize(r, 1<<16)
 	pre := make([]byte, 8)
 	if _, err := io.ReadFull(br, pre); err != nil {
@@ -49,6 +68,14 @@ func Read(r io.Reader) ([][]float32, error) {
 	if hlen > maxHeader {
 		return nil, fmt.Errorf("npy: header of %d bytes is too long", hlen)
 	}
+	if avail >= 0 {
+		avail -= int64(len(pre)) + int64(hlen)
+		if pre[6] == 1 {
+			avail -= 2
+		} else {
+			avail -= 4
+		}
+	}
 	hb := make([]byte, hlen)
 	if _, err := io.ReadFull(br, hb); err != nil {
 		return nil, fmt.Errorf("npy: reading header: %w", err)
@@ -73,25 +100,36 @@ func Read(r io.Reader) ([][]float32, error) {
 		return nil, fmt.Errorf("npy: array has %d dimensions %v, want 2 (rows, columns)", len(h.shape), h.shape)
 	}
 	rows, cols := h.shape[0], h.shape[1]
-	if rows > 0 && cols > math.MaxInt32/rows {
+	if cols > 0 && rows > maxValues/cols || cols == 0 && rows > maxEmptyRows {
 		return nil, fmt.Errorf("npy: shape %v is too large", h.shape)
 	}
-	flat := make([]float32, rows*cols)
-	buf := make([]byte, 1<<16)
-	per := len(buf) / size
-	for off := 0; off < len(flat); off += per {
-		m := min(per, len(flat)-off)
+	n := rows * cols
+	if avail >= 0 && int64(n)*int64(size) > avail {
+		return nil, fmt.Errorf("npy: truncated file: shape (%d, %d) of %s needs %d bytes of data, the file has %d",
+			rows, cols, h.descr, int64(n)*int64(size), max(avail, 0))
+	}
+	var flat []float32
+	if avail >= 0 {
+		flat = make([]float32, 0, n)
+	}
+	buf := make([]byte, chunkValues*size)
+	for len(flat) < n {
+		m := min(chunkValues, n-len(flat))
 		b := buf[:m*size]
 		if _, err := io.ReadFull(br, b); err != nil {
-			return nil, fmt.Errorf("npy: reading data (value %d of %d): %w", off, len(flat), err)
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, fmt.Errorf("npy: truncated file: shape (%d, %d) of %s, reading value %d of %d: %w",
+				rows, cols, h.descr, len(flat), n, err)
 		}
 		if size == 4 {
 			for i := range m {
-				flat[off+i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+				flat = append(flat, math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:])))
 			}
 		} else {
 			for i := range m {
-				flat[off+i] = float32(math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:])))
+				flat = append(flat, float32(math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))))
 			}
 		}
 	}
@@ -100,6 +138,29 @@ func Read(r io.Reader) ([][]float32, error) {
 		out[i] = flat[i*cols : (i+1)*cols : (i+1)*cols]
 	}
 	return out, nil
+}
+
+// remaining returns how many bytes are left to read in r, or -1 when r
+// does not tell.
+func remaining(r io.Reader) int64 {
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		return int64(r.Len())
+	case io.Seeker:
+		cur, err := r.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return -1
+		}
+		end, err := r.Seek(0, io.SeekEnd)
+		if err != nil {
+			return -1
+		}
+		if _, err := r.Seek(cur, io.SeekStart); err != nil {
+			return -1
+		}
+		return end - cur
+	}
+	return -1
 }
 
 type header struct {
