@@ -29,6 +29,44 @@ type Embedder interface {
 	LoadSpace(data []byte) (Space, error)
 }
 
+// ProgressEmbedder is an Embedder that can say how far EmbedDocuments has
+// got, for embedders slow enough that a job's progress would otherwise sit
+// still for minutes (a transformer on the CPU). Callers check for it with a
+// type assertion; Documents does that for them.
+type ProgressEmbedder interface {
+	Embedder
+	// EmbedDocumentsProgress is EmbedDocuments that calls progress, when
+	// it is not nil, with the fraction (0..1) of the work done, from the
+	// calling goroutine, as often as it likes.
+	EmbedDocumentsProgress(ctx context.Context, texts []string, progress func(fraction float64)) ([][]float32, Space, error)
+}
+
+// Documents embeds texts with e, reporting progress through progress (nil:
+// none) with e's own reports when e is a ProgressEmbedder and 1 when it is
+// done in any case. The fractions progress sees never decrease and stay in
+// 0..1.
+func Documents(ctx context.Context, e Embedder, texts []string, progress func(fraction float64)) ([][]float32, Space, error) {
+	pe, ok := e.(ProgressEmbedder)
+	if progress == nil || !ok {
+		v, sp, err := e.EmbedDocuments(ctx, texts)
+		if err == nil && progress != nil {
+			progress(1)
+		}
+		return v, sp, err
+	}
+	last := 0.0
+	v, sp, err := pe.EmbedDocumentsProgress(ctx, texts, func(f float64) {
+		if f = min(max(f, 0), 1); f > last {
+			last = f
+			progress(f)
+		}
+	})
+	if err == nil && last < 1 {
+		progress(1)
+	}
+	return v, sp, err
+}
+
 // Space embeds short texts into the space of a job's document vectors.
 type Space interface {
 	// EmbedQueries returns one L2-normalised vector per text. A text with

@@ -26,7 +26,7 @@ var peaceCorpus = append(corpus[:len(corpus):len(corpus)],
 // V_k, and w is U_kΣ_k⁻¹ with U_k orthonormal.
 func TestFoldInVocabularyTerm(t *testing.T) {
 	for _, opt := range []Options{{}, {Dims: 5}} {
-		f, err := New(opt).fit(context.Background(), peaceCorpus)
+		f, err := New(opt).fit(context.Background(), peaceCorpus, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +84,7 @@ func TestFoldInVocabularyTerm(t *testing.T) {
 
 func TestFoldInRareWord(t *testing.T) {
 	ctx := context.Background()
-	f, err := New(Options{}).fit(ctx, peaceCorpus)
+	f, err := New(Options{}).fit(ctx, peaceCorpus, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

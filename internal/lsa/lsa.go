@@ -85,7 +85,7 @@ type Embedder struct {
 	opt Options
 }
 
-var _ embed.Embedder = (*Embedder)(nil)
+var _ embed.ProgressEmbedder = (*Embedder)(nil)
 
 // New returns an Embedder with opt's defaults filled in.
 func New(opt Options) *Embedder {
@@ -108,12 +108,24 @@ func (e *Embedder) Name() string { return "builtin" }
 // zero vector (not unit length): the caller decides what to do with it. It
 // returns an error wrapping ErrNoTerms when no vocabulary can be built.
 func (e *Embedder) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, embed.Space, error) {
-	f, err := e.fit(ctx, texts)
+	return e.EmbedDocumentsProgress(ctx, texts, nil)
+}
+
+// EmbedDocumentsProgress is EmbedDocuments that calls progress (when not
+// nil) at the end of each step of the fit with the share of the time spent
+// so far (see fitShares).
+func (e *Embedder) EmbedDocumentsProgress(ctx context.Context, texts []string, progress func(fraction float64)) ([][]float32, embed.Space, error) {
+	f, err := e.fit(ctx, texts, progress)
 	if err != nil {
 		return nil, nil, err
 	}
 	return f.docs, f.space, nil
 }
+
+// fitShares are the fractions of a fit's time done at the end of its steps
+// (tokenising; the vocabulary and the TF-IDF matrix; the SVD), as measured
+// on the 10,000 Debian descriptions on 2 cores: 0.05, 0.21, 0.75 of 0.85 s.
+var fitShares = struct{ tokens, tfidf, svd float64 }{0.06, 0.25, 0.88}
 
 // fitted is what fit computes, kept together for the tests.
 type fitted struct {
@@ -125,10 +137,15 @@ type fitted struct {
 	v, w  []float64 // V_k (terms × k) and U_kΣ_k⁻¹ (documents × k), signs set
 }
 
-func (e *Embedder) fit(ctx context.Context, texts []string) (*fitted, error) {
+func (e *Embedder) fit(ctx context.Context, texts []string, progress func(float64)) (*fitted, error) {
 	opt := e.opt
 	if len(texts) == 0 {
 		return nil, fmt.Errorf("lsa: no documents: %w", ErrNoTerms)
+	}
+	report := func(f float64) {
+		if progress != nil {
+			progress(f)
+		}
 	}
 	tk := &tokenizer{stop: stopwords(opt.Language), bigrams: !opt.NoBigrams}
 
@@ -142,6 +159,7 @@ func (e *Embedder) fit(ctx context.Context, texts []string) (*fitted, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	report(fitShares.tokens)
 
 	vocab, idf, rare, err := buildVocabulary(docTerms, opt)
 	if err != nil {
@@ -157,6 +175,7 @@ func (e *Embedder) fit(ctx context.Context, texts []string) (*fitted, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	report(fitShares.tfidf)
 
 	k := min(opt.Dims, max(len(vocab)-1, 1), len(texts))
 	v, _, w, err := truncatedSVD(ctx, a, a.transpose(), k, powerIters, opt.Seed, opt.Workers)
@@ -164,6 +183,7 @@ func (e *Embedder) fit(ctx context.Context, texts []string) (*fitted, error) {
 		return nil, err
 	}
 	k = len(v) / len(vocab)
+	report(fitShares.svd)
 
 	// Documents are A·V, exactly as queries are projected.
 	docs := make([]float64, a.rows*k)
@@ -210,6 +230,7 @@ func (e *Embedder) fit(ctx context.Context, texts []string) (*fitted, error) {
 	sp.scale, sp.vq = quantizeRows(v, k)
 	sp.setFolded(fold, w, inv)
 	sp.init()
+	report(1)
 	return &fitted{docs: out, space: sp, a: a, inv: inv, k: k, v: v, w: w}, nil
 }
 

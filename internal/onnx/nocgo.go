@@ -18,7 +18,7 @@ const cgoEnabled = false
 // Embedder is unusable in a build without cgo.
 type Embedder struct{}
 
-var _ embed.Embedder = (*Embedder)(nil)
+var _ embed.ProgressEmbedder = (*Embedder)(nil)
 
 // New fails: this binary was built without cgo.
 func New(Options) (*Embedder, error) { return nil, errNoCgo }
@@ -33,5 +33,8 @@ func (*Embedder) Embed(context.Context, []string) ([][]float32, error) {
 	return nil, errNoCgo
 }
 func (*Embedder) EmbedDocuments(context.Context, []string) ([][]float32, embed.Space, error) {
+	return nil, nil, errNoCgo
+}
+func (*Embedder) EmbedDocumentsProgress(context.Context, []string, func(float64)) ([][]float32, embed.Space, error) {
 	return nil, nil, errNoCgo
 }

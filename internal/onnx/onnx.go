@@ -77,7 +77,7 @@ type Embedder struct {
 	dim     int
 }
 
-var _ embed.Embedder = (*Embedder)(nil)
+var _ embed.ProgressEmbedder = (*Embedder)(nil)
 
 // New loads the model in opts.ModelDir. Errors caused by missing files, the
 // runtime or the device wrap ErrUnavailable.
@@ -226,7 +226,15 @@ func (e *Embedder) Close() error {
 
 // EmbedDocuments embeds texts; the Space embeds queries with the same model.
 func (e *Embedder) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, embed.Space, error) {
-	v, err := e.Embed(ctx, texts)
+	return e.EmbedDocumentsProgress(ctx, texts, nil)
+}
+
+// EmbedDocumentsProgress is EmbedDocuments that calls progress (when not
+// nil) after each batch with the fraction of the work done, counted in
+// padded tokens: batches go from the shortest texts to the longest, so a
+// count of texts would run ahead of the time spent.
+func (e *Embedder) EmbedDocumentsProgress(ctx context.Context, texts []string, progress func(fraction float64)) ([][]float32, embed.Space, error) {
+	v, err := e.embed(ctx, texts, progress)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -235,21 +243,33 @@ func (e *Embedder) EmbedDocuments(ctx context.Context, texts []string) ([][]floa
 
 // Embed returns one unit vector per text, row i for texts[i].
 func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	return e.embed(ctx, texts, nil)
+}
+
+func (e *Embedder) embed(ctx context.Context, texts []string, progress func(float64)) ([][]float32, error) {
 	ids := make([][]int64, len(texts))
 	for i, t := range texts {
 		ids[i] = e.tok.Encode(t, e.opts.MaxTokens)
 	}
-	return e.embedIDs(ctx, ids)
+	return e.embedIDs(ctx, ids, progress)
 }
 
-// embedIDs runs the model on token ids in batches of similar lengths.
-func (e *Embedder) embedIDs(ctx context.Context, ids [][]int64) ([][]float32, error) {
+// embedIDs runs the model on token ids in batches of similar lengths,
+// calling progress (when not nil) after each batch.
+func (e *Embedder) embedIDs(ctx context.Context, ids [][]int64, progress func(float64)) ([][]float32, error) {
 	order := make([]int, len(ids))
 	for i := range order {
 		order[i] = i
 	}
 	if !e.unsorted {
 		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(len(ids[a]), len(ids[b])) })
+	}
+	// A batch's cost is its padded size, texts × longest text.
+	var total, done float64
+	if progress != nil {
+		for lo := 0; lo < len(order); lo += e.opts.BatchSize {
+			total += batchCost(ids, order[lo:min(lo+e.opts.BatchSize, len(order))])
+		}
 	}
 	out := make([][]float32, len(ids))
 	for lo := 0; lo < len(order); lo += e.opts.BatchSize {
@@ -268,8 +288,22 @@ func (e *Embedder) embedIDs(ctx context.Context, ids [][]int64) ([][]float32, er
 		for i, j := range batch {
 			out[j] = vecs[i]
 		}
+		if progress != nil && total > 0 {
+			done += batchCost(ids, batch)
+			progress(done / total)
+		}
 	}
 	return out, nil
+}
+
+// batchCost is the number of tokens the model sees for the texts of batch:
+// each padded to the batch's longest.
+func batchCost(ids [][]int64, batch []int) float64 {
+	seq := 0
+	for _, j := range batch {
+		seq = max(seq, len(ids[j]))
+	}
+	return float64(len(batch) * seq)
 }
 
 // run embeds one batch: pads it, runs the model, pools and normalises.

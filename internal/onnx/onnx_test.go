@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -331,4 +332,46 @@ func TestPooledOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkVecs(t, f, texts, got)
+}
+
+// TestEmbedDocumentsProgress: one report per batch, rising to 1, counted in
+// padded tokens, and the same vectors as without progress.
+func TestEmbedDocumentsProgress(t *testing.T) {
+	e := newTiny(t, Options{BatchSize: 4})
+	var texts []string
+	for i := range 10 {
+		texts = append(texts, strings.Repeat("the cat sat on the mat ", i+1))
+	}
+	var got []float64
+	vecs, sp, err := e.EmbedDocumentsProgress(context.Background(), texts, func(f float64) { got = append(got, f) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sp == nil || len(vecs) != len(texts) {
+		t.Fatalf("%d vectors, space %v", len(vecs), sp)
+	}
+	// Three batches (4, 4, 2 texts); the last two, of longer texts, cost
+	// more per text than the first.
+	if len(got) != 3 || !slices.IsSorted(got) || got[2] != 1 {
+		t.Fatalf("progress %v: want 3 rising reports ending at 1", got)
+	}
+	if got[0] >= 0.4 {
+		t.Errorf("progress %v: the first batch of the 4 shortest of 10 texts is %.2f of the tokens, want < 0.4", got, got[0])
+	}
+	plain, err := e.Embed(context.Background(), texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range plain {
+		if !slices.Equal(plain[i], vecs[i]) {
+			t.Errorf("vector %d differs with progress", i)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	got = nil
+	if _, _, err := e.EmbedDocumentsProgress(ctx, texts, func(f float64) { got = append(got, f) }); !errors.Is(err, context.Canceled) || len(got) != 0 {
+		t.Errorf("canceled: err %v, progress %v", err, got)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/bunkatopics/bunka-go/internal/csvdocs"
@@ -33,9 +34,21 @@ func TestPipeline(t *testing.T) {
 	param.NClusters = 5
 	param.CleanTopics = false
 	q := topicmap.DefaultBourdieuQuery()
-	res, st, err := p.Topics(context.Background(), pipeline.Input{Texts: texts, Param: param, Bourdieu: &q}, nil)
+	var pcts []float64
+	embedding := 0
+	res, st, err := p.Topics(context.Background(), pipeline.Input{Texts: texts, Param: param, Bourdieu: &q}, func(stage string, pct float64) {
+		pcts = append(pcts, pct)
+		if stage == pipeline.StageEmbedding {
+			embedding++
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// 150 texts in batches of 16: the progress moves with the batches,
+	// inside an embedding stage of about 90% of the run.
+	if embedding < 8 || !slices.IsSorted(pcts) || pcts[len(pcts)-1] != 100 {
+		t.Errorf("%d reports in the embedding stage, percentages %v: want one a batch, non-decreasing up to 100", embedding, pcts)
 	}
 	if len(res.Docs) != len(texts) || len(res.Topics) != 5 || res.BourdieuResponse == nil {
 		t.Fatalf("%d docs, %d topics, bourdieu %v", len(res.Docs), len(res.Topics), res.BourdieuResponse != nil)

@@ -97,7 +97,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	if in.Bourdieu != nil {
 		stages = append(stages, StageBourdieu)
 	}
-	pr := newProgress(progress, stages...)
+	pr := newProgress(progress, stageWeights(p.cfg.Embedder), stages...)
 	// The query is not checked up front: a topics job whose axis words the
 	// embedder cannot place keeps its topic map (see below).
 	query := in.Bourdieu
@@ -198,7 +198,7 @@ func (p *Pipeline) Bourdieu(ctx context.Context, in Input, progress ProgressFunc
 	if in.Bourdieu == nil {
 		return nil, fmt.Errorf("pipeline: no Bourdieu query: %w", ErrInvalidInput)
 	}
-	pr := newProgress(progress, StageLanguage, StageEmbedding, StageTerms, StageBourdieu)
+	pr := newProgress(progress, stageWeights(p.cfg.Embedder), StageLanguage, StageEmbedding, StageTerms, StageBourdieu)
 	r, err := p.start(ctx, in, pr)
 	if err != nil {
 		return nil, err
@@ -271,6 +271,7 @@ type run struct {
 	*job
 	language string
 	embedder embed.Embedder
+	pr       *progress
 	emb      [][]float32
 	space    embed.Space // nil until needed when the embeddings were given
 	terms    []topicmap.Term
@@ -287,7 +288,7 @@ func (p *Pipeline) start(ctx context.Context, in Input, pr *progress) (*run, err
 	if j.dropped > 0 || j.duplicates > 0 {
 		p.cfg.Logger.Info("documents left out", "empty", j.dropped, "duplicate_ids", j.duplicates, "kept", len(j.docs))
 	}
-	r := &run{job: j}
+	r := &run{job: j, pr: pr}
 	r.language = normLanguage(j.param.Language)
 	if r.language == "" {
 		r.language = lang.Detect(languageSample(j.texts, p.cfg.Seed))
@@ -302,7 +303,7 @@ func (p *Pipeline) start(ctx context.Context, in Input, pr *progress) (*run, err
 		r.emb = j.embeddings
 		p.cfg.Logger.Info("using pre-computed embeddings", "docs", len(r.emb), "dim", len(r.emb[0]))
 	} else {
-		emb, space, err := r.embedder.EmbedDocuments(ctx, j.texts)
+		emb, space, err := embed.Documents(ctx, r.embedder, j.texts, pr.within)
 		if errors.Is(err, lsa.ErrNoTerms) {
 			return nil, fmt.Errorf("pipeline: embedding with %s: %w: %w", r.embedder.Name(), ErrInvalidInput, err)
 		}
@@ -379,10 +380,11 @@ func (p *Pipeline) extractTerms(ctx context.Context, r *run, pr *progress) error
 
 // querySpace returns the space to embed the Bourdieu axis words in. When
 // the embeddings were given, the embedder builds its space from the texts,
-// which must give vectors of the same dimension.
+// which must give vectors of the same dimension; its progress counts in the
+// current stage.
 func (r *run) querySpace(ctx context.Context) (embed.Space, error) {
 	if r.space == nil {
-		_, space, err := r.embedder.EmbedDocuments(ctx, r.texts)
+		_, space, err := embed.Documents(ctx, r.embedder, r.texts, r.pr.within)
 		if err != nil {
 			return nil, fmt.Errorf("pipeline: building the %s space for the Bourdieu axes: %w", r.embedder.Name(), err)
 		}

@@ -8,11 +8,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/bunkatopics/bunka-go/internal/csvdocs"
 	"github.com/bunkatopics/bunka-go/internal/embed"
@@ -336,6 +340,107 @@ func TestProgress(t *testing.T) {
 	want := []string{StageLanguage, StageEmbedding, StageProjection, StageTerms, StageTopics, StageBourdieu, StageDone}
 	if got := slices.Compact(slices.Clone(stages)); !slices.Equal(got, want) {
 		t.Errorf("stages %q, want %q", got, want)
+	}
+}
+
+// progressWords is words reporting the given fractions while it embeds.
+type progressWords struct {
+	wordEmbedder
+	reports []float64
+}
+
+var _ embed.ProgressEmbedder = progressWords{}
+
+func (e progressWords) EmbedDocumentsProgress(ctx context.Context, texts []string, progress func(float64)) ([][]float32, embed.Space, error) {
+	for _, f := range e.reports {
+		progress(f)
+	}
+	return e.EmbedDocuments(ctx, texts)
+}
+
+// gpuWords is words that says it runs on a GPU.
+type gpuWords struct{ wordEmbedder }
+
+func (gpuWords) Device() string { return "cuda" }
+
+// stageReport is one call of a ProgressFunc.
+type stageReport struct {
+	stage string
+	pct   float64
+}
+
+func recordProgress() (ProgressFunc, func() []stageReport) {
+	var mu sync.Mutex
+	var got []stageReport
+	return func(s string, pct float64) {
+			mu.Lock()
+			defer mu.Unlock()
+			got = append(got, stageReport{s, pct})
+		}, func() []stageReport {
+			mu.Lock()
+			defer mu.Unlock()
+			return slices.Clone(got)
+		}
+}
+
+// TestProgressWithinEmbedding: an embed.ProgressEmbedder's reports move
+// the progress inside the embedding stage, whose share depends on the
+// embedder.
+func TestProgressWithinEmbedding(t *testing.T) {
+	for _, tc := range []struct {
+		desc     string
+		e        embed.Embedder
+		weights  map[string]float64
+		fraction []float64 // within embedding, reported after its start
+	}{
+		{"model embedder", progressWords{words, []float64{0.1, 0.25, 0.5, 0.75, 1}}, modelWeights, []float64{0.1, 0.25, 0.5, 0.75, 1}},
+		{"reports closer than half a percent are merged", progressWords{words, []float64{0.001, 0.002, 0.5}}, modelWeights, []float64{0.5, 1}},
+		{"plain embedder", words, modelWeights, []float64{1}},
+		{"on a GPU", gpuWords{words}, builtinWeights, []float64{1}},
+		{"builtin", nil, builtinWeights, nil},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			f, reports := recordProgress()
+			in := warPeaceInput(2)
+			if _, _, err := New(Config{Embedder: tc.e, Logger: quiet()}).Topics(context.Background(), in, f); err != nil {
+				t.Fatal(err)
+			}
+			got := reports()
+			var pcts []float64
+			var emb []float64
+			for _, r := range got {
+				pcts = append(pcts, r.pct)
+				if r.stage == StageEmbedding {
+					emb = append(emb, r.pct)
+				}
+			}
+			if !slices.IsSorted(pcts) || pcts[len(pcts)-1] != 100 {
+				t.Errorf("percentages %v: want non-decreasing up to 100", pcts)
+			}
+			var total float64
+			for _, s := range []string{StageLanguage, StageEmbedding, StageProjection, StageTerms, StageTopics} {
+				total += tc.weights[s]
+			}
+			start := 100 * tc.weights[StageLanguage] / total
+			width := 100 * tc.weights[StageEmbedding] / total
+			if len(emb) == 0 || math.Abs(emb[0]-start) > 1e-9 {
+				t.Fatalf("embedding reports %v: want the first at %.3f", emb, start)
+			}
+			if tc.fraction == nil {
+				// The builtin embedder reports its own steps.
+				if len(emb) < 3 || emb[len(emb)-1] < start+width-1e-9 {
+					t.Errorf("builtin embedding reports %v: want its steps, up to %.3f", emb, start+width)
+				}
+				return
+			}
+			var want []float64
+			for _, fr := range tc.fraction {
+				want = append(want, start+fr*width)
+			}
+			if diff := cmp.Diff(want, emb[1:], cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+				t.Errorf("embedding reports after its start (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

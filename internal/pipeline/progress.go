@@ -1,6 +1,11 @@
 package pipeline
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/bunkatopics/bunka-go/internal/embed"
+	"github.com/bunkatopics/bunka-go/internal/lsa"
+)
 
 // Stage names reported to a ProgressFunc.
 const (
@@ -13,16 +18,49 @@ const (
 	StageDone       = "done"
 )
 
-// stageWeights are the shares of a run's time that each stage takes, as
+// builtinWeights are the shares of a run's time that each stage takes, as
 // measured on 10,000 Debian descriptions with the builtin embedder (see
 // docs/benchmarks/pipeline.md).
-var stageWeights = map[string]float64{
+var builtinWeights = map[string]float64{
 	StageLanguage:   1,
 	StageEmbedding:  40,
 	StageProjection: 45,
 	StageTerms:      8,
 	StageTopics:     2,
 	StageBourdieu:   4,
+}
+
+// modelWeights are the shares with a transformer embedder on the CPU (the
+// onnx MiniLM): about 75 documents a second on 2 cores, 110 to 130 s for
+// the 10,000 Debian descriptions (docs/benchmarks/onnx.md) against a few
+// seconds for all the other stages, so embedding takes 90% of a topics
+// run: nine times the other stages' weights (60).
+var modelWeights = map[string]float64{
+	StageLanguage:   1,
+	StageEmbedding:  540,
+	StageProjection: 45,
+	StageTerms:      8,
+	StageTopics:     2,
+	StageBourdieu:   4,
+}
+
+// stageWeights returns the stage weights for embedder e (nil: the builtin
+// one): modelWeights for any embedder but the builtin one, unless it says
+// that it runs on a GPU (Device() == "cuda"), where MiniLM is expected,
+// not measured, to embed thousands of documents a second, about as fast as
+// the builtin embedder: then builtinWeights. Within the embedding stage
+// the embedder's own reports move the progress (embed.ProgressEmbedder),
+// so the weights only need to be roughly right.
+func stageWeights(e embed.Embedder) map[string]float64 {
+	switch e := e.(type) {
+	case nil, *lsa.Embedder:
+		return builtinWeights
+	case interface{ Device() string }:
+		if e.Device() == "cuda" {
+			return builtinWeights
+		}
+	}
+	return modelWeights
 }
 
 // progress turns stage starts and fractions within a stage into an overall
@@ -38,16 +76,17 @@ type progress struct {
 	called bool
 }
 
-// newProgress plans the given stages, in order, over 0..100.
-func newProgress(f ProgressFunc, stages ...string) *progress {
+// newProgress plans the given stages, in order, over 0..100, each taking
+// the share of weights it has among them.
+func newProgress(f ProgressFunc, weights map[string]float64, stages ...string) *progress {
 	p := &progress{f: f, start: map[string]float64{}, width: map[string]float64{}}
 	var total float64
 	for _, s := range stages {
-		total += stageWeights[s]
+		total += weights[s]
 	}
 	var at float64
 	for _, s := range stages {
-		w := 100 * stageWeights[s] / total
+		w := 100 * weights[s] / total
 		p.start[s], p.width[s] = at, w
 		at += w
 	}
