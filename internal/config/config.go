@@ -5,8 +5,10 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -79,19 +81,14 @@ type Config struct {
 	// LogFormat (BUNKA_LOG_FORMAT) is json or text; default json.
 	LogFormat string
 
-	// Model settings (embedder, device, LLM namer) go here, with their
-	// variables (BUNKA_EMBEDDER, BUNKA_DEVICE, OPEN_AI_KEY, ...).
+	// The model settings (embedder, device, LLM namer: BUNKA_EMBEDDER,
+	// BUNKA_DEVICE, OPEN_AI_KEY, ...) are not here: internal/embedchoice and
+	// internal/llm define them, and internal/engine reads them from the
+	// environment.
 }
 
 // RedisConfigured reports whether REDIS_URL or REDIS_ADDR was given.
 func (c Config) RedisConfigured() bool { return c.RedisURL != "" || c.RedisAddr != "" }
-
-func (c Config) redisAddr() string {
-	if c.RedisAddr == "" {
-		return DefaultRedisAddr
-	}
-	return c.RedisAddr
-}
 
 // APIAddrOrDefault returns APIAddr or its default.
 func (c Config) APIAddrOrDefault() string { return or(c.APIAddr, DefaultAPIAddr) }
@@ -240,6 +237,9 @@ func ParseBytes(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
+	if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(s, "-") || err == nil && n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("size too large: at most %d bytes (8 EiB)", int64(math.MaxInt64))
+	}
 	if err != nil || n < 1 {
 		return 0, fmt.Errorf("want a positive size such as 104857600 or 100MB")
 	}

@@ -3,6 +3,7 @@ package config_test
 import (
 	"bufio"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -72,6 +73,7 @@ func TestFromEnvErrors(t *testing.T) {
 		{"negative", "BUNKA_WORKER_CONCURRENCY", "-1"},
 		{"duration", "BUNKA_RESULT_TTL", "1 day"},
 		{"size", "BUNKA_MAX_BODY_BYTES", "lots"},
+		{"size overflow", "BUNKA_MAX_BODY_BYTES", "99999999999GB"},
 		{"level", "BUNKA_LOG_LEVEL", "loud"},
 		{"format", "BUNKA_LOG_FORMAT", "xml"},
 	} {
@@ -127,9 +129,33 @@ func TestEnvModel(t *testing.T) {
 }
 
 func TestParseBytes(t *testing.T) {
-	for in, want := range map[string]int64{"1048576": 1 << 20, "100MB": 100 << 20, "100M": 100 << 20, "512KiB": 512 << 10, "1gb": 1 << 30} {
-		if got, err := config.ParseBytes(in); err != nil || got != want {
-			t.Errorf("ParseBytes(%q) = %d, %v; want %d", in, got, err, want)
+	for _, tc := range []struct {
+		desc, in string
+		want     int64
+		err      string // in the error; "" for none
+	}{
+		{"plain", "1048576", 1 << 20, ""},
+		{"MB", "100MB", 100 << 20, ""},
+		{"M", "100M", 100 << 20, ""},
+		{"KiB", "512KiB", 512 << 10, ""},
+		{"lower case", "1gb", 1 << 30, ""},
+		{"largest", "8589934591GB", 8589934591 << 30, ""},
+		{"largest plain", "9223372036854775807", math.MaxInt64, ""},
+		{"overflow by the unit", "99999999999GB", 0, "too large"},
+		{"just over by the unit", "8589934592GB", 0, "too large"},
+		{"overflow of the number", "99999999999999999999", 0, "too large"},
+		{"overflow of the number with a unit", "99999999999999999999KB", 0, "too large"},
+		{"very negative", "-99999999999999999999", 0, "positive"},
+		{"zero", "0MB", 0, "positive"},
+		{"negative", "-1", 0, "positive"},
+		{"no number", "MB", 0, "positive"},
+	} {
+		got, err := config.ParseBytes(tc.in)
+		switch {
+		case tc.err == "" && (err != nil || got != tc.want):
+			t.Errorf("%s: ParseBytes(%q) = %d, %v; want %d", tc.desc, tc.in, got, err, tc.want)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%s: ParseBytes(%q) = %d, %v; want an error containing %q", tc.desc, tc.in, got, err, tc.err)
 		}
 	}
 }
