@@ -7,6 +7,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"log/slog"
@@ -50,7 +51,7 @@ func PipelineConfig(lookup func(string) (string, bool), log *slog.Logger) (pipel
 	lo.Logger = log
 	namer := llm.New(lo)
 	if namer.Enabled() {
-		log.Info("llm topic names on", "model", lo.Model, "base_url", lo.BaseURL)
+		log.Info("llm topic names on", "model", namer.Model(), "base_url", cmp.Or(lo.BaseURL, "https://api.openai.com/v1"))
 	} else {
 		log.Info("llm topic names off: no OPEN_AI_KEY or OPENAI_API_KEY; topics keep their term-based names")
 	}

@@ -162,6 +162,9 @@ func New(opts Options) *Namer {
 // Enabled reports whether the Namer has a key, so would send requests.
 func (n *Namer) Enabled() bool { return n.client != nil }
 
+// Model is the chat model the Namer asks (BUNKA_LLM_MODEL or the default).
+func (n *Namer) Model() string { return n.opts.Model }
+
 // NameTopics asks the LLM for a name for each topic and returns the names
 // it got by topic id; the topics it could not name are left out (they keep
 // their term-based names) and the log says why. Options.TotalTimeout
