@@ -402,7 +402,7 @@ func TestService(t *testing.T) {
 			{"malformed JSON", "/topics/", js(`{"full_docs": ["a"`), "malformed JSON"},
 			{"ill-typed JSON", "/bourdieu/", js(`{"full_docs": "a", "query": {}, "topic_param": {}}`), "full_docs: must be a list"},
 			{"unparsable CSV", "/topics/csv/", form([]byte{}, fields), "cannot read the CSV"},
-			{"unknown column", "/topics/csv/", form(tweets, with("selected_column", "tweet")), `the CSV has no column "tweet"; its columns are "", "text"`},
+			{"unknown column", "/topics/csv/", form(tweets, with("selected_column", "tweet")), `the CSV has no column "tweet"; its columns are "Unnamed: 0", "text"`},
 			{"too many documents", "/topics/csv/", form([]byte(big.String()), fields), "CSV must contain less than 10 000 lines"},
 			{"empty document list", "/topics/", js(`{"full_docs": [], "topic_param": {}}`), "no documents"},
 			{"empty column", "/bourdieu/csv/", form([]byte(",text\n0,\n1,\n"), without("process_bourdieu")), "no documents"},
