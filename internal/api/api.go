@@ -39,6 +39,7 @@ type Config struct {
 	CORSOrigins      []string      // allowed origins; empty: all
 	JobTimeout       time.Duration // bound on one job run, passed to the worker; default 2h
 	RefreshTimeout   time.Duration // how long a refresh may take; default 5m
+	MaxRefreshWaits  int           // refreshes waiting for a worker at once; default DefaultMaxRefreshWaits
 	ProgressInterval time.Duration // period of progress events; default 1s
 	Logger           *slog.Logger  // default slog.Default()
 	Queues           tasks.Queues  // default tasks.QueuesFor("")
@@ -53,6 +54,11 @@ type Config struct {
 	Inspector         Inspector
 	LostCheckInterval time.Duration
 }
+
+// DefaultMaxRefreshWaits is how many refresh requests may wait for a
+// worker at once by default; more get a 503. Each holds a connection of the
+// store's reply client while it waits (store.ConnectReplies).
+const DefaultMaxRefreshWaits = 64
 
 // Inspector reads and deletes a task's queue entry; *asynq.Inspector is one.
 type Inspector interface {
@@ -74,6 +80,9 @@ func (c *Config) fill() {
 	}
 	if c.RefreshTimeout <= 0 {
 		c.RefreshTimeout = 5 * time.Minute
+	}
+	if c.MaxRefreshWaits <= 0 {
+		c.MaxRefreshWaits = DefaultMaxRefreshWaits
 	}
 	if c.ProgressInterval <= 0 {
 		c.ProgressInterval = time.Second
@@ -102,6 +111,7 @@ type Server struct {
 	store *store.Store
 	queue Enqueuer
 	log   *slog.Logger
+	waits chan struct{} // a slot per waiting refresh
 
 	closing   chan struct{} // closed by CloseStreams
 	closeOnce sync.Once
@@ -110,7 +120,8 @@ type Server struct {
 // New returns a Server that records tasks in st and enqueues them on q.
 func New(st *store.Store, q Enqueuer, cfg Config) *Server {
 	cfg.fill()
-	return &Server{cfg: cfg, store: st, queue: q, log: cfg.Logger, closing: make(chan struct{})}
+	return &Server{cfg: cfg, store: st, queue: q, log: cfg.Logger,
+		waits: make(chan struct{}, cfg.MaxRefreshWaits), closing: make(chan struct{})}
 }
 
 // CloseStreams ends the open progress streams (their clients reconnect to

@@ -78,13 +78,22 @@ type env struct {
 
 func newEnv(t *testing.T, cfg api.Config) *env {
 	t.Helper()
-	rdb := redisClient(t)
+	return newEnvOn(t, cfg, redisClient(t), nil)
+}
+
+// newEnvOn is newEnv on the Redis client rdb, with refreshes waiting on
+// replies when it is not nil.
+func newEnvOn(t *testing.T, cfg api.Config, rdb, replies *redis.Client) *env {
+	t.Helper()
 	// A prefix (and so queues) of this run and test alone: other runs of
 	// this package may share the database.
 	prefix := fmt.Sprintf("apitest-%d-%s:", os.Getpid(), t.Name())
 	queues := tasks.QueuesFor(prefix)
 	cfg.Queues = queues
 	st := store.New(rdb, prefix, time.Hour)
+	if replies != nil {
+		st = st.WithReplyClient(replies)
+	}
 	q := asynq.NewClientFromRedisClient(rdb)
 	if cfg.ProgressInterval == 0 {
 		cfg.ProgressInterval = 50 * time.Millisecond
@@ -803,5 +812,61 @@ func TestProgressStreamLostJob(t *testing.T) {
 		if ev["state"] != "PENDING" {
 			t.Fatalf("queued job: event %v", ev)
 		}
+	}
+}
+
+// TestWaitingRefreshesLeaveRedisToOthers fills the refresh slots with
+// requests that no worker answers: /readyz and uploads still go through a
+// small Redis pool, and one refresh more is refused with a 503.
+func TestWaitingRefreshesLeaveRedisToOthers(t *testing.T) {
+	const n = 40
+	main := redisClient(t)
+	// Commands that find no free connection in 5 s fail.
+	small := redis.NewClient(&redis.Options{Addr: main.Options().Addr, DB: testDB, PoolSize: 4, PoolTimeout: 5 * time.Second})
+	t.Cleanup(func() { small.Close() })
+	replies, err := store.ConnectReplies(fmt.Sprintf("redis://%s/%d", main.Options().Addr, testDB), "", n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { replies.Close() })
+	e := newEnvOn(t, api.Config{RefreshTimeout: 2 * time.Minute, MaxRefreshWaits: n}, small, replies)
+	ctx := context.Background()
+	e.store.Create(ctx, "r1", tasks.TypeTopics)
+	e.store.Succeed(ctx, "r1", []byte(`{}`), nil)
+
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	for range n {
+		wg.Go(func() {
+			req, _ := http.NewRequestWithContext(rctx, "POST", e.srv.URL+"/bourdieu/refresh/r1", strings.NewReader(`{"bourdieu_query": {}, "topic_param": {}}`))
+			req.Header.Set("Content-Type", "application/json")
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		})
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for e.refreshTasks(t) < n { // each is queued once it holds its slot
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d refreshes queued", e.refreshTasks(t), n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	if code, m := getJSON(t, e.srv.URL+"/readyz"); code != 200 {
+		t.Errorf("readyz while %d refreshes wait: %d %v", n, code, m)
+	}
+	body, ct := csvForm(t, smallCSV, nil)
+	if code, m := post(t, e.srv.URL+"/topics/csv/", ct, body); code != 200 || m["task_id"] == nil {
+		t.Errorf("upload while %d refreshes wait: %d %v", n, code, m)
+	} else {
+		defer e.insp.DeleteTask(e.q.Jobs, m["task_id"].(string))
+	}
+	code, m := post(t, e.srv.URL+"/bourdieu/refresh/r1", "application/json", strings.NewReader(`{"bourdieu_query": {}, "topic_param": {}}`))
+	if code != http.StatusServiceUnavailable || !strings.Contains(fmt.Sprint(m["message"]), "too many Bourdieu refreshes") {
+		t.Errorf("refresh %d: %d %v, want a 503 saying there are too many", n+1, code, m)
 	}
 }

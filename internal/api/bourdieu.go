@@ -115,6 +115,13 @@ func (rs bourdieuResource) refresh(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return s.unavailable(ctx, err)
 	}
+	select {
+	case s.waits <- struct{}{}:
+		defer func() { <-s.waits }()
+	default:
+		s.log.WarnContext(ctx, "refresh refused: too many waiting", "max", cap(s.waits), "request_id", RequestID(ctx))
+		return Errorf(EUNAVAILABLE, "too many Bourdieu refreshes are waiting for a worker (%d); try again later", cap(s.waits))
+	}
 	payload := tasks.RefreshPayload{TaskID: id, ReplyID: uuid.NewString(), Query: q, Param: p}
 	t, err := tasks.NewRefreshTask(payload, s.cfg.RefreshTimeout)
 	if err != nil {

@@ -117,7 +117,10 @@ func startService(t *testing.T, db int, prefix string, noWorker bool, tweak func
 	if err := m.Store.Ping(context.Background()); err != nil {
 		t.Fatalf("redis: %v", err)
 	}
-	a := m.API()
+	a, err := m.API()
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(a.Handler())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -97,21 +97,30 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
-// API returns the API server.
-func (m *Main) API() *api.Server {
-	q := asynq.NewClientFromRedisClient(m.Redis)
+// API returns the API server. Its refreshes wait for their worker on a
+// Redis client of their own (store.ConnectReplies), one connection per
+// waiting refresh, so that they cannot starve the store and the queue of
+// connections; Close closes it.
+func (m *Main) API() (*api.Server, error) {
 	c := m.Config
-	return api.New(m.Store, q, api.Config{
+	replies, err := store.ConnectReplies(c.RedisURL, or(c.RedisAddr, config.DefaultRedisAddr), api.DefaultMaxRefreshWaits)
+	if err != nil {
+		return nil, err
+	}
+	m.closers = append(m.closers, replies.Close)
+	q := asynq.NewClientFromRedisClient(m.Redis)
+	return api.New(m.Store.WithReplyClient(replies), q, api.Config{
 		MaxDocs:          c.MaxDocsOrDefault(),
 		MaxBodyBytes:     c.MaxBodyBytesOrDefault(),
 		CORSOrigins:      c.CORSOrigins,
 		JobTimeout:       c.JobTimeoutOrDefault(),
 		RefreshTimeout:   c.RefreshTimeoutOrDefault(),
+		MaxRefreshWaits:  api.DefaultMaxRefreshWaits,
 		ProgressInterval: c.ProgressInterval,
 		Logger:           m.Logger,
 		Queues:           tasks.QueuesFor(c.KeyPrefixOrDefault()),
 		Inspector:        asynq.NewInspectorFromRedisClient(m.Redis),
-	})
+	}), nil
 }
 
 // RunAPI serves the API on Config.APIAddr until ctx ends, then shuts it
@@ -123,7 +132,11 @@ func (m *Main) RunAPI(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("service: listen %s: %w", addr, err)
 	}
-	a := m.API()
+	a, err := m.API()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv := &http.Server{
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 30 * time.Second,

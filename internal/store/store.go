@@ -67,6 +67,7 @@ type Status struct {
 // Store reads and writes task records. It is safe for concurrent use.
 type Store struct {
 	rdb    redis.UniversalClient
+	waits  redis.UniversalClient // WaitReply's client: rdb unless WithReplyClient
 	prefix string
 	ttl    time.Duration
 }
@@ -77,23 +78,54 @@ func New(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Store {
 	if ttl <= 0 {
 		ttl = DefaultTTL
 	}
-	return &Store{rdb: rdb, prefix: prefix, ttl: ttl}
+	return &Store{rdb: rdb, waits: rdb, prefix: prefix, ttl: ttl}
+}
+
+// WithReplyClient returns a Store like s whose WaitReply blocks on c. Each
+// waiting refresh holds one of its client's connections for as long as it
+// waits: on a client of their own (ConnectReplies), waits cannot take the
+// connections that task records and the queue need.
+func (s *Store) WithReplyClient(c redis.UniversalClient) *Store {
+	s2 := *s
+	s2.waits = c
+	return &s2
 }
 
 // Connect returns a Redis client for a redis:// or rediss:// URL, or else
 // for addr (host:port).
 func Connect(url, addr string) (*redis.Client, error) {
-	if url != "" {
-		opt, err := redis.ParseURL(url)
-		if err != nil {
-			return nil, fmt.Errorf("store: REDIS_URL: %w", err)
-		}
-		if opt.TLSConfig != nil && opt.TLSConfig.MinVersion == 0 {
-			opt.TLSConfig.MinVersion = tls.VersionTLS12
-		}
-		return redis.NewClient(opt), nil
+	opt, err := options(url, addr)
+	if err != nil {
+		return nil, err
 	}
-	return redis.NewClient(&redis.Options{Addr: addr}), nil
+	return redis.NewClient(opt), nil
+}
+
+// ConnectReplies returns a Redis client as Connect does, for
+// WithReplyClient, with a pool of n connections: one for each refresh that
+// may wait at once.
+func ConnectReplies(url, addr string, n int) (*redis.Client, error) {
+	opt, err := options(url, addr)
+	if err != nil {
+		return nil, err
+	}
+	opt.PoolSize = n
+	opt.MaxIdleConns = min(n, 8)
+	return redis.NewClient(opt), nil
+}
+
+func options(url, addr string) (*redis.Options, error) {
+	if url == "" {
+		return &redis.Options{Addr: addr}, nil
+	}
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("store: REDIS_URL: %w", err)
+	}
+	if opt.TLSConfig != nil && opt.TLSConfig.MinVersion == 0 {
+		opt.TLSConfig.MinVersion = tls.VersionTLS12
+	}
+	return opt, nil
 }
 
 // Client returns the underlying Redis client.
@@ -277,7 +309,8 @@ func (s *Store) Reply(ctx context.Context, id string, answer []byte) error {
 }
 
 // WaitReply waits up to timeout for the answer to request id. It returns
-// ErrTimeout when none came, and ctx's error when ctx ends first.
+// ErrTimeout when none came, and ctx's error when ctx ends first. It holds
+// a connection of its client (see WithReplyClient) while it waits.
 func (s *Store) WaitReply(ctx context.Context, id string, timeout time.Duration) ([]byte, error) {
 	key := s.replyKey(id)
 	deadline := time.Now().Add(timeout)
@@ -288,10 +321,10 @@ func (s *Store) WaitReply(ctx context.Context, id string, timeout time.Duration)
 			return nil, ErrTimeout
 		}
 		const wait = time.Second
-		res, err := s.rdb.BLPop(ctx, wait, key).Result()
+		res, err := s.waits.BLPop(ctx, wait, key).Result()
 		switch {
 		case err == nil:
-			s.rdb.Del(context.WithoutCancel(ctx), key)
+			s.waits.Del(context.WithoutCancel(ctx), key)
 			return []byte(res[1]), nil
 		case errors.Is(err, redis.Nil):
 			continue

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -151,5 +152,58 @@ func TestFailLeavesFinishedTask(t *testing.T) {
 	s.Fail(ctx, "b", "second")
 	if st, _ := s.Status(ctx, "b"); st.State != store.Failure || st.Error != "first" {
 		t.Errorf("failed twice: %+v, want the first message", st)
+	}
+}
+
+// TestWaitsOnTheirOwnClient checks that waiting refreshes hold connections
+// of the reply client only: the store's own small pool still serves.
+func TestWaitsOnTheirOwnClient(t *testing.T) {
+	_, rdb := newStore(t, time.Hour)
+	// With the waits on this pool, a command would wait for a connection
+	// longer than its PoolTimeout.
+	small := redis.NewClient(&redis.Options{Addr: rdb.Options().Addr, DB: 12, PoolSize: 2, PoolTimeout: 5 * time.Second})
+	defer small.Close()
+	const n = 20
+	replies, err := store.ConnectReplies(fmt.Sprintf("redis://%s/12", rdb.Options().Addr), "", n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer replies.Close()
+	prefix := fmt.Sprintf("storetest-%d-%s:", os.Getpid(), t.Name())
+	s := store.New(small, prefix, time.Hour).WithReplyClient(replies)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errc := make(chan error, n)
+	for i := range n {
+		wg.Go(func() {
+			b, err := s.WaitReply(ctx, fmt.Sprint("w", i), time.Minute)
+			if err == nil && string(b) != fmt.Sprint("answer ", i) {
+				err = fmt.Errorf("reply %d: %q", i, b)
+			}
+			errc <- err
+		})
+	}
+	time.Sleep(200 * time.Millisecond) // let them block
+	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for range 10 { // more commands than the small pool has connections
+		if err := s.Ping(pctx); err != nil {
+			t.Fatalf("ping while %d refreshes wait: %v", n, err)
+		}
+		if err := s.Create(pctx, fmt.Sprint("t", time.Now().UnixNano()), "topics"); err != nil {
+			t.Fatalf("create while %d refreshes wait: %v", n, err)
+		}
+	}
+	for i := range n {
+		if err := s.Reply(ctx, fmt.Sprint("w", i), []byte(fmt.Sprint("answer ", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		if err != nil {
+			t.Error(err)
+		}
 	}
 }
