@@ -100,7 +100,7 @@ func (m *Main) Close() error {
 // API returns the API server. Its refreshes wait for their worker on a
 // Redis client of their own (store.ConnectReplies), one connection per
 // waiting refresh, so that they cannot starve the store and the queue of
-// connections; Close closes it.
+// connections. Close releases all it holds.
 func (m *Main) API() (*api.Server, error) {
 	c := m.Config
 	replies, err := store.ConnectReplies(c.RedisURL, or(c.RedisAddr, config.DefaultRedisAddr), api.DefaultMaxRefreshWaits)
@@ -108,6 +108,9 @@ func (m *Main) API() (*api.Server, error) {
 		return nil, err
 	}
 	m.closers = append(m.closers, replies.Close)
+	// The asynq Client and Inspector are views over m.Redis that hold
+	// nothing else (their Close refuses a shared connection): closing
+	// m.Redis, last, releases them.
 	q := asynq.NewClientFromRedisClient(m.Redis)
 	return api.New(m.Store.WithReplyClient(replies), q, api.Config{
 		MaxDocs:          c.MaxDocsOrDefault(),
