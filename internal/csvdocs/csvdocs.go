@@ -1,11 +1,11 @@
 package csvdocs
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 	"unicode/utf8"
 )
@@ -69,11 +69,11 @@ type Table struct {
 // end of the file, a row with more fields than the first data row (or the
 // header), a line that is not UTF-8.
 func ReadTable(r io.Reader, limit int) (*Table, error) {
-	br := bufio.NewReader(r)
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
-		br.Discard(3)
+	data, err := readAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("csvdocs: %w", err)
 	}
-	tok := &tokenizer{r: br}
+	tok := &tokenizer{data: bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})}
 	header, line, err := tok.next()
 	if err == io.EOF {
 		return nil, fmt.Errorf("csvdocs: empty file: %w", ErrMalformed)
@@ -118,6 +118,29 @@ func ReadTable(r io.Reader, limit int) (*Table, error) {
 		t.Rows = append(t.Rows, rec[lead:])
 	}
 	return t, nil
+}
+
+// readAll reads r whole, in one allocation when r tells its size (an
+// *os.File, a multipart upload, a *bytes.Reader).
+func readAll(r io.Reader) ([]byte, error) {
+	size := int64(-1)
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		size = int64(r.Len())
+	case interface{ Size() int64 }: // *io.SectionReader
+		size = r.Size()
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+	}
+	if size < 0 || size > 1<<30 {
+		return io.ReadAll(r)
+	}
+	var b bytes.Buffer
+	b.Grow(int(size) + bytes.MinRead)
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
 }
 
 func checkUTF8(rec []string, line int) error {

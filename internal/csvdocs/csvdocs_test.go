@@ -1,6 +1,7 @@
 package csvdocs
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"strings"
@@ -140,5 +141,18 @@ func TestReadTweets(t *testing.T) {
 	}
 	if len(got) != 463 {
 		t.Errorf("got %d texts, want 463", len(got))
+	}
+}
+
+func BenchmarkReadTable(b *testing.B) {
+	data, err := os.ReadFile("../../../shared/data/debian_en_10k.csv")
+	if err != nil {
+		b.Skip("shared data absent:", err)
+	}
+	b.SetBytes(int64(len(data)))
+	for range b.N {
+		if _, err := ReadTable(bytes.NewReader(data), 0); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -1,20 +1,22 @@
 package csvdocs
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 )
 
-// tokenizer splits a CSV stream into records the way the C tokenizer of
+// tokenizer splits CSV data into records the way the C tokenizer of
 // pandas.read_csv does with its defaults: comma separators, '"' quotes with
 // "" for a quote inside a quoted field, '\n', '\r\n' and '\r' ending a
 // record, blank and whitespace-only lines skipped. A quote inside an
 // unquoted field is text; text after the closing quote of a quoted field
 // is appended to it ("a"b reads ab).
 type tokenizer struct {
-	r    *bufio.Reader
-	line int // lines consumed so far
+	data []byte
+	pos  int
+	line int    // lines consumed so far
+	buf  []byte // the current record's fields, end to end
+	ends []int  // where each field ends in buf
 }
 
 type tokState int
@@ -28,114 +30,121 @@ const (
 
 // next returns the next record and the line it starts on, or io.EOF.
 func (t *tokenizer) next() (rec []string, line int, err error) {
-	var field []byte
+	t.buf, t.ends = t.buf[:0], t.ends[:0]
 	state := startField
+	d := t.data
 	// Skip blank and whitespace-only lines; a line that starts with blanks
 	// and holds more reads them as the start of its first field.
 	for {
-		c, err := t.r.ReadByte()
-		if err != nil {
-			return nil, 0, err
+		i := t.pos
+		for i < len(d) && (d[i] == ' ' || d[i] == '\t') {
+			i++
 		}
-		if c == '\n' || c == '\r' {
-			t.endLine(c)
+		if i == len(d) {
+			t.pos = i
+			return nil, 0, io.EOF
+		}
+		if d[i] == '\n' || d[i] == '\r' {
+			t.pos = i
+			t.endLine()
 			continue
 		}
-		if c == ' ' || c == '\t' {
-			field = append(field[:0], c)
-			for {
-				c, err = t.r.ReadByte()
-				if err != nil || c != ' ' && c != '\t' {
-					break
-				}
-				field = append(field, c)
-			}
-			if err == io.EOF {
-				return nil, 0, io.EOF
-			}
-			if err != nil {
-				return nil, 0, err
-			}
-			if c == '\n' || c == '\r' {
-				t.endLine(c)
-				continue
-			}
-			state = inField
+		if i > t.pos {
+			t.buf = append(t.buf, d[t.pos:i]...)
+			t.pos, state = i, inField
 		}
-		t.r.UnreadByte()
 		break
 	}
 	line = t.line + 1
 	quoteLine := 0
-	for {
-		c, err := t.r.ReadByte()
-		if err == io.EOF {
-			if state == inQuoted {
-				return nil, 0, fmt.Errorf("%w: EOF inside a quoted field starting in line %d", ErrMalformed, quoteLine)
-			}
-			return append(rec, string(field)), line, nil
-		}
-		if err != nil {
-			return nil, 0, err
-		}
+	for t.pos < len(d) {
+		c := d[t.pos]
 		switch state {
-		case startField:
+		case startField, quoteInQuoted:
 			switch c {
 			case '"':
-				state, quoteLine = inQuoted, t.line+1
+				if state == startField {
+					state, quoteLine = inQuoted, t.line+1
+				} else {
+					t.buf, state = append(t.buf, '"'), inQuoted
+				}
 			case ',':
-				rec = append(rec, "")
+				t.ends, state = append(t.ends, len(t.buf)), startField
 			case '\n', '\r':
-				t.endLine(c)
-				return append(rec, ""), line, nil
+				t.endLine()
+				return t.record(), line, nil
 			default:
-				field, state = append(field[:0], c), inField
+				t.buf, state = append(t.buf, c), inField
 			}
+			t.pos++
 		case inField:
-			switch c {
-			case ',':
-				rec, field, state = append(rec, string(field)), field[:0], startField
-			case '\n', '\r':
-				t.endLine(c)
-				return append(rec, string(field)), line, nil
-			default:
-				field = append(field, c)
+			// Copy the run of plain bytes at once.
+			i := t.pos
+			for i < len(d) && d[i] != ',' && d[i] != '\n' && d[i] != '\r' {
+				i++
 			}
-		case inQuoted:
-			if c == '"' {
-				state = quoteInQuoted
+			t.buf = append(t.buf, d[t.pos:i]...)
+			t.pos = i
+			if i == len(d) {
 				break
 			}
-			field = append(field, c)
-			if c == '\n' {
+			if d[i] == ',' {
+				t.ends, state = append(t.ends, len(t.buf)), startField
+				t.pos++
+				break
+			}
+			t.endLine()
+			return t.record(), line, nil
+		case inQuoted:
+			i := t.pos
+			for i < len(d) && d[i] != '"' && d[i] != '\n' && d[i] != '\r' {
+				i++
+			}
+			t.buf = append(t.buf, d[t.pos:i]...)
+			t.pos = i
+			if i == len(d) {
+				break
+			}
+			t.pos++
+			switch d[i] {
+			case '"':
+				state = quoteInQuoted
+			case '\n':
+				t.buf = append(t.buf, '\n')
 				t.line++
-			} else if c == '\r' {
-				if b, err := t.r.Peek(1); err != nil || b[0] != '\n' {
+			case '\r':
+				t.buf = append(t.buf, '\r')
+				if t.pos == len(d) || d[t.pos] != '\n' {
 					t.line++
 				}
 			}
-		case quoteInQuoted:
-			switch c {
-			case '"':
-				field, state = append(field, '"'), inQuoted
-			case ',':
-				rec, field, state = append(rec, string(field)), field[:0], startField
-			case '\n', '\r':
-				t.endLine(c)
-				return append(rec, string(field)), line, nil
-			default:
-				field, state = append(field, c), inField
-			}
 		}
 	}
+	if state == inQuoted {
+		return nil, 0, fmt.Errorf("%w: EOF inside a quoted field starting in line %d", ErrMalformed, quoteLine)
+	}
+	return t.record(), line, nil
 }
 
-// endLine counts the line that c ends, reading the '\n' of a "\r\n".
-func (t *tokenizer) endLine(c byte) {
+// endLine consumes the line end at t.pos: "\n", "\r\n" or "\r".
+func (t *tokenizer) endLine() {
 	t.line++
-	if c == '\r' {
-		if b, err := t.r.Peek(1); err == nil && b[0] == '\n' {
-			t.r.Discard(1)
-		}
+	if t.data[t.pos] == '\r' && t.pos+1 < len(t.data) && t.data[t.pos+1] == '\n' {
+		t.pos++
 	}
+	t.pos++
+}
+
+// record ends the current field and returns the record's fields, which
+// share one string.
+func (t *tokenizer) record() []string {
+	t.ends = append(t.ends, len(t.buf))
+	s := string(t.buf)
+	rec := make([]string, len(t.ends))
+	start := 0
+	for i, end := range t.ends {
+		rec[i] = s[start:end]
+		start = end
+	}
+	return rec
 }
