@@ -870,3 +870,57 @@ func TestWaitingRefreshesLeaveRedisToOthers(t *testing.T) {
 		t.Errorf("refresh %d: %d %v, want a 503 saying there are too many", n+1, code, m)
 	}
 }
+
+// answerRefresh plays a worker: it answers the next refresh queued with rep.
+func (e *env) answerRefresh(t *testing.T, rep tasks.RefreshReply) {
+	t.Helper()
+	b, _ := json.Marshal(rep)
+	go func() {
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			infos, err := e.insp.ListPendingTasks(e.q.Refresh)
+			if err != nil || len(infos) == 0 {
+				continue
+			}
+			var p tasks.RefreshPayload
+			if json.Unmarshal(infos[0].Payload, &p) != nil {
+				return
+			}
+			e.insp.DeleteTask(e.q.Refresh, infos[0].ID)
+			e.store.Reply(context.Background(), p.ReplyID, b)
+			return
+		}
+	}()
+}
+
+func TestRefreshWorkerErrors(t *testing.T) {
+	e := newEnv(t, api.Config{RefreshTimeout: time.Minute})
+	ctx := context.Background()
+	e.store.Create(ctx, "r1", tasks.TypeTopics)
+	e.store.Succeed(ctx, "r1", []byte(`{}`), nil)
+	for _, tc := range []struct {
+		desc     string
+		rep      tasks.RefreshReply
+		code     int
+		want     string
+		dontWant string
+	}{
+		{"embedder mismatch", tasks.RefreshReply{Code: api.ReplyConflict, Message: "this topic map was embedded with builtin and this worker embeds with onnx:m"},
+			http.StatusConflict, "embedded with builtin and this worker embeds with onnx:m", ""},
+		{"internal", tasks.RefreshReply{Code: tasks.ReplyInternal, Message: "internal error: store: pipeline state r1: secret detail"},
+			http.StatusInternalServerError, "internal error", "secret detail"},
+		{"unknown code", tasks.RefreshReply{Code: "new", Message: "detail from a newer worker"},
+			http.StatusInternalServerError, "internal error", "detail"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			e.answerRefresh(t, tc.rep)
+			code, m := post(t, e.srv.URL+"/bourdieu/refresh/r1", "application/json", strings.NewReader(`{"bourdieu_query": {}, "topic_param": {}}`))
+			msg := fmt.Sprint(m["message"])
+			if code != tc.code || m["status_code"] != float64(10000+tc.code) || !strings.Contains(msg, tc.want) || (tc.dontWant != "" && strings.Contains(msg, tc.dontWant)) {
+				t.Errorf("%d %v, want %d with %q", code, m, tc.code, tc.want)
+			}
+			if tc.dontWant != "" && !strings.Contains(e.logs.String(), tc.rep.Message) {
+				t.Errorf("the log lacks the worker's message %q", tc.rep.Message)
+			}
+		})
+	}
+}

@@ -14,6 +14,7 @@ const (
 	ENOTFOUND    = "not_found"   // unknown task, or no result yet
 	ETOOLARGE    = "too_large"   // the body is over the size limit
 	ETIMEOUT     = "timeout"     // a worker did not answer in time
+	ECONFLICT    = "conflict"    // the deployment cannot serve this task (workers disagree on the embedder)
 	EUNAVAILABLE = "unavailable" // Redis is unreachable
 	EINTERNAL    = "internal"    // a bug or an unexpected failure
 )
@@ -23,6 +24,7 @@ var codeStatus = map[string]int{
 	ENOTFOUND:    http.StatusNotFound,
 	ETOOLARGE:    http.StatusRequestEntityTooLarge,
 	ETIMEOUT:     http.StatusGatewayTimeout,
+	ECONFLICT:    http.StatusConflict,
 	EUNAVAILABLE: http.StatusServiceUnavailable,
 	EINTERNAL:    http.StatusInternalServerError,
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bunkatopics/bunka-go/internal/store"
+	"github.com/bunkatopics/bunka-go/internal/tasks"
 )
 
 const (
@@ -291,6 +292,29 @@ func TestService(t *testing.T) {
 			`{"topic_param": {}, "bourdieu_query": {"x_left_words": ["zzzxqv"], "x_right_words": ["qqqzzv"]}}`)
 		if code != 422 || m["status_code"] != float64(10422) || !isStr(m["message"]) {
 			t.Errorf("refresh with unknown words: %d %v", code, m)
+		}
+		// A map embedded by a worker with another embedder is the
+		// deployment's fault: a 409 that names both.
+		raw, err := s.m.Store.Result(ctx, topicsID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := s.m.Store.PipelineState(ctx, topicsID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps.Embedder = "onnx:other-model"
+		otherID := topicsID + "-other"
+		if err := s.m.Store.Create(ctx, otherID, tasks.TypeTopics); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.m.Store.Succeed(ctx, otherID, raw, ps); err != nil {
+			t.Fatal(err)
+		}
+		code, m = postJSON(t, s.url+"/bourdieu/refresh/"+otherID, body)
+		if msg := fmt.Sprint(m["message"]); code != 409 || m["status_code"] != float64(10409) ||
+			!strings.Contains(msg, "embedded with onnx:other-model and this worker embeds with builtin") || !strings.Contains(msg, "same embedder") {
+			t.Errorf("refresh of a map made by another embedder: %d %v", code, m)
 		}
 	})
 

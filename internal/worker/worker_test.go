@@ -391,3 +391,30 @@ func TestShutdownRequeuesRunningJob(t *testing.T) {
 		t.Errorf("status %+v, want SUCCESS on the second attempt", s)
 	}
 }
+
+func TestRefreshEmbedderMismatch(t *testing.T) {
+	p := pipeline.New(pipeline.Config{})
+	e := start(t, &fake{
+		topics: okTopics, // its state says embedder "fake"
+		refresh: func(ctx context.Context, prev *topicmap.TopicsResponse, st *pipeline.State, q topicmap.BourdieuQuery) (*topicmap.BourdieuResponse, error) {
+			return p.Refresh(ctx, prev, st, q, topicmap.TopicParam{}) // the builtin embedder
+		},
+	}, worker.Config{})
+	e.submit(t, "m1", "first text", "second text")
+	e.wait(t, "m1")
+	rp := tasks.RefreshPayload{TaskID: "m1", ReplyID: "r-m1", Query: topicmap.DefaultBourdieuQuery()}
+	task, _ := tasks.NewRefreshTask(rp, 10*time.Second)
+	if _, err := e.queue.Enqueue(task, asynq.Queue(e.q.Refresh)); err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.store.WaitReply(context.Background(), rp.ReplyID, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep tasks.RefreshReply
+	json.Unmarshal(b, &rep)
+	if rep.Code != worker.ReplyConflict || !strings.Contains(rep.Message, "embedded with fake and this worker embeds with builtin") ||
+		!strings.Contains(rep.Message, "same embedder") {
+		t.Errorf("reply %+v, want a conflict naming both embedders", rep)
+	}
+}
