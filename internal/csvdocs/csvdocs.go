@@ -57,8 +57,9 @@ var naValues = map[string]bool{
 // Table is a whole CSV file: its header and rows. Every row has one cell
 // per header cell: short rows are padded with empty cells, and when the
 // first data row has more fields than the header, the leading fields of
-// every row (which pandas takes as the row index) are dropped. An empty
-// header cell is named "Unnamed: N", N its 0-based index, as in pandas.
+// every row (which pandas takes as the row index) are dropped. As in pandas,
+// an empty header cell is named "Unnamed: N", N its 0-based index, and a
+// repeated name gets a suffix: a, a.1, a.2.
 type Table struct {
 	Header []string
 	Rows   [][]string
@@ -84,12 +85,7 @@ func ReadTable(r io.Reader, limit int) (*Table, error) {
 	if err := checkUTF8(header, line); err != nil {
 		return nil, err
 	}
-	for i, h := range header {
-		if h == "" {
-			header[i] = fmt.Sprintf("Unnamed: %d", i)
-		}
-	}
-	t := &Table{Header: header}
+	t := &Table{Header: pandasNames(header)}
 	width, lead := len(header), 0
 	for {
 		rec, line, err := tok.next()
@@ -118,6 +114,35 @@ func ReadTable(r io.Reader, limit int) (*Table, error) {
 		t.Rows = append(t.Rows, rec[lead:])
 	}
 	return t, nil
+}
+
+// pandasNames names the columns as pandas does: an empty cell "Unnamed: N",
+// N its index, and a repeated name "name.1", "name.2", ... skipping the
+// names the header already has.
+func pandasNames(header []string) []string {
+	in := make(map[string]bool, len(header))
+	for i, h := range header {
+		if h == "" {
+			header[i] = fmt.Sprintf("Unnamed: %d", i)
+		}
+		in[header[i]] = true
+	}
+	counts := make(map[string]int, len(header))
+	for i, col := range header {
+		orig := col
+		for n := counts[col]; n > 0; {
+			counts[orig] = n + 1
+			col = fmt.Sprintf("%s.%d", orig, n)
+			if in[col] {
+				n++
+			} else {
+				n = counts[col]
+			}
+		}
+		header[i] = col
+		counts[col]++
+	}
+	return header
 }
 
 // readAll reads r whole, in one allocation when r tells its size (an

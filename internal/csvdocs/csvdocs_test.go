@@ -33,6 +33,7 @@ func TestRead(t *testing.T) {
 		{"cr line ends", "id,text\r1,a\r2,b", "text", []string{"a", "b"}},
 		{"crlf kept inside quotes", "text\r\n\"a\r\nb\"\r\n", "text", []string{"a\r\nb"}},
 		{"empty header cell selectable as Unnamed", ",text\nx,a\n", "Unnamed: 0", []string{"x"}},
+		{"second of two same-named columns", "text,text\na,b\n", "text.1", []string{"b"}},
 		{"implicit index column", "text,id\n0,a,1\n1,b,2\n2,c\n", "text", []string{"a", "b", "c"}},
 		{"last field empty at EOF", "id,text\n1,", "text", nil},
 	}
@@ -107,6 +108,9 @@ func TestReadTableHeader(t *testing.T) {
 		{"plain", "a,b\n1,2\n", []string{"a", "b"}},
 		{"empty cells named by index", ",a,,b,\n", []string{"Unnamed: 0", "a", "Unnamed: 2", "b", "Unnamed: 4"}},
 		{"implicit index", "a,b\n0,1,2\n", []string{"a", "b"}},
+		{"repeated names", "a,b,a,a\n", []string{"a", "b", "a.1", "a.2"}},
+		{"repeated name beside its suffixed form", "a,a,a.1\n", []string{"a", "a.2", "a.1"}},
+		{"empty cells stay apart", ",,\n", []string{"Unnamed: 0", "Unnamed: 1", "Unnamed: 2"}},
 	}
 	for _, tc := range tests {
 		tab, err := ReadTable(strings.NewReader(tc.in), 0)

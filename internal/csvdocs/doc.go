@@ -4,9 +4,10 @@
 // hold commas, quotes ("") and newlines, UTF-8 with or without a byte-order
 // mark, and cells that pandas reads as missing (empty, "NA", "NaN", "null",
 // ... its default na_values) dropped. Blank and whitespace-only lines are
-// skipped, an empty header cell is named "Unnamed: N" (N its 0-based index)
-// and, when the first data row has more fields than the header, its extra
-// leading fields are the row index and not a column. Where pandas fails, so
-// does Read, with ErrMalformed and the line: a quoted field still open at
-// the end of the file, a row with more fields than the first data row.
+// skipped, an empty header cell is named "Unnamed: N" (N its 0-based
+// index), a repeated name gets a suffix (a, a.1, a.2) and, when the first
+// data row has more fields than the header, its extra leading fields are
+// the row index and not a column. Where pandas fails, so does Read, with
+// ErrMalformed and the line: a quoted field still open at the end of the
+// file, a row with more fields than the first data row.
 package csvdocs
