@@ -26,6 +26,13 @@ func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
 		w.log.Error("refresh failed", "error", err)
 		return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
 	}
+	// Answer before asynq's deadline: a task still running then is archived
+	// (for 90 days), not dropped. The API has stopped waiting by then.
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, dl.Add(-refreshMargin))
+		defer cancel()
+	}
 	rep := w.refresh1(ctx, p)
 	b, err := json.Marshal(rep)
 	if err != nil {
@@ -44,6 +51,9 @@ func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
 	}
 	return nil
 }
+
+// refreshMargin is how long before its task's deadline a refresh gives up.
+const refreshMargin = time.Second
 
 func (w *Worker) refresh1(ctx context.Context, p tasks.RefreshPayload) tasks.RefreshReply {
 	internal := func(err error) tasks.RefreshReply {

@@ -418,3 +418,47 @@ func TestRefreshEmbedderMismatch(t *testing.T) {
 		t.Errorf("reply %+v, want a conflict naming both embedders", rep)
 	}
 }
+
+// TestRefreshPastDeadlineNotArchived checks that a refresh still running
+// at its deadline ends before asynq's own, so that asynq drops its task
+// rather than archive it.
+func TestRefreshPastDeadlineNotArchived(t *testing.T) {
+	e := start(t, &fake{
+		topics: okTopics,
+		refresh: func(ctx context.Context, prev *topicmap.TopicsResponse, st *pipeline.State, q topicmap.BourdieuQuery) (*topicmap.BourdieuResponse, error) {
+			<-ctx.Done() // a refresh that takes too long
+			return nil, ctx.Err()
+		},
+	}, worker.Config{})
+	e.submit(t, "d1", "a", "b")
+	e.wait(t, "d1")
+	rp := tasks.RefreshPayload{TaskID: "d1", ReplyID: "r-d1", Query: topicmap.DefaultBourdieuQuery()}
+	task, _ := tasks.NewRefreshTask(rp, 3*time.Second)
+	if _, err := e.queue.Enqueue(task, asynq.Queue(e.q.Refresh)); err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.store.WaitReply(context.Background(), rp.ReplyID, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep tasks.RefreshReply
+	if json.Unmarshal(b, &rep); rep.Code != tasks.ReplyInternal {
+		t.Errorf("reply %+v", rep)
+	}
+	insp := asynq.NewInspectorFromRedisClient(e.rdb)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		info, err := insp.GetTaskInfo(e.q.Refresh, rp.ReplyID)
+		if errors.Is(err, asynq.ErrTaskNotFound) || errors.Is(err, asynq.ErrQueueNotFound) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.State == asynq.TaskStateArchived {
+			t.Fatalf("the refresh task was archived (%s)", info.LastErr)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the refresh task stayed, %s", info.State)
+		}
+	}
+}
