@@ -23,6 +23,15 @@ var ErrTooManyRows = errors.New("too many rows")
 // the files on which pandas.read_csv fails.
 var ErrMalformed = errors.New("malformed csv")
 
+// ErrTooLarge is wrapped by the error of a table of more than maxCells
+// cells (rows × columns, short rows counting as full).
+var ErrTooLarge = errors.New("table too large")
+
+// maxCells bounds the cells of a Table (1 GiB of string headers), so that a
+// few long lines followed by many short ones, each padded to the longest,
+// cannot exhaust memory. A variable for the tests.
+var maxCells = 1 << 26
+
 // ColumnError says which column was asked for and which the file has.
 type ColumnError struct {
 	Column  string
@@ -68,7 +77,7 @@ type Table struct {
 // ReadTable reads a CSV file, at most limit rows after the header (limit <=
 // 0: no limit). Errors name their line: a quoted field still open at the
 // end of the file, a row with more fields than the first data row (or the
-// header), a line that is not UTF-8.
+// header), a line that is not UTF-8, a table of more than maxCells cells.
 func ReadTable(r io.Reader, limit int) (*Table, error) {
 	data, err := readAll(r)
 	if err != nil {
@@ -107,6 +116,9 @@ func ReadTable(r io.Reader, limit int) (*Table, error) {
 		}
 		if limit > 0 && len(t.Rows) == limit {
 			return nil, &TooManyRowsError{Limit: limit}
+		}
+		if (len(t.Rows)+1)*width > maxCells {
+			return nil, fmt.Errorf("csvdocs: line %d: %w: more than %d cells (%d columns)", line, ErrTooLarge, maxCells, width)
 		}
 		for len(rec) < width {
 			rec = append(rec, "")

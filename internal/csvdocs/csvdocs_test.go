@@ -99,6 +99,27 @@ func TestReadMalformed(t *testing.T) {
 	}
 }
 
+func TestReadTooLarge(t *testing.T) {
+	defer func(n int) { maxCells = n }(maxCells)
+	maxCells = 1 << 12
+	tests := []struct {
+		desc string
+		in   string
+		ok   bool
+	}{
+		{"wide first row, many short rows", "a\n" + strings.Repeat(",", 1<<8) + "\n" + strings.Repeat("x\n", 1<<4), false},
+		{"wide header, many short rows", strings.Repeat(",", 1<<8) + "\n" + strings.Repeat("x\n", 1<<4), false},
+		{"at the limit", strings.Repeat(",", 1<<8-1) + "\n" + strings.Repeat("x\n", 1<<4), true},
+		{"one row over", strings.Repeat(",", 1<<8-1) + "\n" + strings.Repeat("x\n", 1<<4+1), false},
+	}
+	for _, tc := range tests {
+		_, err := ReadTable(strings.NewReader(tc.in), 0)
+		if tc.ok && err != nil || !tc.ok && (!errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "more than 4096 cells")) {
+			t.Errorf("%s: got %v", tc.desc, err)
+		}
+	}
+}
+
 func TestReadTableHeader(t *testing.T) {
 	tests := []struct {
 		desc string

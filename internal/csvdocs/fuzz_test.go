@@ -1,0 +1,39 @@
+package csvdocs
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+)
+
+// FuzzReadTable checks that any input either fails with ErrMalformed or
+// gives a table whose rows all have one cell per header cell.
+func FuzzReadTable(f *testing.F) {
+	for _, s := range []string{
+		"id,text\n1,a\n2,b\n", ",text\n0,\"a,\nb\"\"c\"\n", "text\n\"abc\n", "a,b\n1,2,3\n4\n",
+		"a\r\n \t\r\n\"x\"y\r", "\ufeffa,a,a.1\n", "a,b\n1,2\n3,4,5\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		tab, err := ReadTable(bytes.NewReader(in), 0)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error %v does not wrap ErrMalformed", err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, h := range tab.Header {
+			if h == "" || seen[h] {
+				t.Fatalf("header %q: empty or repeated name", tab.Header)
+			}
+			seen[h] = true
+		}
+		for i, r := range tab.Rows {
+			if len(r) != len(tab.Header) {
+				t.Fatalf("row %d has %d cells, header %d", i, len(r), len(tab.Header))
+			}
+		}
+	})
+}
