@@ -904,7 +904,7 @@ func TestRefreshWorkerErrors(t *testing.T) {
 		want     string
 		dontWant string
 	}{
-		{"embedder mismatch", tasks.RefreshReply{Code: api.ReplyConflict, Message: "this topic map was embedded with builtin and this worker embeds with onnx:m"},
+		{"embedder mismatch", tasks.RefreshReply{Code: tasks.ReplyConflict, Message: "this topic map was embedded with builtin and this worker embeds with onnx:m"},
 			http.StatusConflict, "embedded with builtin and this worker embeds with onnx:m", ""},
 		{"internal", tasks.RefreshReply{Code: tasks.ReplyInternal, Message: "internal error: store: pipeline state r1: secret detail"},
 			http.StatusInternalServerError, "internal error", "secret detail"},

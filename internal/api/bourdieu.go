@@ -153,17 +153,13 @@ func (rs bourdieuResource) refresh(w http.ResponseWriter, r *http.Request) error
 		return errNotFound
 	case tasks.ReplyInvalid:
 		return &Error{Code: EINVALID, Message: rep.Message}
-	case ReplyConflict:
+	case tasks.ReplyConflict:
 		return &Error{Code: ECONFLICT, Message: rep.Message}
 	default:
 		// writeError logs it in full and tells the client "internal error".
 		return fmt.Errorf("refresh of %s: worker reply %s: %s", id, rep.Code, rep.Message)
 	}
 }
-
-// ReplyConflict is the refresh reply code of a topic map that another
-// embedder than the worker's made (worker.ReplyConflict): a 409.
-const ReplyConflict = "conflict"
 
 // dropRefresh deletes the refresh task id that nobody waits for any more,
 // so that no worker computes it late and asynq does not archive it (for 90

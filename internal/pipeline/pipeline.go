@@ -30,6 +30,19 @@ import (
 // that the service can tell bad input from internal failures.
 var ErrInvalidInput = errors.New("invalid input")
 
+// EmbedderMismatchError is Refresh's error for a state that another
+// embedder made than the pipeline's: the axis words could not be placed
+// among the documents. It is a deployment fault (workers configured with
+// different embedders), not the caller's.
+type EmbedderMismatchError struct {
+	State    string // the embedder that made the state
+	Pipeline string // this pipeline's embedder
+}
+
+func (e *EmbedderMismatchError) Error() string {
+	return fmt.Sprintf("pipeline: refresh: state made by embedder %q, this pipeline has %q", e.State, e.Pipeline)
+}
+
 // ProgressFunc receives the name of the stage that starts and the overall
 // percentage done (0..100, never decreasing).
 type ProgressFunc func(stage string, percent float64)
@@ -243,7 +256,7 @@ func (p *Pipeline) Refresh(ctx context.Context, prev *topicmap.TopicsResponse, s
 	var space embed.Space
 	switch {
 	case st.Embedder != e.Name():
-		return nil, fmt.Errorf("pipeline: refresh: state made by embedder %q, this pipeline has %q", st.Embedder, e.Name())
+		return nil, &EmbedderMismatchError{State: st.Embedder, Pipeline: e.Name()}
 	case len(st.Space) > 0:
 		space, err = e.LoadSpace(st.Space)
 		if err != nil {

@@ -142,6 +142,7 @@ const (
 	ReplyOK       = "ok"
 	ReplyInvalid  = "invalid"   // the query or parameters are unusable
 	ReplyNotFound = "not_found" // no successful topics result under TaskID
+	ReplyConflict = "conflict"  // the map was embedded by another embedder than the worker's
 	ReplyInternal = "internal"
 )
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -83,15 +82,18 @@ func (w *Worker) refresh1(ctx context.Context, p tasks.RefreshPayload) tasks.Ref
 	res, err := run(ctx, func(ctx context.Context) (*topicmap.BourdieuResponse, error) {
 		return w.model.Refresh(ctx, &prev, st, p.Query, p.Param)
 	})
-	var f *failure
+	var (
+		f        *failure
+		mismatch *pipeline.EmbedderMismatchError
+	)
 	switch {
 	case errors.As(err, &f):
 		return tasks.RefreshReply{Code: tasks.ReplyInternal, Message: f.msg}
-	case err != nil && embedderMismatch.MatchString(err.Error()):
-		m := embedderMismatch.FindStringSubmatch(err.Error())
-		return tasks.RefreshReply{Code: ReplyConflict, Message: fmt.Sprintf(
+	case errors.As(err, &mismatch):
+		return tasks.RefreshReply{Code: tasks.ReplyConflict, Message: fmt.Sprintf(
 			"this topic map was embedded with %s and this worker embeds with %s, so it cannot place the new axis words; "+
-				"all workers must use the same embedder (BUNKA_EMBEDDER); compute the topic map again to refresh it here", m[1], m[2])}
+				"all workers must use the same embedder (BUNKA_EMBEDDER); compute the topic map again to refresh it here",
+			mismatch.State, mismatch.Pipeline)}
 	case errors.Is(err, pipeline.ErrInvalidInput):
 		return tasks.RefreshReply{Code: tasks.ReplyInvalid, Message: err.Error()}
 	case err != nil:
@@ -106,17 +108,6 @@ func (w *Worker) refresh1(ctx context.Context, p tasks.RefreshPayload) tasks.Ref
 	}
 	return tasks.RefreshReply{Code: tasks.ReplyOK, Result: b}
 }
-
-// ReplyConflict is the refresh reply code for a topic map that another
-// embedder than this worker's made: a deployment fault, not the client's,
-// that the API answers with 409 Conflict. Package tasks lists the other
-// codes; the API has this one as api.ReplyConflict.
-const ReplyConflict = "conflict"
-
-// embedderMismatch matches pipeline.Refresh's error for a state made by
-// another embedder (pipeline has no sentinel for it): the state's
-// embedder, then the pipeline's.
-var embedderMismatch = regexp.MustCompile(`state made by embedder "([^"]*)", this pipeline has "([^"]*)"`)
 
 // marshalResult writes a job's result as the client reads it.
 func marshalResult(v any) ([]byte, error) {

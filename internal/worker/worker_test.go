@@ -413,7 +413,7 @@ func TestRefreshEmbedderMismatch(t *testing.T) {
 	}
 	var rep tasks.RefreshReply
 	json.Unmarshal(b, &rep)
-	if rep.Code != worker.ReplyConflict || !strings.Contains(rep.Message, "embedded with fake and this worker embeds with builtin") ||
+	if rep.Code != tasks.ReplyConflict || !strings.Contains(rep.Message, "embedded with fake and this worker embeds with builtin") ||
 		!strings.Contains(rep.Message, "same embedder") {
 		t.Errorf("reply %+v, want a conflict naming both embedders", rep)
 	}
