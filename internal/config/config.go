@@ -24,6 +24,7 @@ const (
 	DefaultResultTTL          = 24 * time.Hour
 	DefaultJobTimeout         = 2 * time.Hour
 	DefaultRefreshTimeout     = 5 * time.Minute
+	DefaultMaxRefreshWaits    = 64
 	DefaultConcurrency        = 1 // one job at a time, like Celery's solo pool
 	DefaultRefreshConcurrency = 2
 	DefaultKeyPrefix          = "bunka:"
@@ -52,6 +53,10 @@ type Config struct {
 	// RefreshTimeout (BUNKA_REFRESH_TIMEOUT) is how long the API waits for a
 	// worker to compute a Bourdieu refresh; default 5m.
 	RefreshTimeout time.Duration
+	// MaxRefreshWaits (BUNKA_MAX_REFRESH_WAITS) is how many refresh requests
+	// may wait for a worker at once; more get a 503. Each holds a connection
+	// of the API's reply pool while it waits; default 64.
+	MaxRefreshWaits int
 	// ProgressInterval (BUNKA_PROGRESS_INTERVAL) is the period of the progress
 	// stream's events; default 1s.
 	ProgressInterval time.Duration
@@ -109,6 +114,9 @@ func (c Config) JobTimeoutOrDefault() time.Duration { return or(c.JobTimeout, De
 func (c Config) RefreshTimeoutOrDefault() time.Duration {
 	return or(c.RefreshTimeout, DefaultRefreshTimeout)
 }
+
+// MaxRefreshWaitsOrDefault returns MaxRefreshWaits or its default.
+func (c Config) MaxRefreshWaitsOrDefault() int { return or(c.MaxRefreshWaits, DefaultMaxRefreshWaits) }
 
 // ConcurrencyOrDefault returns Concurrency or its default.
 func (c Config) ConcurrencyOrDefault() int { return or(c.Concurrency, DefaultConcurrency) }
@@ -182,6 +190,7 @@ func FromEnv(lookup Lookup) (Config, error) {
 	intVar("BUNKA_MAX_DOCS", &c.MaxDocs)
 	intVar("BUNKA_WORKER_CONCURRENCY", &c.Concurrency)
 	intVar("BUNKA_REFRESH_CONCURRENCY", &c.RefreshConcurrency)
+	intVar("BUNKA_MAX_REFRESH_WAITS", &c.MaxRefreshWaits)
 	durVar("BUNKA_RESULT_TTL", &c.ResultTTL)
 	durVar("BUNKA_JOB_TIMEOUT", &c.JobTimeout)
 	durVar("BUNKA_REFRESH_TIMEOUT", &c.RefreshTimeout)

@@ -109,7 +109,7 @@ func TestEnvModel(t *testing.T) {
 	}
 	for _, k := range []string{"OPEN_AI_KEY", "REDIS_URL", "REDIS_ADDR", "BUNKA_API_ADDR", "BUNKA_MAX_DOCS",
 		"BUNKA_MAX_BODY_BYTES", "BUNKA_RESULT_TTL", "BUNKA_JOB_TIMEOUT", "BUNKA_WORKER_CONCURRENCY",
-		"BUNKA_LOG_LEVEL", "BUNKA_LOG_FORMAT", "BUNKA_CORS_ORIGINS", "API_IMAGE_NAME", "WORKER_CONTAINER_NAME"} {
+		"BUNKA_LOG_LEVEL", "BUNKA_LOG_FORMAT", "BUNKA_CORS_ORIGINS", "BUNKA_MAX_REFRESH_WAITS", "API_IMAGE_NAME", "WORKER_CONTAINER_NAME"} {
 		if _, ok := vars[k]; !ok {
 			t.Errorf(".env.model lacks %s", k)
 		}
@@ -123,6 +123,7 @@ func TestEnvModel(t *testing.T) {
 		c.MaxBodyBytesOrDefault() != def.MaxBodyBytesOrDefault() || c.ResultTTLOrDefault() != def.ResultTTLOrDefault() ||
 		c.JobTimeoutOrDefault() != def.JobTimeoutOrDefault() || c.ConcurrencyOrDefault() != def.ConcurrencyOrDefault() ||
 		c.KeyPrefixOrDefault() != def.KeyPrefixOrDefault() || c.RefreshTimeoutOrDefault() != def.RefreshTimeoutOrDefault() ||
+		c.MaxRefreshWaitsOrDefault() != def.MaxRefreshWaitsOrDefault() ||
 		c.ShutdownTimeoutOrDefault() != def.ShutdownTimeoutOrDefault() || c.LogLevel != def.LogLevel || c.RedisConfigured() {
 		t.Errorf(".env.model's values are not the defaults: %+v", c)
 	}

@@ -103,7 +103,7 @@ func (m *Main) Close() error {
 // connections. Close releases all it holds.
 func (m *Main) API() (*api.Server, error) {
 	c := m.Config
-	replies, err := store.ConnectReplies(c.RedisURL, or(c.RedisAddr, config.DefaultRedisAddr), api.DefaultMaxRefreshWaits)
+	replies, err := store.ConnectReplies(c.RedisURL, or(c.RedisAddr, config.DefaultRedisAddr), c.MaxRefreshWaitsOrDefault())
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (m *Main) API() (*api.Server, error) {
 		CORSOrigins:      c.CORSOrigins,
 		JobTimeout:       c.JobTimeoutOrDefault(),
 		RefreshTimeout:   c.RefreshTimeoutOrDefault(),
-		MaxRefreshWaits:  api.DefaultMaxRefreshWaits,
+		MaxRefreshWaits:  c.MaxRefreshWaitsOrDefault(),
 		ProgressInterval: c.ProgressInterval,
 		Logger:           m.Logger,
 		Queues:           tasks.QueuesFor(c.KeyPrefixOrDefault()),
