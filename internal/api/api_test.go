@@ -399,7 +399,7 @@ func TestResultBeforeAndAfterSuccess(t *testing.T) {
 		t.Errorf("pending: status %d, want 404", code)
 	}
 	e.store.Start(ctx, "t1", tasks.TypeTopics)
-	e.store.Succeed(ctx, "t1", []byte(`{"docs": [], "topics": [], "bourdieu_response": null, "terms": []}`), nil)
+	e.store.Succeed(ctx, "t1", []byte(`{"docs": [], "topics": [], "bourdieu_response": null, "terms": []}`), nil, "")
 	code, m := getJSON(t, e.srv.URL+"/tasks/topics/t1/result")
 	if code != 200 || len(m) != 4 {
 		t.Errorf("success: status %d, body %v", code, m)
@@ -469,13 +469,37 @@ func TestProgressStream(t *testing.T) {
 			t.Fatalf("no PROCESSING 42.5 event; last %v", ev)
 		}
 	}
-	e.store.Succeed(ctx, "p1", []byte(`{"docs":[],"topics":[],"bourdieu_response":null,"terms":[]}`), nil)
+	e.store.Succeed(ctx, "p1", []byte(`{"docs":[],"topics":[],"bourdieu_response":null,"terms":[]}`), nil, "")
 	var last map[string]any
 	for _, m := range readEvents(t, resp.Body, 1000) {
 		last = m
 	}
 	if last["state"] != "SUCCESS" || last["result"] == nil || len(last) != 2 {
 		t.Errorf("last event %v, want SUCCESS with result", last)
+	}
+}
+
+func TestProgressStreamWarning(t *testing.T) {
+	// A job that succeeded with a part left out says so in its final event,
+	// beside the result; the result itself keeps the original's shape.
+	e := newEnv(t, api.Config{})
+	ctx := context.Background()
+	e.store.Create(ctx, "w1", tasks.TypeTopics)
+	e.store.Start(ctx, "w1", tasks.TypeTopics)
+	e.store.Succeed(ctx, "w1", []byte(`{"docs":[],"topics":[],"bourdieu_response":null,"terms":[]}`), nil,
+		`the Bourdieu map was left out: "peace": text unknown to the embedder`)
+	resp, err := http.Get(e.srv.URL + "/tasks/topics/w1/progress")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	ev := readEvents(t, resp.Body, 10)
+	if len(ev) != 1 || ev[0]["state"] != "SUCCESS" || ev[0]["result"] == nil ||
+		!strings.Contains(fmt.Sprint(ev[0]["warning"]), `"peace"`) {
+		t.Errorf("events %v, want one SUCCESS with the result and the warning", ev)
+	}
+	if code, m := getJSON(t, e.srv.URL+"/tasks/topics/w1/result"); code != 200 || len(m) != 4 {
+		t.Errorf("result: %d %v", code, m)
 	}
 }
 
@@ -652,7 +676,7 @@ func TestRefreshTimeout(t *testing.T) {
 	e := newEnv(t, api.Config{RefreshTimeout: 300 * time.Millisecond})
 	ctx := context.Background()
 	e.store.Create(ctx, "r1", tasks.TypeTopics)
-	e.store.Succeed(ctx, "r1", []byte(`{}`), nil)
+	e.store.Succeed(ctx, "r1", []byte(`{}`), nil, "")
 	// No worker runs: the API gives up with a 504 and a clear message.
 	code, m := post(t, e.srv.URL+"/bourdieu/refresh/r1", "application/json", strings.NewReader(`{"bourdieu_query": {}, "topic_param": {}}`))
 	if code != http.StatusGatewayTimeout || !strings.Contains(fmt.Sprint(m["message"]), "is a worker running") {
@@ -685,7 +709,7 @@ func TestRefreshClientGoneDropsTask(t *testing.T) {
 	e := newEnv(t, api.Config{RefreshTimeout: time.Minute})
 	ctx := context.Background()
 	e.store.Create(ctx, "r1", tasks.TypeTopics)
-	e.store.Succeed(ctx, "r1", []byte(`{}`), nil)
+	e.store.Succeed(ctx, "r1", []byte(`{}`), nil, "")
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan struct{})
@@ -832,7 +856,7 @@ func TestWaitingRefreshesLeaveRedisToOthers(t *testing.T) {
 	e := newEnvOn(t, api.Config{RefreshTimeout: 2 * time.Minute, MaxRefreshWaits: n}, small, replies)
 	ctx := context.Background()
 	e.store.Create(ctx, "r1", tasks.TypeTopics)
-	e.store.Succeed(ctx, "r1", []byte(`{}`), nil)
+	e.store.Succeed(ctx, "r1", []byte(`{}`), nil, "")
 
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -896,7 +920,7 @@ func TestRefreshWorkerErrors(t *testing.T) {
 	e := newEnv(t, api.Config{RefreshTimeout: time.Minute})
 	ctx := context.Background()
 	e.store.Create(ctx, "r1", tasks.TypeTopics)
-	e.store.Succeed(ctx, "r1", []byte(`{}`), nil)
+	e.store.Succeed(ctx, "r1", []byte(`{}`), nil, "")
 	for _, tc := range []struct {
 		desc     string
 		rep      tasks.RefreshReply

@@ -53,12 +53,14 @@ func (rs tasksResource) result(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// event is one progress event. Result is set on SUCCESS, Error on FAILURE,
-// Progress otherwise.
+// event is one progress event. Result is set on SUCCESS (with Warning when
+// the job left something out, such as a Bourdieu map whose axis words the
+// embedder could not place), Error on FAILURE, Progress otherwise.
 type event struct {
 	State    store.State     `json:"state"`
 	Progress *float64        `json:"progress,omitempty"`
 	Result   json.RawMessage `json:"result,omitempty"`
+	Warning  string          `json:"warning,omitempty"`
 	Error    string          `json:"error,omitempty"`
 }
 
@@ -99,6 +101,13 @@ func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
 			// The stored result is valid JSON without newlines: write it as
 			// it is rather than have json.Marshal scan megabytes again.
 			b = append(append([]byte(`{"state":"`+string(ev.State)+`","result":`), ev.Result...), '}')
+			if ev.Warning != "" {
+				warning, err := json.Marshal(ev.Warning)
+				if err != nil {
+					return false
+				}
+				b = append(append(append(b[:len(b)-1], `,"warning":`...), warning...), '}')
+			}
 		} else {
 			var err error
 			if b, err = json.Marshal(ev); err != nil {
@@ -195,7 +204,7 @@ func (s *Server) event(ctx context.Context, id string, st store.Status) (event, 
 		if err != nil {
 			return event{State: store.Failure, Error: "the result is unavailable: it expired or could not be read"}, true
 		}
-		return event{State: store.Success, Result: b}, true
+		return event{State: store.Success, Result: b, Warning: st.Warning}, true
 	case store.Failure:
 		msg := st.Error
 		if msg == "" {

@@ -58,6 +58,7 @@ type Status struct {
 	Progress float64 // 0..100
 	Stage    string  // the pipeline stage in progress
 	Error    string  // FAILURE's message
+	Warning  string  // SUCCESS's warning: what the job left out, and why
 	Attempt  int     // how many times a worker started it
 	Created  time.Time
 	Started  time.Time
@@ -217,8 +218,9 @@ func (s *Store) Progress(ctx context.Context, id, stage string, percent float64)
 }
 
 // Succeed stores a task's result JSON and, when st is not nil, its pipeline
-// state, and marks it SUCCESS.
-func (s *Store) Succeed(ctx context.Context, id string, result []byte, st *pipeline.State) error {
+// state, and marks it SUCCESS, with a warning for the client when the job
+// did less than it was asked ("" when it did all).
+func (s *Store) Succeed(ctx context.Context, id string, result []byte, st *pipeline.State, warning string) error {
 	pipe := s.rdb.TxPipeline()
 	pipe.Set(ctx, s.resultKey(id), result, s.ttl)
 	if st != nil {
@@ -229,7 +231,7 @@ func (s *Store) Succeed(ctx context.Context, id string, result []byte, st *pipel
 		pipe.Set(ctx, s.stateKey(id), b, s.ttl)
 	}
 	key := s.taskKey(id)
-	pipe.HSet(ctx, key, "state", string(Success), "progress", "100", "stage", "", "error", "", "finished", now())
+	pipe.HSet(ctx, key, "state", string(Success), "progress", "100", "stage", "", "error", "", "warning", warning, "finished", now())
 	pipe.Expire(ctx, key, s.ttl)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("store: succeed %s: %w", id, err)
@@ -259,7 +261,7 @@ func (s *Store) Status(ctx context.Context, id string) (Status, error) {
 	if len(m) == 0 || m["state"] == "" {
 		return Status{}, ErrNotFound
 	}
-	st := Status{ID: id, Kind: m["kind"], State: State(m["state"]), Stage: m["stage"], Error: m["error"]}
+	st := Status{ID: id, Kind: m["kind"], State: State(m["state"]), Stage: m["stage"], Error: m["error"], Warning: m["warning"]}
 	st.Progress, _ = strconv.ParseFloat(m["progress"], 64)
 	st.Attempt, _ = strconv.Atoi(m["attempt"])
 	st.Created, _ = time.Parse(time.RFC3339Nano, m["created"])

@@ -66,11 +66,11 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("result before success: %v", err)
 	}
 	ps := &pipeline.State{Embedder: "lsa", Space: []byte{1, 2, 3}, Embeddings: [][]float32{{1, 2}, {3, 4}}}
-	if err := s.Succeed(ctx, "a", []byte(`{"docs":[]}`), ps); err != nil {
+	if err := s.Succeed(ctx, "a", []byte(`{"docs":[]}`), ps, "the Bourdieu map was left out"); err != nil {
 		t.Fatal(err)
 	}
 	st, _ = s.Status(ctx, "a")
-	if st.State != store.Success || st.Progress != 100 || st.Finished.IsZero() {
+	if st.State != store.Success || st.Progress != 100 || st.Finished.IsZero() || st.Warning != "the Bourdieu map was left out" {
 		t.Errorf("success: %+v", st)
 	}
 	// A late progress report (a stale worker) leaves a finished task alone.
@@ -98,7 +98,7 @@ func TestRetention(t *testing.T) {
 	s, rdb := newStore(t, 90*time.Minute)
 	ctx := context.Background()
 	s.Create(ctx, "a", "topics")
-	s.Succeed(ctx, "a", []byte(`{}`), &pipeline.State{})
+	s.Succeed(ctx, "a", []byte(`{}`), &pipeline.State{}, "")
 	keys, _ := rdb.Keys(ctx, "storetest-*"+t.Name()+":*").Result()
 	if len(keys) != 3 {
 		t.Fatalf("keys %v, want task, result and state", keys)
@@ -137,7 +137,7 @@ func TestFailLeavesFinishedTask(t *testing.T) {
 	ctx := context.Background()
 	s.Create(ctx, "a", "topics")
 	s.Start(ctx, "a", "topics")
-	if err := s.Succeed(ctx, "a", []byte(`{}`), nil); err != nil {
+	if err := s.Succeed(ctx, "a", []byte(`{}`), nil, ""); err != nil {
 		t.Fatal(err)
 	}
 	// A re-run of the finished job (its asynq task delivered again) fails.

@@ -204,7 +204,7 @@ func (w *Worker) classify(ctx, jobCtx context.Context, err error) *failure {
 // job is what handleTopics and handleBourdieu share: the record keeping,
 // the progress reports and the log line around one computation.
 func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
-	compute func(ctx context.Context, progress pipeline.ProgressFunc) (any, *pipeline.State, error)) error {
+	compute func(ctx context.Context, progress pipeline.ProgressFunc) (jobResult, error)) error {
 	id, _ := asynq.GetTaskID(ctx)
 	retried, _ := asynq.GetRetryCount(ctx)
 	start := time.Now()
@@ -220,13 +220,8 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 	}
 	jobCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	type out struct {
-		res any
-		st  *pipeline.State
-	}
-	o, err := run(jobCtx, func(c context.Context) (out, error) {
-		res, st, err := compute(c, rep.progress)
-		return out{res, st}, err
+	o, err := run(jobCtx, func(c context.Context) (jobResult, error) {
+		return compute(c, rep.progress)
 	})
 	rep.finish()
 	attrs := []any{"task_id", id, "type", t.Type(), "docs", ndocs, "attempt", retried + 1,
@@ -235,10 +230,13 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 		var b []byte
 		if b, err = marshalResult(o.res); err != nil {
 			err = &failure{msg: "internal error: " + err.Error(), err: err}
-		} else if err = w.store.Succeed(context.WithoutCancel(ctx), id, b, o.st); err != nil {
+		} else if err = w.store.Succeed(context.WithoutCancel(ctx), id, b, o.st, o.warning); err != nil {
 			w.log.Error("job result not stored", append(attrs, "outcome", "retry", "error", err)...)
 			return err
 		} else {
+			if o.warning != "" {
+				attrs = append(attrs, "warning", o.warning)
+			}
 			w.log.Info("job done", append(attrs, "outcome", "success", "result_bytes", len(b))...)
 			return nil
 		}
@@ -262,16 +260,36 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 	return nil
 }
 
+// jobResult is what a job computed: the client's result, the pipeline
+// state a refresh needs (topics jobs), and a warning for the client when
+// the job succeeded with less than it asked for.
+type jobResult struct {
+	res     any
+	st      *pipeline.State
+	warning string
+}
+
 // handleTopics computes a topics job.
 func (w *Worker) handleTopics(ctx context.Context, t *asynq.Task) error {
 	var p tasks.TopicsPayload
 	if err := tasks.Decode(t, &p); err != nil {
 		return w.badPayload(ctx, t, err)
 	}
-	return w.job(ctx, t, len(p.Docs), func(ctx context.Context, progress pipeline.ProgressFunc) (any, *pipeline.State, error) {
+	return w.job(ctx, t, len(p.Docs), func(ctx context.Context, progress pipeline.ProgressFunc) (jobResult, error) {
 		res, st, err := w.model.Topics(ctx, pipeline.Input{Texts: p.Docs, Param: p.Param, Bourdieu: p.Bourdieu}, progress)
 		if err != nil {
-			return nil, nil, err
+			return jobResult{}, err
+		}
+		warning := ""
+		if p.Bourdieu != nil && res.BourdieuResponse == nil {
+			// The pipeline kept the topic map and left out a Bourdieu map
+			// it could not draw; a refresh with the same query gives the
+			// reason (a quick computation, only in this case).
+			_, rerr := w.model.Refresh(ctx, res, st, *p.Bourdieu, p.Param)
+			warning = "the Bourdieu map was left out"
+			if rerr != nil {
+				warning += ": " + rerr.Error()
+			}
 		}
 		for i := range res.Docs {
 			res.Docs[i].Embedding = nil
@@ -281,7 +299,7 @@ func (w *Worker) handleTopics(ctx context.Context, t *asynq.Task) error {
 				res.BourdieuResponse.Docs[i].Embedding = nil
 			}
 		}
-		return res, st, nil
+		return jobResult{res: res, st: st, warning: warning}, nil
 	})
 }
 
@@ -291,16 +309,16 @@ func (w *Worker) handleBourdieu(ctx context.Context, t *asynq.Task) error {
 	if err := tasks.Decode(t, &p); err != nil {
 		return w.badPayload(ctx, t, err)
 	}
-	return w.job(ctx, t, len(p.Docs), func(ctx context.Context, progress pipeline.ProgressFunc) (any, *pipeline.State, error) {
+	return w.job(ctx, t, len(p.Docs), func(ctx context.Context, progress pipeline.ProgressFunc) (jobResult, error) {
 		q := p.Query
 		res, err := w.model.Bourdieu(ctx, pipeline.Input{Texts: p.Docs, Param: p.Param, Bourdieu: &q}, progress)
 		if err != nil {
-			return nil, nil, err
+			return jobResult{}, err
 		}
 		for i := range res.Docs {
 			res.Docs[i].Embedding = nil
 		}
-		return res, nil, nil
+		return jobResult{res: res}, nil
 	})
 }
 

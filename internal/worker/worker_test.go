@@ -462,3 +462,45 @@ func TestRefreshPastDeadlineNotArchived(t *testing.T) {
 		}
 	}
 }
+
+// TestBourdieuLeftOutWarns checks that a topics job whose Bourdieu axes the
+// real pipeline cannot place succeeds with its topic map, a null
+// bourdieu_response and a warning naming the word.
+func TestBourdieuLeftOutWarns(t *testing.T) {
+	e := start(t, pipeline.New(pipeline.Config{}), worker.Config{})
+	var docs []string
+	for i := 0; i < 30; i++ {
+		docs = append(docs, fmt.Sprintf("The army won the battle of the war number %d in the valley.", i),
+			fmt.Sprintf("The treaty brought peace to the garden of the city number %d.", i))
+	}
+	q := topicmap.DefaultBourdieuQuery()
+	q.XLeftWords = []string{"zzyzx"}
+	param := topicmap.DefaultTopicParam()
+	param.NClusters = 2
+	ctx := context.Background()
+	if err := e.store.Create(ctx, "bw1", tasks.TypeTopics); err != nil {
+		t.Fatal(err)
+	}
+	task, err := tasks.NewTopicsTask("bw1", tasks.TopicsPayload{Docs: docs, Param: param, Bourdieu: &q}, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.queue.EnqueueContext(ctx, task, asynq.Queue(e.q.Jobs)); err != nil {
+		t.Fatal(err)
+	}
+	st := e.wait(t, "bw1")
+	if st.State != store.Success || !strings.Contains(st.Warning, "Bourdieu map was left out") || !strings.Contains(st.Warning, "zzyzx") {
+		t.Fatalf("status %+v, want SUCCESS with a warning naming the word", st)
+	}
+	b, err := e.store.Result(ctx, "bw1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res topicmap.TopicsResponse
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.BourdieuResponse != nil || len(res.Docs) != len(docs) || len(res.Topics) == 0 {
+		t.Errorf("result: bourdieu %v, %d docs, %d topics", res.BourdieuResponse != nil, len(res.Docs), len(res.Topics))
+	}
+}
