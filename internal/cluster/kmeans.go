@@ -8,8 +8,8 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sort"
-	"sync"
-	"sync/atomic"
+
+	"github.com/bunkatopics/bunka-go/internal/parallel"
 )
 
 // ErrInvalidInput is wrapped by every error KMeans returns because of its
@@ -179,28 +179,7 @@ func (km *kmeans) blocks() int { return (km.n + blockSize - 1) / blockSize }
 // forBlocks calls f(b, lo, hi) for every block of points, on up to
 // km.workers goroutines.
 func (km *kmeans) forBlocks(f func(b, lo, hi int)) {
-	nb := km.blocks()
-	w := min(km.workers, nb)
-	if w <= 1 {
-		for b := 0; b < nb; b++ {
-			f(b, b*blockSize, min((b+1)*blockSize, km.n))
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for g := 0; g < w; g++ {
-		wg.Go(func() {
-			for {
-				b := int(next.Add(1) - 1)
-				if b >= nb {
-					return
-				}
-				f(b, b*blockSize, min((b+1)*blockSize, km.n))
-			}
-		})
-	}
-	wg.Wait()
+	parallel.For(km.n, blockSize, km.workers, f)
 }
 
 func sqDist(a, b []float64) float64 {

@@ -7,7 +7,8 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"sync"
-	"sync/atomic"
+
+	"github.com/bunkatopics/bunka-go/internal/parallel"
 )
 
 // Approximate returns approximate k nearest neighbours of every row of data
@@ -97,24 +98,14 @@ func (s *nnState) threshold(p int) float32 {
 	return d
 }
 
-// parallel runs f(i) for i in [0,n) in chunks over workers goroutines and
-// reports ctx's error if it was cancelled.
-func parallel(ctx context.Context, n, workers, chunk int, f func(lo, hi int)) error {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	nc := (n + chunk - 1) / chunk
-	for range min(workers, nc) {
-		wg.Go(func() {
-			for ctx.Err() == nil {
-				c := int(next.Add(1)) - 1
-				if c >= nc {
-					return
-				}
-				f(c*chunk, min((c+1)*chunk, n))
-			}
-		})
-	}
-	wg.Wait()
+// forChunks runs f over [0, n) in chunks on up to workers goroutines,
+// skipping the chunks not started when ctx ends, and reports ctx's error.
+func forChunks(ctx context.Context, n, workers, chunk int, f func(lo, hi int)) error {
+	parallel.For(n, chunk, workers, func(_, lo, hi int) {
+		if ctx.Err() == nil {
+			f(lo, hi)
+		}
+	})
 	return ctx.Err()
 }
 
@@ -130,7 +121,7 @@ func nnDescent(ctx context.Context, m *matrix, k int, p params, seed uint64, wor
 
 	// 1. Random projection forest: every pair within a leaf is a candidate.
 	leaves := make([][][]int32, p.trees)
-	if err := parallel(ctx, p.trees, workers, 1, func(lo, hi int) {
+	if err := forChunks(ctx, p.trees, workers, 1, func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			leaves[t] = rpTree(m, p.leafSize, mix(hash4(seed, 1, uint64(t), 0)))
 		}
@@ -142,7 +133,7 @@ func nnDescent(ctx context.Context, m *matrix, k int, p params, seed uint64, wor
 		all = append(all, l...)
 	}
 	leaves = nil
-	if err := parallel(ctx, len(all), workers, 64, func(lo, hi int) {
+	if err := forChunks(ctx, len(all), workers, 64, func(lo, hi int) {
 		for _, leaf := range all[lo:hi] {
 			for a := range leaf {
 				ra := m.row(int(leaf[a]))
@@ -159,7 +150,7 @@ func nnDescent(ctx context.Context, m *matrix, k int, p params, seed uint64, wor
 	all = nil
 
 	// 2. Fill heaps that the leaves left short with random points.
-	if err := parallel(ctx, n, workers, 256, func(lo, hi int) {
+	if err := forChunks(ctx, n, workers, 256, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			for t := uint64(0); s.g.Indices[i*k] < 0 && t < uint64(8*k); t++ {
 				j := int(hash4(seed, 2, uint64(i), t) % uint64(n))
@@ -187,7 +178,7 @@ func nnDescent(ctx context.Context, m *matrix, k int, p params, seed uint64, wor
 	for it := 1; it <= p.iters; it++ {
 		buildCandidates(s, it, seed, c, newC, newP, oldC, oldP)
 		stamp := int32(it)
-		err := parallel(ctx, n, workers, 64, func(lo, hi int) {
+		err := forChunks(ctx, n, workers, 64, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				nw := trimmed(newC[i*c : (i+1)*c])
 				ol := trimmed(oldC[i*c : (i+1)*c])

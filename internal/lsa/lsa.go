@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/bunkatopics/bunka-go/internal/embed"
+	"github.com/bunkatopics/bunka-go/internal/parallel"
 )
 
 // ErrNoTerms is wrapped by the error EmbedDocuments returns when the
@@ -151,7 +152,7 @@ func (e *Embedder) fit(ctx context.Context, texts []string, progress func(float6
 
 	// Terms of every document, in parallel.
 	docTerms := make([][]string, len(texts))
-	parallel(len(texts), 64, opt.Workers, func(lo, hi int) {
+	parallel.For(len(texts), 64, opt.Workers, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			docTerms[i] = tk.terms(nil, texts[i])
 		}
@@ -352,7 +353,7 @@ func tfidfMatrix(docTerms [][]string, index map[string]int32, idf []float32, wor
 	cols := make([][]int32, n)
 	vals := make([][]float32, n)
 	inv := make([]float64, n)
-	parallel(n, 64, workers, func(lo, hi int) {
+	parallel.For(n, 64, workers, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			cols[i], vals[i], inv[i] = tfidfRow(nil, nil, docTerms[i], index, idf)
 		}

@@ -1,8 +1,7 @@
 package lsa
 
 import (
-	"sync"
-	"sync/atomic"
+	"github.com/bunkatopics/bunka-go/internal/parallel"
 )
 
 // csr is a sparse matrix in compressed sparse row form: row i has the
@@ -40,7 +39,7 @@ func (m *csr) transpose() *csr {
 // mulDense sets dst (m.rows × l, row-major) to m·d, where d is m.cols × l,
 // in parallel over rows.
 func (m *csr) mulDense(dst, d []float64, l, workers int) {
-	parallel(m.rows, 64, workers, func(lo, hi int) {
+	parallel.For(m.rows, 64, workers, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			out := dst[i*l : i*l+l]
 			clear(out)
@@ -101,32 +100,4 @@ func dot(x, y []float64) float64 {
 		s0 += x[i] * y[i]
 	}
 	return (s0 + s1) + (s2 + s3)
-}
-
-// parallel calls f(lo, hi) over [0, n) in blocks of the given size, on up
-// to workers goroutines. Each block is done by one call, so results written
-// per index do not depend on the number of workers.
-func parallel(n, block, workers int, f func(lo, hi int)) {
-	nb := (n + block - 1) / block
-	w := min(workers, nb)
-	if w <= 1 {
-		for lo := 0; lo < n; lo += block {
-			f(lo, min(lo+block, n))
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for g := 0; g < w; g++ {
-		wg.Go(func() {
-			for {
-				b := int(next.Add(1) - 1)
-				if b >= nb {
-					return
-				}
-				f(b*block, min((b+1)*block, n))
-			}
-		})
-	}
-	wg.Wait()
 }

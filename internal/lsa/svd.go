@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+
+	"github.com/bunkatopics/bunka-go/internal/parallel"
 )
 
 // Randomized truncated SVD parameters (Halko, Martinsson & Tropp 2011;
@@ -28,7 +30,7 @@ func truncatedSVD(ctx context.Context, a, at *csr, k, iters int, seed int64, wor
 	// own stream so that the draw does not depend on the workers.
 	omega := make([]float64, nv*l)
 	const rb = 1024
-	parallel(nv, rb, workers, func(lo, hi int) {
+	parallel.For(nv, rb, workers, func(_, lo, hi int) {
 		rng := rand.New(rand.NewPCG(uint64(seed), uint64(lo/rb)))
 		for i := lo * l; i < hi*l; i++ {
 			omega[i] = rng.NormFloat64()
@@ -91,7 +93,7 @@ func truncatedSVD(ctx context.Context, a, at *csr, k, iters int, seed int64, wor
 	// n × k, cheaper than Z U_B (terms × k) when there are more terms than
 	// documents.
 	qu := make([]float64, n*k)
-	parallel(n, 256, workers, func(lo, hi int) {
+	parallel.For(n, 256, workers, func(_, lo, hi int) {
 		for r := lo; r < hi; r++ {
 			out := qu[r*k : r*k+k]
 			for i, x := range q[r*l : r*l+l] {
@@ -153,7 +155,7 @@ func cholQR(y []float64, n, l, workers int) bool {
 		}
 	}
 	// Each row q of Q solves q Lᵀ = y, i.e. L qᵀ = yᵀ: forward substitution.
-	parallel(n, 256, workers, func(a, b int) {
+	parallel.For(n, 256, workers, func(_, a, b int) {
 		r := a
 		for ; r+4 <= b; r += 4 { // four rows at a time share the reads of L
 			q0, q1, q2, q3 := y[r*l:r*l+l], y[(r+1)*l:(r+1)*l+l], y[(r+2)*l:(r+2)*l+l], y[(r+3)*l:(r+3)*l+l]
@@ -199,12 +201,12 @@ func gramSchmidt(y []float64, n, l, workers int) []float64 {
 		v := qt[j*n : j*n+n]
 		norm0 := math.Sqrt(dot(v, v))
 		for pass := 0; pass < 2 && j > 0; pass++ {
-			parallel(j, 8, workers, func(lo, hi int) {
+			parallel.For(j, 8, workers, func(_, lo, hi int) {
 				for i := lo; i < hi; i++ {
 					c[i] = dot(qt[i*n:i*n+n], v)
 				}
 			})
-			parallel(n, 2048, workers, func(lo, hi int) {
+			parallel.For(n, 2048, workers, func(_, lo, hi int) {
 				seg := v[lo:hi]
 				for i := 0; i < j; i++ {
 					axpy(seg, -c[i], qt[i*n+lo:i*n+hi])
@@ -235,7 +237,7 @@ func gram(p, q []float64, n, l, workers int) []float64 {
 	const block = 512
 	nb := (n + block - 1) / block
 	partial := make([]float64, nb*l*l)
-	parallel(n, block, workers, func(lo, hi int) {
+	parallel.For(n, block, workers, func(_, lo, hi int) {
 		g := partial[(lo/block)*l*l : (lo/block+1)*l*l]
 		for r := lo; r < hi; r++ {
 			pr, qr := p[r*l:r*l+l], q[r*l:r*l+l]
@@ -261,7 +263,7 @@ func gramSym(y []float64, n, l, workers int) []float64 {
 	const block = 512
 	nb := (n + block - 1) / block
 	partial := make([]float64, nb*l*l)
-	parallel(n, block, workers, func(lo, hi int) {
+	parallel.For(n, block, workers, func(_, lo, hi int) {
 		g := partial[(lo/block)*l*l : (lo/block+1)*l*l]
 		r := lo
 		for ; r+4 <= hi; r += 4 {
