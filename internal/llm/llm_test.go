@@ -252,14 +252,11 @@ func TestTotalTimeout(t *testing.T) {
 		topic("bt-2", "space | rocket"),
 		topic("bt-3", "hang | again"),
 	}
-	start := time.Now()
+	// Without the limit, the hanging request would be retried for minutes
+	// and the later topics named: the checks below would fail.
 	got, err := n.NameTopics(context.Background(), topics, "english")
-	took := time.Since(start)
 	if err != nil {
 		t.Fatalf("err = %v; the time limit is no error", err)
-	}
-	if took > 5*time.Second {
-		t.Errorf("NameTopics took %v with a total timeout of 300ms", took)
 	}
 	if diff := cmp.Diff(map[string]string{"bt-0": "Food and Cooking"}, got); diff != "" {
 		t.Errorf("names (-want +got):\n%s", diff)
