@@ -1,0 +1,71 @@
+// Package testenv tells tests where their outside resources are: the shared
+// corpora under ../shared/data and the Redis server to use. Only tests
+// import it.
+package testenv
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// InCI reports whether the tests run under CI (CI set to a non-empty value),
+// where a missing resource is a failure rather than a reason to skip.
+func InCI() bool { return os.Getenv("CI") != "" }
+
+// RedisAddr is the Redis server that tests use: BUNKA_TEST_REDIS_ADDR, or
+// 127.0.0.1:6379.
+func RedisAddr() string {
+	if a := os.Getenv("BUNKA_TEST_REDIS_ADDR"); a != "" {
+		return a
+	}
+	return "127.0.0.1:6379"
+}
+
+// DataDir is the folder of the shared corpora: BUNKA_DATA, or ../shared/data
+// beside the module root (the folder that holds go.mod).
+func DataDir(tb testing.TB) string {
+	tb.Helper()
+	if d := os.Getenv("BUNKA_DATA"); d != "" {
+		return d
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		tb.Fatalf("testenv: %v", err)
+	}
+	return filepath.Join(filepath.Dir(root), "shared", "data")
+}
+
+// DataFile is the path of one shared corpus, such as "debian_en_10k.csv".
+// When the file is missing the test is skipped with a message that says
+// where it was looked for, or fails under CI.
+func DataFile(tb testing.TB, name string) string {
+	tb.Helper()
+	p := filepath.Join(DataDir(tb), name)
+	if _, err := os.Stat(p); err != nil {
+		if InCI() {
+			tb.Fatalf("testenv: test data %s is missing under CI: %v", name, err)
+		}
+		tb.Skipf("testenv: no test data %s (set BUNKA_DATA to the folder that holds it): %v", name, err)
+	}
+	return p
+}
+
+// moduleRoot walks up from the working directory to the folder with go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
