@@ -28,6 +28,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 
+	"github.com/bunkatopics/bunka-go/internal/auth"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
 )
@@ -53,6 +54,15 @@ type Config struct {
 	// would otherwise run late and then archive.
 	Inspector         Inspector
 	LostCheckInterval time.Duration
+
+	// Auth, when set, identifies callers (internal/auth): with it enabled,
+	// every route but /healthz, /readyz, /docs, /auth/login, /auth/signup
+	// and share links needs credentials, and a task belongs to its creator
+	// (another user's is 404, as a missing one). Nil: the open API.
+	Auth *auth.Service
+	// UserMaxJobs bounds one user's jobs queued or running (auth on);
+	// default 3.
+	UserMaxJobs int
 }
 
 // DefaultMaxRefreshWaits is how many refresh requests may wait for a
@@ -92,6 +102,9 @@ func (c *Config) fill() {
 	}
 	if c.Queues.Jobs == "" || c.Queues.Refresh == "" {
 		c.Queues = tasks.QueuesFor("")
+	}
+	if c.UserMaxJobs <= 0 {
+		c.UserMaxJobs = 3
 	}
 	if c.LostCheckInterval <= 0 {
 		c.LostCheckInterval = 15 * time.Second
@@ -138,12 +151,22 @@ func (s *Server) Handler() http.Handler {
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"detail": "Method Not Allowed"})
 	})
-	r.Mount("/topics", topicsResource{s}.Routes())
-	r.Mount("/bourdieu", bourdieuResource{s}.Routes())
-	r.Mount("/tasks", tasksResource{s}.Routes())
 	r.Mount("/docs", docsRoutes())
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
+	if s.cfg.Auth != nil {
+		r.Post("/auth/login", s.handle(s.login))
+		r.Post("/auth/signup", s.handle(s.signup))
+	}
+	r.Group(func(r chi.Router) {
+		if s.cfg.Auth != nil {
+			r.Use(s.cfg.Auth.Middleware(s.authFailed))
+			r.Mount("/auth", authResource{s}.Routes())
+		}
+		r.Mount("/topics", topicsResource{s}.Routes())
+		r.Mount("/bourdieu", bourdieuResource{s}.Routes())
+		r.Mount("/tasks", tasksResource{s}.Routes())
+	})
 	return r
 }
 
@@ -173,6 +196,10 @@ func (s *Server) enqueue(ctx context.Context, kind string, mk func(id string) (*
 	}
 	if err := s.store.Create(ctx, id, kind); err != nil {
 		return "", s.unavailable(ctx, err)
+	}
+	if err := s.claim(ctx, id); err != nil {
+		s.store.Delete(context.WithoutCancel(ctx), id)
+		return "", err
 	}
 	if _, err := s.queue.EnqueueContext(ctx, t, asynq.Queue(s.cfg.Queues.Jobs)); err != nil {
 		s.store.Delete(context.WithoutCancel(ctx), id)

@@ -108,6 +108,9 @@ func (rs bourdieuResource) refresh(w http.ResponseWriter, r *http.Request) error
 	}
 	ctx := r.Context()
 	id := chi.URLParam(r, "task_id")
+	if err := s.checkOwner(ctx, id); err != nil {
+		return err
+	}
 	st, err := s.store.Status(ctx, id)
 	if isNotFound(err) || (err == nil && (st.State != store.Success || st.Kind != tasks.TypeTopics)) {
 		return errNotFound

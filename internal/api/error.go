@@ -5,34 +5,42 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 )
 
 // Error codes. Each maps to one HTTP status in codeStatus.
 const (
-	EINVALID     = "invalid"     // the request is malformed or its data unusable
-	ENOTFOUND    = "not_found"   // unknown task, or no result yet
-	ETOOLARGE    = "too_large"   // the body is over the size limit
-	ETIMEOUT     = "timeout"     // a worker did not answer in time
-	ECONFLICT    = "conflict"    // the deployment cannot serve this task (workers disagree on the embedder)
-	EUNAVAILABLE = "unavailable" // Redis is unreachable
-	EINTERNAL    = "internal"    // a bug or an unexpected failure
+	EINVALID      = "invalid"      // the request is malformed or its data unusable
+	ENOTFOUND     = "not_found"    // unknown task, or no result yet
+	ETOOLARGE     = "too_large"    // the body is over the size limit
+	ETIMEOUT      = "timeout"      // a worker did not answer in time
+	ECONFLICT     = "conflict"     // the deployment cannot serve this task (workers disagree on the embedder)
+	EUNAVAILABLE  = "unavailable"  // Redis is unreachable
+	EINTERNAL     = "internal"     // a bug or an unexpected failure
+	EUNAUTHORIZED = "unauthorized" // no credentials, or wrong ones (auth on)
+	ETOOMANY      = "too_many"     // over a limit: login failures, request rate, jobs per user
 )
 
 var codeStatus = map[string]int{
-	EINVALID:     http.StatusUnprocessableEntity,
-	ENOTFOUND:    http.StatusNotFound,
-	ETOOLARGE:    http.StatusRequestEntityTooLarge,
-	ETIMEOUT:     http.StatusGatewayTimeout,
-	ECONFLICT:    http.StatusConflict,
-	EUNAVAILABLE: http.StatusServiceUnavailable,
-	EINTERNAL:    http.StatusInternalServerError,
+	EINVALID:      http.StatusUnprocessableEntity,
+	ENOTFOUND:     http.StatusNotFound,
+	ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	ETIMEOUT:      http.StatusGatewayTimeout,
+	ECONFLICT:     http.StatusConflict,
+	EUNAVAILABLE:  http.StatusServiceUnavailable,
+	EINTERNAL:     http.StatusInternalServerError,
+	EUNAUTHORIZED: http.StatusUnauthorized,
+	ETOOMANY:      http.StatusTooManyRequests,
 }
 
 // Error is an error the client may read: a code and a message.
 type Error struct {
-	Code    string
-	Message string
+	Code       string
+	Message    string
+	RetryAfter time.Duration // sent as Retry-After (whole seconds) when > 0
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("api: %s: %s", e.Code, e.Message) }
@@ -85,6 +93,12 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		e = &Error{Code: EINTERNAL, Message: "internal error"}
 	}
 	status := ErrorStatus(e)
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
+	}
+	if e.Code == EUNAUTHORIZED {
+		w.Header().Set("WWW-Authenticate", `Basic realm="bunka", charset="UTF-8"`)
+	}
 	if e.Code == ENOTFOUND {
 		writeJSON(w, status, map[string]string{"message": e.Message})
 		return

@@ -42,6 +42,9 @@ func (rs tasksResource) result(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
+	if err := rs.s.checkOwner(ctx, chi.URLParam(r, "task_id")); err != nil {
+		return err
+	}
 	b, err := rs.s.store.Result(ctx, chi.URLParam(r, "task_id"))
 	if isNotFound(err) {
 		return errNotFound
@@ -80,6 +83,9 @@ func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	id := chi.URLParam(r, "task_id")
+	if err := s.checkOwner(ctx, id); err != nil {
+		return err
+	}
 	st, err := s.store.Status(ctx, id)
 	if isNotFound(err) {
 		return errNotFound

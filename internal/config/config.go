@@ -29,6 +29,10 @@ const (
 	DefaultRefreshConcurrency = 2
 	DefaultKeyPrefix          = "bunka:"
 	DefaultShutdownTimeout    = 30 * time.Second
+	DefaultDataDir            = "./bunka-data"
+	DefaultUserMaxJobs        = 3
+	DefaultSessionTTL         = 7 * 24 * time.Hour
+	DefaultKeyRate            = 10 // requests per second per API key or user
 )
 
 // Config is the whole service's configuration. Each field names the
@@ -86,6 +90,29 @@ type Config struct {
 	// LogFormat (BUNKA_LOG_FORMAT) is json or text; default json.
 	LogFormat string
 
+	// DatabaseURL (DATABASE_URL) is the PostgreSQL database of accounts and
+	// saved projects (postgres://user:password@host:5432/db). Unset: an
+	// SQLite file in DataDir.
+	DatabaseURL string
+	// DataDir (BUNKA_DATA_DIR) holds the SQLite file when DatabaseURL is
+	// unset; default ./bunka-data.
+	DataDir string
+	// Auth (BUNKA_AUTH=on|off) requires credentials on every route but
+	// /healthz, /readyz, /docs and share links; default off, as the original.
+	Auth bool
+	// Signup (BUNKA_SIGNUP=on|off) lets anyone create an account through
+	// POST /auth/signup; default off.
+	Signup bool
+	// UserMaxJobs (BUNKA_USER_MAX_JOBS) is how many jobs one user may have
+	// queued or running with auth on; default 3.
+	UserMaxJobs int
+	// KeyRate (BUNKA_KEY_RATE) is the request rate allowed per API key (or
+	// per user signed in otherwise), per second; default 10, bursts of 4x.
+	KeyRate int
+	// SessionTTL (BUNKA_SESSION_TTL) is the lifetime of a login session;
+	// default 7 days (168h).
+	SessionTTL time.Duration
+
 	// The model settings (embedder, device, LLM namer: BUNKA_EMBEDDER,
 	// BUNKA_DEVICE, OPEN_AI_KEY, ...) are not here: internal/embedchoice and
 	// internal/llm define them, and internal/engine reads them from the
@@ -133,6 +160,18 @@ func (c Config) KeyPrefixOrDefault() string { return or(c.KeyPrefix, DefaultKeyP
 func (c Config) ShutdownTimeoutOrDefault() time.Duration {
 	return or(c.ShutdownTimeout, DefaultShutdownTimeout)
 }
+
+// DataDirOrDefault returns DataDir or its default.
+func (c Config) DataDirOrDefault() string { return or(c.DataDir, DefaultDataDir) }
+
+// UserMaxJobsOrDefault returns UserMaxJobs or its default.
+func (c Config) UserMaxJobsOrDefault() int { return or(c.UserMaxJobs, DefaultUserMaxJobs) }
+
+// SessionTTLOrDefault returns SessionTTL or its default.
+func (c Config) SessionTTLOrDefault() time.Duration { return or(c.SessionTTL, DefaultSessionTTL) }
+
+// KeyRateOrDefault returns KeyRate or its default.
+func (c Config) KeyRateOrDefault() int { return or(c.KeyRate, DefaultKeyRate) }
 
 func or[T comparable](v, def T) T {
 	var zero T
@@ -210,6 +249,27 @@ func FromEnv(lookup Lookup) (Config, error) {
 			}
 		}
 	}
+	c.DatabaseURL = get("DATABASE_URL")
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		fail("DATABASE_URL", "(hidden)", fmt.Errorf("want postgres://user:password@host:5432/db"))
+	}
+	c.DataDir = get("BUNKA_DATA_DIR")
+	onOff := func(k string, dst *bool) {
+		switch v := strings.ToLower(get(k)); v {
+		case "":
+		case "on", "true", "1", "yes":
+			*dst = true
+		case "off", "false", "0", "no":
+			*dst = false
+		default:
+			fail(k, v, fmt.Errorf("want on or off"))
+		}
+	}
+	onOff("BUNKA_AUTH", &c.Auth)
+	onOff("BUNKA_SIGNUP", &c.Signup)
+	intVar("BUNKA_USER_MAX_JOBS", &c.UserMaxJobs)
+	intVar("BUNKA_KEY_RATE", &c.KeyRate)
+	durVar("BUNKA_SESSION_TTL", &c.SessionTTL)
 	if v := get("BUNKA_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			fail("BUNKA_LOG_LEVEL", v, fmt.Errorf("want debug, info, warn or error"))

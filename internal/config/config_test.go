@@ -160,3 +160,25 @@ func TestParseBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestAccountsFromEnv(t *testing.T) {
+	env := map[string]string{"BUNKA_AUTH": "on", "BUNKA_SIGNUP": "off", "BUNKA_USER_MAX_JOBS": "5",
+		"BUNKA_KEY_RATE": "2", "BUNKA_SESSION_TTL": "1h", "DATABASE_URL": "postgres://u@db:5432/bunka", "BUNKA_DATA_DIR": "/data"}
+	c, err := config.FromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Auth || c.Signup || c.UserMaxJobsOrDefault() != 5 || c.KeyRateOrDefault() != 2 || c.SessionTTLOrDefault() != time.Hour ||
+		c.DatabaseURL != "postgres://u@db:5432/bunka" || c.DataDirOrDefault() != "/data" {
+		t.Errorf("FromEnv = %+v", c)
+	}
+	var zero config.Config
+	if zero.Auth || zero.UserMaxJobsOrDefault() != 3 || zero.DataDirOrDefault() != "./bunka-data" {
+		t.Errorf("zero Config: auth %v, max jobs %d, data dir %q", zero.Auth, zero.UserMaxJobsOrDefault(), zero.DataDirOrDefault())
+	}
+	for k, v := range map[string]string{"BUNKA_AUTH": "maybe", "DATABASE_URL": "mysql://x"} {
+		if _, err := config.FromEnv(func(key string) (string, bool) { return v, key == k }); err == nil {
+			t.Errorf("%s=%s accepted", k, v)
+		}
+	}
+}
