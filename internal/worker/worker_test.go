@@ -209,8 +209,12 @@ func TestJobSuccess(t *testing.T) {
 	if len(res.Docs) != 3 || res.Docs[1].Content != "b" || res.Docs[0].Embedding != nil {
 		t.Errorf("result docs %+v (embeddings must be left out)", res.Docs)
 	}
-	ps, err := e.store.PipelineState(context.Background(), "ok1")
-	if err != nil || ps.Embedder != "fake" || len(ps.Embeddings) != 3 || ps.Embeddings[2][0] != 2 {
+	b, err = e.store.PipelineState(context.Background(), "ok1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps pipeline.State
+	if err := ps.UnmarshalBinary(b); err != nil || ps.Embedder != "fake" || len(ps.Embeddings) != 3 || ps.Embeddings[2][0] != 2 {
 		t.Errorf("pipeline state %+v, %v", ps, err)
 	}
 	logs := e.logs.String()
