@@ -101,7 +101,9 @@ func TestTopicIDsConsistent(t *testing.T) {
 			continue
 		}
 		checkTopicIDs(t, name+" topic map", res.Docs, res.Topics)
-		if br := res.BourdieuResponse; br != nil {
+		if br := res.BourdieuResponse; br == nil || br.Docs == nil {
+			t.Errorf("%s: bourdieu_response %+v, want a map (empty when it cannot be drawn)", name, br)
+		} else {
 			checkTopicIDs(t, name+" bourdieu map of the topics job", br.Docs, br.Topics)
 		}
 		in.Bourdieu = &q

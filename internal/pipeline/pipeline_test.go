@@ -129,7 +129,8 @@ func TestInputErrors(t *testing.T) {
 
 func TestTopicsKeepsMapOnUnplaceableQuery(t *testing.T) {
 	// A topics job whose Bourdieu axes the embedder cannot place keeps its
-	// topic map and leaves bourdieu_response null; a Bourdieu job fails.
+	// topic map and gives an empty Bourdieu map with the query, never
+	// null; a Bourdieu job fails.
 	p := New(Config{Embedder: words, Logger: quiet()})
 	in := warPeaceInput(2)
 	q := topicmap.DefaultBourdieuQuery()
@@ -139,8 +140,10 @@ func TestTopicsKeepsMapOnUnplaceableQuery(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Topics: %v", err)
 	}
-	if resp.BourdieuResponse != nil {
-		t.Errorf("bourdieu_response = %+v, want null", resp.BourdieuResponse)
+	br := resp.BourdieuResponse
+	if br == nil || br.Docs == nil || br.Topics == nil || len(br.Docs) != 0 || len(br.Topics) != 0 ||
+		!slices.Equal(br.Query.XLeftWords, []string{"zzyzx"}) || br.Query.RadiusSize != q.RadiusSize {
+		t.Errorf("bourdieu_response = %+v, want the query with empty docs and topics", br)
 	}
 	if len(resp.Docs) != len(in.Texts) || len(resp.Topics) == 0 || st == nil {
 		t.Errorf("topic map lost: %d docs, %d topics, state %v", len(resp.Docs), len(resp.Topics), st != nil)
