@@ -84,8 +84,9 @@ func (s *Service) limit(c Caller) error {
 	return nil
 }
 
-// ClientAddr is the client's address as the server sees it (the remote
-// host; behind nginx, chi's RealIP middleware sets it from X-Real-IP).
+// ClientAddr is the client's address as the server sees it: the remote
+// host of the connection (behind a proxy, the proxy's, which then shares
+// one per-address login throttle; the per-account one still applies).
 func ClientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

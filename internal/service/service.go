@@ -14,6 +14,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -21,7 +23,11 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bunkatopics/bunka-go/internal/api"
+	"github.com/bunkatopics/bunka-go/internal/auth"
 	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/projects"
+	"github.com/bunkatopics/bunka-go/internal/projects/postgres"
+	"github.com/bunkatopics/bunka-go/internal/projects/sqlite"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
 )
@@ -42,6 +48,9 @@ type Main struct {
 	Logger *slog.Logger
 	Redis  *redis.Client
 	Store  *store.Store
+	// Projects is the accounts and projects database, once OpenProjects
+	// (or API) opened it.
+	Projects projects.Store
 
 	// Addr is the API's listening address once RunAPI has started.
 	Addr chan string
@@ -96,6 +105,43 @@ func or(s, def string) string {
 	return s
 }
 
+// OpenProjects opens the accounts and projects database once: PostgreSQL
+// at Config.DatabaseURL, or else an SQLite file in Config.DataDir. Its
+// migrations run first. Close closes it.
+func (m *Main) OpenProjects(ctx context.Context) (projects.Store, error) {
+	if m.Projects != nil {
+		return m.Projects, nil
+	}
+	ps, err := OpenProjects(ctx, m.Config, m.Logger)
+	if err != nil {
+		return nil, err
+	}
+	m.closers = append(m.closers, ps.Close)
+	m.Projects = ps
+	return ps, nil
+}
+
+// OpenProjects opens the accounts and projects database that cfg names
+// (DATABASE_URL, or an SQLite file bunka.db in BUNKA_DATA_DIR) and
+// migrates it; the caller closes it. The API and the command-line tools
+// (bunka users, bunka keys) share it.
+func OpenProjects(ctx context.Context, cfg config.Config, log *slog.Logger) (projects.Store, error) {
+	if u := cfg.DatabaseURL; u != "" {
+		return postgres.Open(ctx, u, log)
+	}
+	dir := cfg.DataDirOrDefault()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("service: data dir: %w", err)
+	}
+	return sqlite.Open(ctx, filepath.Join(dir, "bunka.db"), log)
+}
+
+// loopback reports whether addr is a loopback address only.
+func loopback(addr net.Addr) bool {
+	ta, ok := addr.(*net.TCPAddr)
+	return ok && ta.IP.IsLoopback()
+}
+
 // Close releases what Open and the Run methods acquired, last first.
 func (m *Main) Close() error {
 	var errs []error
@@ -121,7 +167,21 @@ func (m *Main) API() (*api.Server, error) {
 	// nothing else (their Close refuses a shared connection): closing
 	// m.Redis, last, releases them.
 	q := asynq.NewClientFromRedisClient(m.Redis)
+	ps, err := m.OpenProjects(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	authSvc := auth.New(ps, auth.Config{
+		Enabled:    c.Auth,
+		Signup:     c.Signup,
+		SessionTTL: c.SessionTTLOrDefault(),
+		KeyRate:    float64(c.KeyRateOrDefault()),
+		KeyBurst:   4 * c.KeyRateOrDefault(),
+		Logger:     m.Logger,
+	})
 	return api.New(m.Store.WithReplyClient(replies), q, api.Config{
+		Auth:             authSvc,
+		UserMaxJobs:      c.UserMaxJobsOrDefault(),
 		MaxDocs:          c.MaxDocsOrDefault(),
 		MaxBodyBytes:     c.MaxBodyBytesOrDefault(),
 		CORSOrigins:      c.CORSOrigins,
@@ -160,7 +220,11 @@ func (m *Main) RunAPI(ctx context.Context) error {
 	case m.Addr <- ln.Addr().String():
 	default:
 	}
-	m.Logger.Info("api listening", "addr", ln.Addr().String())
+	m.Logger.Info("api listening", "addr", ln.Addr().String(), "auth", m.Config.Auth)
+	if !m.Config.Auth && !loopback(ln.Addr()) {
+		m.Logger.Warn("BUNKA_AUTH is off and the API listens beyond loopback: anyone who reaches it can read every task; set BUNKA_AUTH=on (see README, Accounts)",
+			"addr", ln.Addr().String())
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

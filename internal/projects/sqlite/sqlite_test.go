@@ -21,7 +21,6 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-
 func countTables(t *testing.T, path string) int {
 	t.Helper()
 	s, err := sqlite.Open(context.Background(), path, nil)
