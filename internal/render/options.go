@@ -16,10 +16,15 @@ type Options struct {
 
 // Limits on the options, so that a request cannot ask for a huge image.
 const (
-	MaxSide  = 8000 // most CSS pixels on a side
-	MaxScale = 4
-	MinSide  = 200
+	MinSide   = 200  // fewest CSS pixels on a side
+	MaxSide   = 8000 // most CSS pixels on a side
+	MinScale  = 0.25
+	MaxScale  = 4
+	MaxPixels = 64 << 20 // most PNG pixels (256 MB of RGBA)
 )
+
+// Check reports options out of their limits.
+func (o Options) Check() error { return o.fill() }
 
 func (o *Options) fill() error {
 	if o.Width == 0 {
@@ -37,8 +42,10 @@ func (o *Options) fill() error {
 	switch {
 	case o.Width < MinSide || o.Width > MaxSide || o.Height < MinSide || o.Height > MaxSide:
 		return fmt.Errorf("render: width and height must lie in [%d, %d], not %d x %d", MinSide, MaxSide, o.Width, o.Height)
-	case !(o.Scale >= 0.25 && o.Scale <= MaxScale):
-		return fmt.Errorf("render: scale must lie in [0.25, %d], not %g", MaxScale, o.Scale)
+	case !(o.Scale >= MinScale && o.Scale <= MaxScale):
+		return fmt.Errorf("render: scale must lie in [%g, %d], not %g", MinScale, MaxScale, o.Scale)
+	case float64(o.Width)*float64(o.Height)*o.Scale*o.Scale > MaxPixels:
+		return fmt.Errorf("render: %d x %d at scale %g is over %d pixels", o.Width, o.Height, o.Scale, MaxPixels)
 	case o.TextChars < 0:
 		return fmt.Errorf("render: text chars must be positive, not %d", o.TextChars)
 	}
