@@ -24,7 +24,7 @@ import (
 func decodeBody(r *http.Request) (object, error) {
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, err // *http.MaxBytesError, or a broken connection
+		return nil, bodyError(err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()

@@ -95,10 +95,10 @@ func (s *Server) parseForm(r *http.Request) (*form, error) {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		return nil, Errorf(EINVALID, "body: a multipart/form-data upload with a file field is required")
 	}
+	body := watchBody(r)
 	if err := r.ParseMultipartForm(maxMemory); err != nil {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			return nil, err
+		if body.err != nil {
+			return nil, bodyError(body.err)
 		}
 		return nil, Errorf(EINVALID, "body: malformed multipart form: %v", err)
 	}
