@@ -10,6 +10,7 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/config"
 	"github.com/bunkatopics/bunka-go/internal/engine"
 	"github.com/bunkatopics/bunka-go/internal/service"
+	"github.com/bunkatopics/bunka-go/internal/worker"
 )
 
 // runServe is "bunka serve": the API and a worker in one process, for a
@@ -33,7 +34,7 @@ func runServe(ctx context.Context, args []string) error {
 		cfg.APIAddr = *addr
 	}
 	log := service.NewLogger(cfg, os.Stdout)
-	m, err := service.Open(cfg, log, true)
+	m, err := service.OpenEmbedded(cfg, log)
 	if err != nil {
 		return err
 	}
@@ -48,6 +49,7 @@ func runServe(ctx context.Context, args []string) error {
 	defer cancel()
 	errc := make(chan error, 2)
 	go func() { errc <- m.RunAPI(ctx); cancel() }()
-	go func() { errc <- m.RunWorker(ctx, model); cancel() }()
+	w := worker.New(m.Redis, m.Store, model, worker.ConfigFrom(m.Config, m.Logger))
+	go func() { errc <- w.Run(ctx); cancel() }()
 	return errors.Join(<-errc, <-errc)
 }

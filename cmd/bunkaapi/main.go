@@ -30,7 +30,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	log := service.NewLogger(cfg, os.Stdout)
-	m, err := service.Open(cfg, log, false)
+	m, err := service.Open(cfg, log)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/config"
 	"github.com/bunkatopics/bunka-go/internal/engine"
 	"github.com/bunkatopics/bunka-go/internal/service"
+	"github.com/bunkatopics/bunka-go/internal/worker"
 )
 
 func main() {
@@ -32,7 +33,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	log := service.NewLogger(cfg, os.Stdout)
-	m, err := service.Open(cfg, log, false)
+	m, err := service.Open(cfg, log)
 	if err != nil {
 		return err
 	}
@@ -42,5 +43,5 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer release()
-	return m.RunWorker(ctx, model)
+	return worker.New(m.Redis, m.Store, model, worker.ConfigFrom(m.Config, m.Logger)).Run(ctx)
 }

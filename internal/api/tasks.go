@@ -189,7 +189,7 @@ func (s *Server) lost(ctx context.Context, id string) bool {
 	default:
 		return false
 	}
-	if err := s.store.Abandon(ctx, id, msg); err != nil {
+	if err := s.store.Fail(ctx, id, msg); err != nil {
 		return false
 	}
 	s.log.Warn("job lost", "task_id", id, "error", msg)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
 )
@@ -299,16 +300,23 @@ func TestService(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ps, err := s.m.Store.PipelineState(ctx, topicsID)
+		b, err := s.m.Store.PipelineState(ctx, topicsID)
 		if err != nil {
 			t.Fatal(err)
 		}
+		var ps pipeline.State
+		if err := ps.UnmarshalBinary(b); err != nil {
+			t.Fatal(err)
+		}
 		ps.Embedder = "onnx:other-model"
+		if b, err = ps.MarshalBinary(); err != nil {
+			t.Fatal(err)
+		}
 		otherID := topicsID + "-other"
 		if err := s.m.Store.Create(ctx, otherID, tasks.TypeTopics); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.m.Store.Succeed(ctx, otherID, raw, ps, ""); err != nil {
+		if err := s.m.Store.Succeed(ctx, otherID, raw, b, ""); err != nil {
 			t.Fatal(err)
 		}
 		code, m = postJSON(t, s.url+"/bourdieu/refresh/"+otherID, body)

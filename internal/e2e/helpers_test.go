@@ -110,7 +110,7 @@ func startService(t *testing.T, db int, prefix string, noWorker bool, tweak func
 		tweak(&cfg)
 	}
 	log := slog.New(slog.NewTextHandler(t.Output(), nil))
-	m, err := service.Open(cfg, log, false)
+	m, err := service.Open(cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,8 @@ func startService(t *testing.T, db int, prefix string, noWorker bool, tweak func
 	if noWorker {
 		done <- nil
 	} else {
-		go func() { done <- m.RunWorker(ctx, mustEngine(t, log)) }()
+		w := worker.New(m.Redis, m.Store, mustEngine(t, log), worker.ConfigFrom(m.Config, m.Logger))
+		go func() { done <- w.Run(ctx) }()
 	}
 	t.Cleanup(func() {
 		a.CloseStreams()

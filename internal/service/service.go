@@ -1,7 +1,9 @@
 // Package service wires the service's parts from a config.Config: the
-// logger, the Redis connection, the store, the HTTP API and the worker. The
-// binaries (cmd/bunkaapi, cmd/bunkaworker, bunka serve) are a few lines over
-// it, and tests start the same wiring on port :0.
+// logger, the Redis connection, the store and the HTTP API. The binaries
+// (cmd/bunkaapi, cmd/bunkaworker, bunka serve) are a few lines over it, and
+// tests start the same wiring on port :0. It links no model code: a worker
+// is started over a Main with worker.New(m.Redis, m.Store, model,
+// worker.ConfigFrom(m.Config, m.Logger)).
 package service
 
 import (
@@ -12,7 +14,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -23,7 +24,6 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/config"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
-	"github.com/bunkatopics/bunka-go/internal/worker"
 )
 
 // NewLogger returns the slog logger that cfg asks for, writing to w.
@@ -49,9 +49,18 @@ type Main struct {
 	closers []func() error
 }
 
-// Open connects to Redis as cfg says. With embedded set and no Redis
-// configured, it starts an in-process miniredis first, which keeps nothing.
-func Open(cfg config.Config, log *slog.Logger, embedded bool) (*Main, error) {
+// Open connects to Redis as cfg says.
+func Open(cfg config.Config, log *slog.Logger) (*Main, error) {
+	return open(cfg, log, false)
+}
+
+// OpenEmbedded is Open, except that with no Redis configured it starts an
+// in-process miniredis first, which keeps nothing ("bunka serve").
+func OpenEmbedded(cfg config.Config, log *slog.Logger) (*Main, error) {
+	return open(cfg, log, true)
+}
+
+func open(cfg config.Config, log *slog.Logger, embedded bool) (*Main, error) {
 	m := &Main{Config: cfg, Logger: log, Addr: make(chan string, 1)}
 	if embedded && !cfg.RedisConfigured() {
 		mr := miniredis.NewMiniRedis()
@@ -174,21 +183,3 @@ func (m *Main) RunAPI(ctx context.Context) error {
 	}
 	return nil
 }
-
-// RunWorker runs a worker computing with model (engine.New) until ctx ends.
-func (m *Main) RunWorker(ctx context.Context, model worker.Modeler) error {
-	c := m.Config
-	w := worker.New(m.Redis, m.Store, model, worker.Config{
-		Concurrency:        c.ConcurrencyOrDefault(),
-		RefreshConcurrency: c.RefreshConcurrencyOrDefault(),
-		JobTimeout:         c.JobTimeoutOrDefault(),
-		RefreshTimeout:     c.RefreshTimeoutOrDefault(),
-		ShutdownTimeout:    c.ShutdownTimeoutOrDefault(),
-		Logger:             m.Logger,
-		Queues:             tasks.QueuesFor(c.KeyPrefixOrDefault()),
-	})
-	return w.Run(ctx)
-}
-
-// Stderr is where the binaries report startup errors before a logger exists.
-var Stderr io.Writer = os.Stderr

@@ -23,7 +23,7 @@ import (
 func TestServeEmbedded(t *testing.T) {
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
-	m, err := service.Open(config.Config{APIAddr: "127.0.0.1:0", ShutdownTimeout: time.Second}, log, true)
+	m, err := service.OpenEmbedded(config.Config{APIAddr: "127.0.0.1:0", ShutdownTimeout: time.Second}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,8 @@ func TestServeEmbedded(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 2)
 	go func() { errc <- m.RunAPI(ctx) }()
-	go func() { errc <- m.RunWorker(ctx, mustEngine(t, log)) }()
+	w := worker.New(m.Redis, m.Store, mustEngine(t, log), worker.ConfigFrom(m.Config, m.Logger))
+	go func() { errc <- w.Run(ctx) }()
 	defer func() {
 		cancel()
 		for range 2 {

@@ -1,12 +1,13 @@
 // Package store keeps the service's task records in Redis: each task's state
 // and progress, its client-facing JSON result and the pipeline state that a
-// Bourdieu refresh needs, all kept for a retention time (24 h by default).
+// Bourdieu refresh needs (as bytes: storage knows data, not the computation
+// that made it), all kept for a retention time (24 h by default).
 //
 // Keys, under a configurable prefix (default "bunka:"):
 //
 //	task:{id}    hash   kind, state, progress, stage, error, attempt, created, started, finished (RFC 3339)
 //	result:{id}  string the result JSON, as the client receives it
-//	pstate:{id}  string the pipeline state (pipeline.State.MarshalBinary)
+//	pstate:{id}  string the pipeline state, as the worker encoded it (opaque here)
 //	reply:{id}   list   the answer to a refresh, pushed once by the worker
 //
 // Only the API creates task records; a task id without one is unknown.
@@ -21,8 +22,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/bunkatopics/bunka-go/internal/pipeline"
 )
 
 // State is a task's state, with Celery's names, as the client reads them.
@@ -129,12 +128,6 @@ func options(url, addr string) (*redis.Options, error) {
 	return opt, nil
 }
 
-// Client returns the underlying Redis client.
-func (s *Store) Client() redis.UniversalClient { return s.rdb }
-
-// TTL returns the retention time.
-func (s *Store) TTL() time.Duration { return s.ttl }
-
 func (s *Store) taskKey(id string) string   { return s.prefix + "task:" + id }
 func (s *Store) resultKey(id string) string { return s.prefix + "result:" + id }
 func (s *Store) stateKey(id string) string  { return s.prefix + "pstate:" + id }
@@ -217,18 +210,14 @@ func (s *Store) Progress(ctx context.Context, id, stage string, percent float64)
 		"progress", strconv.FormatFloat(percent, 'f', 2, 64))
 }
 
-// Succeed stores a task's result JSON and, when st is not nil, its pipeline
-// state, and marks it SUCCESS, with a warning for the client when the job
-// did less than it was asked ("" when it did all).
-func (s *Store) Succeed(ctx context.Context, id string, result []byte, st *pipeline.State, warning string) error {
+// Succeed stores a task's result JSON and, when state is not nil, its
+// encoded pipeline state, and marks it SUCCESS, with a warning for the
+// client when the job did less than it was asked ("" when it did all).
+func (s *Store) Succeed(ctx context.Context, id string, result, state []byte, warning string) error {
 	pipe := s.rdb.TxPipeline()
 	pipe.Set(ctx, s.resultKey(id), result, s.ttl)
-	if st != nil {
-		b, err := st.MarshalBinary()
-		if err != nil {
-			return fmt.Errorf("store: succeed %s: %w", id, err)
-		}
-		pipe.Set(ctx, s.stateKey(id), b, s.ttl)
+	if state != nil {
+		pipe.Set(ctx, s.stateKey(id), state, s.ttl)
 	}
 	key := s.taskKey(id)
 	pipe.HSet(ctx, key, "state", string(Success), "progress", "100", "stage", "", "error", "", "warning", warning, "finished", now())
@@ -240,15 +229,10 @@ func (s *Store) Succeed(ctx context.Context, id string, result []byte, st *pipel
 }
 
 // Fail marks a task that is not finished yet FAILURE with a message for
-// the client; it leaves a finished one unchanged (a SUCCESS stays one when
-// a stale re-run of its job fails).
+// the client (its job failed, or was lost from the queue); it leaves a
+// finished one unchanged (a SUCCESS stays one when a stale re-run of its
+// job fails).
 func (s *Store) Fail(ctx context.Context, id, msg string) error {
-	return s.update(ctx, id, false, "state", string(Failure), "error", msg, "finished", now())
-}
-
-// Abandon marks a task that is not finished yet FAILURE with msg (its job
-// was lost from the queue); it leaves a finished one unchanged.
-func (s *Store) Abandon(ctx context.Context, id, msg string) error {
 	return s.update(ctx, id, false, "state", string(Failure), "error", msg, "finished", now())
 }
 
@@ -282,8 +266,9 @@ func (s *Store) Result(ctx context.Context, id string) ([]byte, error) {
 	return b, nil
 }
 
-// PipelineState returns a successful topics task's pipeline state, or ErrNotFound.
-func (s *Store) PipelineState(ctx context.Context, id string) (*pipeline.State, error) {
+// PipelineState returns a successful topics task's encoded pipeline state,
+// or ErrNotFound.
+func (s *Store) PipelineState(ctx context.Context, id string) ([]byte, error) {
 	b, err := s.rdb.Get(ctx, s.stateKey(id)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil, ErrNotFound
@@ -291,11 +276,7 @@ func (s *Store) PipelineState(ctx context.Context, id string) (*pipeline.State, 
 	if err != nil {
 		return nil, fmt.Errorf("store: pipeline state %s: %w", id, err)
 	}
-	st := new(pipeline.State)
-	if err := st.UnmarshalBinary(b); err != nil {
-		return nil, fmt.Errorf("store: pipeline state %s: %w", id, err)
-	}
-	return st, nil
+	return b, nil
 }
 
 // Reply sends the answer to the request id (a refresh); WaitReply receives it.

@@ -65,12 +65,16 @@ func (w *Worker) refresh1(ctx context.Context, p tasks.RefreshPayload) tasks.Ref
 	if err != nil {
 		return internal(err)
 	}
-	st, err := w.store.PipelineState(ctx, p.TaskID)
+	b, err := w.store.PipelineState(ctx, p.TaskID)
 	if errors.Is(err, store.ErrNotFound) {
 		// A bourdieu job's result: there is nothing to refresh from.
 		return tasks.RefreshReply{Code: tasks.ReplyNotFound}
 	}
 	if err != nil {
+		return internal(err)
+	}
+	st := new(pipeline.State)
+	if err := st.UnmarshalBinary(b); err != nil {
 		return internal(err)
 	}
 	var prev topicmap.TopicsResponse
@@ -102,18 +106,22 @@ func (w *Worker) refresh1(ctx context.Context, p tasks.RefreshPayload) tasks.Ref
 	for i := range res.Docs {
 		res.Docs[i].Embedding = nil
 	}
-	b, err := json.Marshal(res)
-	if err != nil {
+	if b, err = json.Marshal(res); err != nil {
 		return internal(err)
 	}
 	return tasks.RefreshReply{Code: tasks.ReplyOK, Result: b}
 }
 
-// marshalResult writes a job's result as the client reads it.
-func marshalResult(v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("encode result: %w", err)
+// marshalResult encodes a job's result as the client reads it and its
+// pipeline state (nil when it has none) as the store keeps it.
+func marshalResult(o jobResult) (result, state []byte, err error) {
+	if result, err = json.Marshal(o.res); err != nil {
+		return nil, nil, fmt.Errorf("encode result: %w", err)
 	}
-	return b, nil
+	if o.st != nil {
+		if state, err = o.st.MarshalBinary(); err != nil {
+			return nil, nil, fmt.Errorf("encode pipeline state: %w", err)
+		}
+	}
+	return result, state, nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/bunkatopics/bunka-go/internal/config"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
@@ -52,6 +53,20 @@ type Config struct {
 	HealthCheckInterval time.Duration // also the period of lease-expiry checks; asynq's default 15s
 	PollInterval        time.Duration // how often idle servers look for work; asynq's default 1s
 	RetryDelay          time.Duration // wait before a job whose worker died runs again; default 1s
+}
+
+// ConfigFrom returns the Config that the service's configuration c asks
+// for, logging to log.
+func ConfigFrom(c config.Config, log *slog.Logger) Config {
+	return Config{
+		Concurrency:        c.ConcurrencyOrDefault(),
+		RefreshConcurrency: c.RefreshConcurrencyOrDefault(),
+		JobTimeout:         c.JobTimeoutOrDefault(),
+		RefreshTimeout:     c.RefreshTimeoutOrDefault(),
+		ShutdownTimeout:    c.ShutdownTimeoutOrDefault(),
+		Logger:             log,
+		Queues:             tasks.QueuesFor(c.KeyPrefixOrDefault()),
+	}
 }
 
 func (c *Config) fill() {
@@ -228,9 +243,10 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 		"duration", time.Since(start).Round(time.Millisecond).String(), rep.timings()}
 	if err == nil {
 		var b []byte
-		if b, err = marshalResult(o.res); err != nil {
+		var st []byte
+		if b, st, err = marshalResult(o); err != nil {
 			err = &failure{msg: "internal error: " + err.Error(), err: err}
-		} else if err = w.store.Succeed(context.WithoutCancel(ctx), id, b, o.st, o.warning); err != nil {
+		} else if err = w.store.Succeed(context.WithoutCancel(ctx), id, b, st, o.warning); err != nil {
 			w.log.Error("job result not stored", append(attrs, "outcome", "retry", "error", err)...)
 			return err
 		} else {
@@ -281,10 +297,10 @@ func (w *Worker) handleTopics(ctx context.Context, t *asynq.Task) error {
 			return jobResult{}, err
 		}
 		warning := ""
-		if p.Bourdieu != nil && res.BourdieuResponse == nil {
-			// The pipeline kept the topic map and left out a Bourdieu map
-			// it could not draw; a refresh with the same query gives the
-			// reason (a quick computation, only in this case).
+		if p.Bourdieu != nil && (res.BourdieuResponse == nil || len(res.BourdieuResponse.Docs) == 0) {
+			// The pipeline kept the topic map and left the Bourdieu map
+			// it could not draw empty; a refresh with the same query
+			// gives the reason (a quick computation, only in this case).
 			_, rerr := w.model.Refresh(ctx, res, st, *p.Bourdieu, p.Param)
 			warning = "the Bourdieu map was left out"
 			if rerr != nil {

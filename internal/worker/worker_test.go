@@ -209,8 +209,12 @@ func TestJobSuccess(t *testing.T) {
 	if len(res.Docs) != 3 || res.Docs[1].Content != "b" || res.Docs[0].Embedding != nil {
 		t.Errorf("result docs %+v (embeddings must be left out)", res.Docs)
 	}
-	ps, err := e.store.PipelineState(context.Background(), "ok1")
-	if err != nil || ps.Embedder != "fake" || len(ps.Embeddings) != 3 || ps.Embeddings[2][0] != 2 {
+	b, err = e.store.PipelineState(context.Background(), "ok1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps pipeline.State
+	if err := ps.UnmarshalBinary(b); err != nil || ps.Embedder != "fake" || len(ps.Embeddings) != 3 || ps.Embeddings[2][0] != 2 {
 		t.Errorf("pipeline state %+v, %v", ps, err)
 	}
 	logs := e.logs.String()
@@ -500,7 +504,8 @@ func TestBourdieuLeftOutWarns(t *testing.T) {
 	if err := json.Unmarshal(b, &res); err != nil {
 		t.Fatal(err)
 	}
-	if res.BourdieuResponse != nil || len(res.Docs) != len(docs) || len(res.Topics) == 0 {
-		t.Errorf("result: bourdieu %v, %d docs, %d topics", res.BourdieuResponse != nil, len(res.Docs), len(res.Topics))
+	if br := res.BourdieuResponse; br == nil || br.Docs == nil || len(br.Docs) != 0 || br.Topics == nil || len(br.Topics) != 0 ||
+		len(br.Query.XLeftWords) != 1 || br.Query.XLeftWords[0] != "zzyzx" || len(res.Docs) != len(docs) || len(res.Topics) == 0 {
+		t.Errorf("result: bourdieu %+v, %d docs, %d topics; want an empty map with the query", res.BourdieuResponse, len(res.Docs), len(res.Topics))
 	}
 }
