@@ -42,7 +42,7 @@ func startAPI(t *testing.T, cfg config.Config, logs io.Writer) string {
 	t.Helper()
 	cfg.APIAddr = "127.0.0.1:0"
 	cfg.ShutdownTimeout = time.Second
-	m, err := service.Open(cfg, slog.New(slog.NewTextHandler(logs, nil)), true)
+	m, err := service.OpenEmbedded(cfg, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
