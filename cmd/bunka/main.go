@@ -8,6 +8,7 @@
 //
 //	keys      create an API key for a user
 //	project   2-D UMAP projection of the rows of a .npy file
+//	render    SVG, PNG or interactive HTML map of a result JSON
 //	serve     the API and a worker in one process (embedded Redis if none is configured)
 //	topics    topic map (and Bourdieu map) of one column of a CSV file
 //	users     add, list, disable, enable users and change their passwords
@@ -32,6 +33,7 @@ import (
 var commands = map[string]func(ctx context.Context, args []string) error{
 	"keys":    runKeys,
 	"project": runProject,
+	"render":  runRender,
 	"serve":   runServe,
 	"topics":  runTopics,
 	"users":   runUsers,

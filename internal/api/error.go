@@ -20,6 +20,8 @@ const (
 	ECONFLICT     = "conflict"     // the deployment cannot serve this task (workers disagree on the embedder)
 	EUNAVAILABLE  = "unavailable"  // Redis is unreachable
 	EINTERNAL     = "internal"     // a bug or an unexpected failure
+	EABORTED      = "aborted"      // the client aborted its request body
+	ESLOW         = "slow"         // the request body did not arrive within the read timeout
 	EUNAUTHORIZED = "unauthorized" // no credentials, or wrong ones (auth on)
 	ETOOMANY      = "too_many"     // over a limit: login failures, request rate, jobs per user
 )
@@ -32,6 +34,8 @@ var codeStatus = map[string]int{
 	ECONFLICT:     http.StatusConflict,
 	EUNAVAILABLE:  http.StatusServiceUnavailable,
 	EINTERNAL:     http.StatusInternalServerError,
+	EABORTED:      http.StatusBadRequest,
+	ESLOW:         http.StatusRequestTimeout,
 	EUNAUTHORIZED: http.StatusUnauthorized,
 	ETOOMANY:      http.StatusTooManyRequests,
 }
@@ -41,6 +45,8 @@ type Error struct {
 	Code       string
 	Message    string
 	RetryAfter time.Duration // sent as Retry-After (whole seconds) when > 0
+
+	cause error // what happened, for the log; never shown to the client
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("api: %s: %s", e.Code, e.Message) }
@@ -85,6 +91,10 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	var mb *http.MaxBytesError
 	switch {
 	case errors.As(err, &e):
+		if e.cause != nil {
+			log.InfoContext(r.Context(), "request body not read", "method", r.Method, "path", r.URL.Path,
+				"request_id", RequestID(r.Context()), "error", e.cause)
+		}
 	case errors.As(err, &mb):
 		e = Errorf(ETOOLARGE, "request body too large: the limit is %s", formatBytes(mb.Limit))
 	default:
