@@ -29,6 +29,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/bunkatopics/bunka-go/internal/auth"
+	"github.com/bunkatopics/bunka-go/internal/projects"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
 )
@@ -63,6 +64,9 @@ type Config struct {
 	// UserMaxJobs bounds one user's jobs queued or running (auth on);
 	// default 3.
 	UserMaxJobs int
+	// Projects, when set, keeps saved projects (the /projects and /shared
+	// routes); Auth's store.
+	Projects projects.Store
 }
 
 // DefaultMaxRefreshWaits is how many refresh requests may wait for a
@@ -126,6 +130,7 @@ type Server struct {
 	log   *slog.Logger
 	waits chan struct{} // a slot per waiting refresh
 
+	anon      anon          // the owner of projects saved with auth off
 	closing   chan struct{} // closed by CloseStreams
 	closeOnce sync.Once
 }
@@ -158,6 +163,9 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/auth/login", s.handle(s.login))
 		r.Post("/auth/signup", s.handle(s.signup))
 	}
+	if s.cfg.Projects != nil {
+		r.Get("/shared/{token}/map", s.handle(s.sharedMap))
+	}
 	r.Group(func(r chi.Router) {
 		if s.cfg.Auth != nil {
 			r.Use(s.cfg.Auth.Middleware(s.authFailed))
@@ -166,6 +174,9 @@ func (s *Server) Handler() http.Handler {
 		r.Mount("/topics", topicsResource{s}.Routes())
 		r.Mount("/bourdieu", bourdieuResource{s}.Routes())
 		r.Mount("/tasks", tasksResource{s}.Routes())
+		if s.cfg.Projects != nil {
+			r.Mount("/projects", projectsResource{s}.Routes())
+		}
 	})
 	return r
 }

@@ -63,7 +63,7 @@ func newAuthEnv(t *testing.T, ps projects.Store, cfg api.Config) *authEnv {
 	t.Helper()
 	ctx := context.Background()
 	a := auth.New(ps, auth.Config{Enabled: true, KeyRate: 1000, KeyBurst: 1000})
-	cfg.Auth = a
+	cfg.Auth, cfg.Projects = a, ps
 	e := &authEnv{env: newEnv(t, cfg), auth: a}
 	var err error
 	if e.owner, err = a.AddUser(ctx, "owner@example.com", "owner-password"); err != nil {
@@ -124,6 +124,35 @@ func (e *authEnv) do(t *testing.T, method, path, authz, ctype string, body io.Re
 	return resp, b
 }
 
+// testResult and testState are a finished job's result and pipeline state
+// as the API sees them (the state is opaque to it but for the embedder's
+// name at its head).
+const testResult = `{"docs":[{"doc_id":"d1","content":"a b c","topic_id":"bt-0","x":0,"y":0}],"topics":[],"bourdieu_response":null,"terms":[]}`
+
+var testState = append([]byte("BST1\x07"), "builtin"...)
+
+// saveProject saves task id as the owner and returns the project's id.
+func (e *authEnv) saveProject(t *testing.T, id string) string {
+	t.Helper()
+	resp, b := e.do(t, "POST", "/projects/", e.ownerKey, "application/json",
+		strings.NewReader(`{"task_id": "`+id+`", "name": "my map"}`))
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("POST /projects/: %d %s", resp.StatusCode, b)
+	}
+	var p struct {
+		ID       string `json:"id"`
+		DocCount int    `json:"doc_count"`
+		Embedder string `json:"embedder"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.DocCount != 1 || p.Embedder != "builtin" {
+		t.Errorf("saved project %s", b)
+	}
+	return p.ID
+}
+
 // finishedTask queues a topics job as the owner and marks it done.
 func (e *authEnv) finishedTask(t *testing.T) string {
 	t.Helper()
@@ -138,7 +167,7 @@ func (e *authEnv) finishedTask(t *testing.T) string {
 	if err := json.Unmarshal(b, &id); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.Succeed(context.Background(), id.TaskID, []byte(`{"docs":[],"topics":[],"bourdieu_response":null,"terms":[]}`), nil, ""); err != nil {
+	if err := e.store.Succeed(context.Background(), id.TaskID, []byte(testResult), testState, ""); err != nil {
 		t.Fatal(err)
 	}
 	return id.TaskID
@@ -151,6 +180,12 @@ func TestAuthEveryRoute(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			e := newAuthEnv(t, st.open(t), api.Config{UserMaxJobs: 100, RefreshTimeout: 300 * time.Millisecond})
 			id := e.finishedTask(t)
+			pid, pid2 := e.saveProject(t, id), e.saveProject(t, id)
+			resp, b := e.do(t, "POST", "/projects/"+pid+"/share", e.ownerKey, "", nil)
+			var share struct{ Path string }
+			if err := json.Unmarshal(b, &share); err != nil || resp.StatusCode != 201 {
+				t.Fatalf("share: %d %s", resp.StatusCode, b)
+			}
 			const docs = `{"full_docs": ["a b c", "d e f"], "topic_param": {"n_clusters": 2}}`
 			const bourdieu = `{"full_docs": ["a b c"], "query": {"x_left_words": ["a"], "x_right_words": ["b"], "y_top_words": ["c"], "y_bottom_words": ["d"]}, "topic_param": {}}`
 			const refresh = `{"bourdieu_query": {"x_left_words": ["a"], "x_right_words": ["b"], "y_top_words": ["c"], "y_bottom_words": ["d"]}, "topic_param": {}}`
@@ -173,6 +208,17 @@ func TestAuthEveryRoute(t *testing.T) {
 				{"POST", "/bourdieu/refresh/{task_id}", "/bourdieu/refresh/" + id, jsonBody(refresh), false, 404, 504},
 				{"GET", "/tasks/{task_name}/{task_id}/progress", "/tasks/topics/" + id + "/progress", nil, false, 404, 200},
 				{"GET", "/tasks/{task_name}/{task_id}/result", "/tasks/topics/" + id + "/result", nil, false, 404, 200},
+				{"GET", "/tasks/{task_name}/{task_id}/map.{format}", "/tasks/topics/" + id + "/map.svg", nil, false, 404, 200},
+				{"POST", "/projects/", "/projects/", jsonBody(`{"task_id": "` + id + `", "name": "again"}`), false, 404, 201},
+				{"GET", "/projects/", "/projects/", nil, false, 200, 200},
+				{"GET", "/projects/{id}", "/projects/" + pid, nil, false, 404, 200},
+				{"PATCH", "/projects/{id}", "/projects/" + pid, jsonBody(`{"name": "renamed"}`), false, 404, 200},
+				{"GET", "/projects/{id}/map", "/projects/" + pid + "/map", nil, false, 404, 200},
+				{"POST", "/projects/{id}/bourdieu/refresh", "/projects/" + pid + "/bourdieu/refresh", jsonBody(refresh), false, 404, 504},
+				{"DELETE", "/projects/{id}/share", "/projects/" + pid2 + "/share", nil, false, 404, 204},
+				{"POST", "/projects/{id}/share", "/projects/" + pid2 + "/share", nil, false, 404, 201},
+				{"DELETE", "/projects/{id}", "/projects/" + pid2, nil, false, 404, 204},
+				{"GET", "/shared/{token}/map", share.Path, nil, true, 200, 200},
 				{"GET", "/auth/me", "/auth/me", nil, false, 200, 200},
 				{"GET", "/auth/keys", "/auth/keys", nil, false, 200, 200},
 				{"POST", "/auth/keys", "/auth/keys", jsonBody(`{"name": "ci"}`), false, 201, 201},
@@ -233,6 +279,12 @@ func TestAuthEveryRoute(t *testing.T) {
 					if resp.StatusCode == 401 && resp.Header.Get("WWW-Authenticate") == "" {
 						t.Errorf("%s %s with %s: 401 without WWW-Authenticate", r.method, r.path, c.who)
 					}
+					if resp.StatusCode == 404 && strings.HasPrefix(r.route, "/projects/{id}") {
+						resp2, b2 := e.do(t, r.method, strings.Replace(strings.Replace(r.path, pid2, pid, 1), pid, "00000000-0000-0000-0000-000000000000", 1), c.authz, ctype, nil)
+						if resp2.StatusCode != 404 || string(b2) != string(b) {
+							t.Errorf("%s: another user's project gives %d %s, a missing one %d %s", r.route, resp.StatusCode, b, resp2.StatusCode, b2)
+						}
+					}
 					if resp.StatusCode == 404 && strings.HasPrefix(r.route, "/tasks") {
 						// Another user's task reads exactly as a missing one.
 						resp2, b2 := e.do(t, r.method, strings.Replace(r.path, id, "00000000-0000-0000-0000-000000000000", 1), c.authz, "", nil)
@@ -242,8 +294,11 @@ func TestAuthEveryRoute(t *testing.T) {
 					}
 				}
 			}
-			if strings.Contains(e.logs.String(), strings.TrimPrefix(e.ownerKey, "Bearer ")) || strings.Contains(e.logs.String(), "owner-password") {
-				t.Error("a key or a password is in the logs")
+			token := strings.TrimSuffix(strings.TrimPrefix(share.Path, "/shared/"), "/map")
+			for _, secret := range []string{strings.TrimPrefix(e.ownerKey, "Bearer "), "owner-password", token} {
+				if strings.Contains(e.logs.String(), secret) {
+					t.Errorf("the secret %.6s... is in the logs", secret)
+				}
 			}
 		})
 	}

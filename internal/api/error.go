@@ -92,13 +92,13 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	switch {
 	case errors.As(err, &e):
 		if e.cause != nil {
-			log.InfoContext(r.Context(), "request body not read", "method", r.Method, "path", r.URL.Path,
+			log.InfoContext(r.Context(), "request body not read", "method", r.Method, "path", LogPath(r),
 				"request_id", RequestID(r.Context()), "error", e.cause)
 		}
 	case errors.As(err, &mb):
 		e = Errorf(ETOOLARGE, "request body too large: the limit is %s", formatBytes(mb.Limit))
 	default:
-		log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path,
+		log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", LogPath(r),
 			"request_id", RequestID(r.Context()), "error", err)
 		e = &Error{Code: EINTERNAL, Message: "internal error"}
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -56,7 +57,7 @@ func Logger(log *slog.Logger) func(http.Handler) http.Handler {
 				}
 				log.LogAttrs(r.Context(), level, "request",
 					slog.String("method", r.Method),
-					slog.String("path", r.URL.Path),
+					slog.String("path", LogPath(r)),
 					slog.Int("status", status),
 					slog.String("duration", time.Since(start).Round(time.Microsecond).String()),
 					slog.Int64("bytes", sw.bytes),
@@ -66,4 +67,15 @@ func Logger(log *slog.Logger) func(http.Handler) http.Handler {
 			next.ServeHTTP(sw, r)
 		})
 	}
+}
+
+// LogPath is r's path as logs show it: a share link's token, a secret, is
+// replaced by {token}.
+func LogPath(r *http.Request) string {
+	p := r.URL.Path
+	if rest, ok := strings.CutPrefix(p, "/shared/"); ok {
+		_, tail, _ := strings.Cut(rest, "/")
+		return "/shared/{token}/" + tail
+	}
+	return p
 }

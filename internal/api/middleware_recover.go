@@ -17,7 +17,7 @@ func Recoverer(log *slog.Logger) func(http.Handler) http.Handler {
 					if p == http.ErrAbortHandler {
 						panic(p)
 					}
-					log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path,
+					log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", LogPath(r),
 						"request_id", RequestID(r.Context()), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 					writeJSON(w, http.StatusInternalServerError,
 						errorBody{StatusCode: 10500, Message: "internal error"})

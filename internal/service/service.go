@@ -181,6 +181,7 @@ func (m *Main) API() (*api.Server, error) {
 	})
 	return api.New(m.Store.WithReplyClient(replies), q, api.Config{
 		Auth:             authSvc,
+		Projects:         ps,
 		UserMaxJobs:      c.UserMaxJobsOrDefault(),
 		MaxDocs:          c.MaxDocsOrDefault(),
 		MaxBodyBytes:     c.MaxBodyBytesOrDefault(),

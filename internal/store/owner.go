@@ -69,3 +69,26 @@ func (s *Store) Owner(ctx context.Context, id string) (string, error) {
 	}
 	return o, nil
 }
+
+func (s *Store) metaKey(id string) string { return s.prefix + "meta:" + id }
+
+// SetMeta keeps what the API knows of a job beyond its payload (its
+// parameters, the uploaded file's name), as JSON, for as long as its record.
+func (s *Store) SetMeta(ctx context.Context, id string, meta []byte) error {
+	if err := s.rdb.Set(ctx, s.metaKey(id), meta, s.ttl).Err(); err != nil {
+		return fmt.Errorf("store: meta %s: %w", id, err)
+	}
+	return nil
+}
+
+// Meta returns what SetMeta kept for id, or ErrNotFound.
+func (s *Store) Meta(ctx context.Context, id string) ([]byte, error) {
+	b, err := s.rdb.Get(ctx, s.metaKey(id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: meta %s: %w", id, err)
+	}
+	return b, nil
+}
