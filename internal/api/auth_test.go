@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	apispec "github.com/bunkatopics/bunka-go/api"
 	"github.com/bunkatopics/bunka-go/internal/api"
 	"github.com/bunkatopics/bunka-go/internal/auth"
 	"github.com/bunkatopics/bunka-go/internal/projects"
@@ -229,10 +230,14 @@ func TestAuthEveryRoute(t *testing.T) {
 				{"GET", "/healthz", "/healthz", nil, true, 200, 200},
 				{"GET", "/readyz", "/readyz", nil, true, 200, 200},
 			}
-			// Every route of the router is in the table (aliases aside).
+			// Every route of the router is in the table (aliases aside), and
+			// every route of the table in api/openapi.yaml.
 			seen := map[string]bool{}
 			for _, r := range rows {
 				seen[r.method+" "+r.route] = true
+				if !strings.Contains(string(apispec.OpenAPI), "\n  "+r.route+":\n") {
+					t.Errorf("%s is not in api/openapi.yaml", r.route)
+				}
 			}
 			err := chi.Walk(e.api.Handler().(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 				if strings.HasPrefix(route, "/docs") {
