@@ -216,6 +216,7 @@ func TestAuthEveryRoute(t *testing.T) {
 				{"PATCH", "/projects/{id}", "/projects/" + pid, jsonBody(`{"name": "renamed"}`), false, 404, 200},
 				{"GET", "/projects/{id}/map", "/projects/" + pid + "/map", nil, false, 404, 200},
 				{"POST", "/projects/{id}/bourdieu/refresh", "/projects/" + pid + "/bourdieu/refresh", jsonBody(refresh), false, 404, 504},
+				{"GET", "/projects/{id}/search", "/projects/" + pid + "/search?q=words", nil, false, 404, 504},
 				{"DELETE", "/projects/{id}/share", "/projects/" + pid2 + "/share", nil, false, 404, 204},
 				{"POST", "/projects/{id}/share", "/projects/" + pid2 + "/share", nil, false, 404, 201},
 				{"DELETE", "/projects/{id}", "/projects/" + pid2, nil, false, 404, 204},

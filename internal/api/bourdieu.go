@@ -150,23 +150,30 @@ func (s *Server) runRefresh(ctx context.Context, id string, q topicmap.BourdieuQ
 	if err != nil {
 		return nil, err
 	}
+	return s.askWorker(ctx, t, id, payload.ReplyID)
+}
+
+// askWorker enqueues t (a refresh or a search of task id) on the refresh
+// queue and waits for its reply. It returns the reply's result, or nil and
+// nil when the client went away.
+func (s *Server) askWorker(ctx context.Context, t *asynq.Task, id, replyID string) ([]byte, error) {
 	if _, err := s.queue.EnqueueContext(ctx, t, asynq.Queue(s.cfg.Queues.Refresh)); err != nil {
 		return nil, s.unavailable(ctx, err)
 	}
-	b, err := s.store.WaitReply(ctx, payload.ReplyID, s.cfg.RefreshTimeout)
+	b, err := s.store.WaitReply(ctx, replyID, s.cfg.RefreshTimeout)
 	switch {
 	case errors.Is(err, store.ErrTimeout):
-		s.dropRefresh(ctx, payload.ReplyID)
-		return nil, Errorf(ETIMEOUT, "no worker computed the refresh within %s; is a worker running?", s.cfg.RefreshTimeout)
+		s.dropRefresh(ctx, replyID)
+		return nil, Errorf(ETIMEOUT, "no worker answered within %s; is a worker running?", s.cfg.RefreshTimeout)
 	case ctx.Err() != nil:
-		s.dropRefresh(ctx, payload.ReplyID)
+		s.dropRefresh(ctx, replyID)
 		return nil, nil // the client went away
 	case err != nil:
 		return nil, s.unavailable(ctx, err)
 	}
 	var rep tasks.RefreshReply
 	if err := json.Unmarshal(b, &rep); err != nil {
-		return nil, fmt.Errorf("refresh reply: %w", err)
+		return nil, fmt.Errorf("%s reply: %w", t.Type(), err)
 	}
 	switch rep.Code {
 	case tasks.ReplyOK:
@@ -179,7 +186,7 @@ func (s *Server) runRefresh(ctx context.Context, id string, q topicmap.BourdieuQ
 		return nil, &Error{Code: ECONFLICT, Message: rep.Message}
 	default:
 		// writeError logs it in full and tells the client "internal error".
-		return nil, fmt.Errorf("refresh of %s: worker reply %s: %s", id, rep.Code, rep.Message)
+		return nil, fmt.Errorf("%s of %s: worker reply %s: %s", t.Type(), id, rep.Code, rep.Message)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ import (
 //	DELETE /projects/{id}
 //	GET    /projects/{id}/map              the TopicsResponse, as a task result
 //	POST   /projects/{id}/bourdieu/refresh as /bourdieu/refresh/{task_id}
+//	GET    /projects/{id}/search?q=&k=20 the documents nearest to q
 //	POST   /projects/{id}/share            {"token", "path"}: a read-only link
 //	DELETE /projects/{id}/share            revokes the project's links
 //	GET    /shared/{token}/map             the map, without an account
@@ -48,6 +50,7 @@ func (rs projectsResource) Routes() chi.Router {
 	r.Delete("/{id}", rs.s.handle(rs.remove))
 	r.Get("/{id}/map", rs.s.handle(rs.mapOf))
 	r.Post("/{id}/bourdieu/refresh", rs.s.handle(rs.refresh))
+	r.Get("/{id}/search", rs.s.handle(rs.search))
 	r.Post("/{id}/share", rs.s.handle(rs.share))
 	r.Delete("/{id}/share", rs.s.handle(rs.unshare))
 	return r
@@ -377,15 +380,11 @@ func (rs projectsResource) refresh(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	ctx := r.Context()
-	d, err := s.cfg.Projects.ProjectData(ctx, p.ID)
+	tmp, unstage, err := s.stage(ctx, p)
 	if err != nil {
-		return s.dbError(ctx, err)
+		return err
 	}
-	tmp := "project-" + p.ID + "-" + uuid.NewString()
-	if err := s.store.Succeed(ctx, tmp, d.Result, d.State, ""); err != nil {
-		return s.unavailable(ctx, err)
-	}
-	defer s.store.Delete(context.WithoutCancel(ctx), tmp)
+	defer unstage()
 	b, err := s.runRefresh(ctx, tmp, q, tp)
 	if err != nil || b == nil {
 		return err
@@ -469,4 +468,103 @@ func (s *Server) keepMeta(r *http.Request, id string, p tasks.TopicsPayload) {
 	if err := s.store.SetMeta(r.Context(), id, b); err != nil {
 		s.log.WarnContext(r.Context(), "job parameters not kept", "task_id", id, "error", err)
 	}
+}
+
+// stage puts a project's data in Redis under a temporary task id for a
+// worker to read as a finished task's; the returned function removes it.
+func (s *Server) stage(ctx context.Context, p projects.Project) (string, func(), error) {
+	d, err := s.cfg.Projects.ProjectData(ctx, p.ID)
+	if err != nil {
+		return "", nil, s.dbError(ctx, err)
+	}
+	tmp := "project-" + p.ID + "-" + uuid.NewString()
+	if err := s.store.Succeed(ctx, tmp, d.Result, d.State, ""); err != nil {
+		return "", nil, s.unavailable(ctx, err)
+	}
+	return tmp, func() { s.store.Delete(context.WithoutCancel(ctx), tmp) }, nil
+}
+
+// searchHit is one document of a search's answer.
+type searchHit struct {
+	DocID   string  `json:"doc_id"`
+	Content string  `json:"content"`
+	TopicID *string `json:"topic_id"`
+	Score   float64 `json:"score"`
+}
+
+// search is GET /projects/{id}/search?q=...&k=20: the k documents whose
+// embeddings are nearest (cosine) to the query's, embedded by a worker
+// with the project's embedder.
+func (rs projectsResource) search(w http.ResponseWriter, r *http.Request) error {
+	s := rs.s
+	p, err := rs.project(r)
+	if err != nil {
+		return err
+	}
+	var e errs
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if q == "" || utf8.RuneCountInString(q) > 1000 {
+		e.add("q", "want a query of 1 to 1000 characters")
+	}
+	k := 20
+	if v := r.URL.Query().Get("k"); v != "" {
+		if k, err = strconv.Atoi(v); err != nil || k < 1 || k > 1000 {
+			e.add("k", "want an integer from 1 to 1000")
+		}
+	}
+	if err := e.err(); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	var params struct {
+		Param struct {
+			Language string `json:"language"`
+		} `json:"topic_param"`
+	}
+	json.Unmarshal(p.Params, &params) // absent or odd: the default language
+	tmp, unstage, err := s.stage(ctx, p)
+	if err != nil {
+		return err
+	}
+	defer unstage()
+	payload := tasks.SearchPayload{TaskID: tmp, ReplyID: uuid.NewString(), Query: q, Language: params.Param.Language, K: k}
+	t, err := tasks.NewSearchTask(payload, s.cfg.RefreshTimeout)
+	if err != nil {
+		return err
+	}
+	b, err := s.askWorker(ctx, t, tmp, payload.ReplyID)
+	if err != nil || b == nil {
+		return err
+	}
+	var hits []struct {
+		Index int     `json:"index"`
+		Score float64 `json:"score"`
+	}
+	if err := json.Unmarshal(b, &hits); err != nil {
+		return fmt.Errorf("search reply: %w", err)
+	}
+	d, err := s.cfg.Projects.ProjectData(ctx, p.ID)
+	if err != nil {
+		return s.dbError(ctx, err)
+	}
+	var res struct {
+		Docs []struct {
+			DocID   string  `json:"doc_id"`
+			Content string  `json:"content"`
+			TopicID *string `json:"topic_id"`
+		} `json:"docs"`
+	}
+	if err := json.Unmarshal(d.Result, &res); err != nil {
+		return fmt.Errorf("search: project %s: %w", p.ID, err)
+	}
+	out := make([]searchHit, 0, len(hits))
+	for _, h := range hits {
+		if h.Index < 0 || h.Index >= len(res.Docs) {
+			return fmt.Errorf("search: hit %d of %d documents", h.Index, len(res.Docs))
+		}
+		doc := res.Docs[h.Index]
+		out = append(out, searchHit{DocID: doc.DocID, Content: doc.Content, TopicID: doc.TopicID, Score: h.Score})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"query": q, "results": out})
+	return nil
 }

@@ -233,6 +233,31 @@ func TestAccountsAndProjects(t *testing.T) {
 		}
 	}
 
+	// Search, with the project's embedder.
+	var found struct {
+		Results []struct {
+			Content string  `json:"content"`
+			Score   float64 `json:"score"`
+			TopicID *string `json:"topic_id"`
+		} `json:"results"`
+	}
+	if code := call(t, "GET", url+"/projects/"+p.ID+"/search?q=china&k=5", bearer, "", &found); code != 200 || len(found.Results) != 5 {
+		t.Fatalf("search: %d, %d results", code, len(found.Results))
+	}
+	for i, h := range found.Results {
+		if i > 0 && h.Score > found.Results[i-1].Score {
+			t.Errorf("result %d scores %g, more than the one before (%g)", i, h.Score, found.Results[i-1].Score)
+		}
+	}
+	if !strings.Contains(strings.ToLower(found.Results[0].Content), "china") {
+		t.Errorf("best result for china: %.100q", found.Results[0].Content)
+	}
+	for _, q := range []string{"", "?q=", "?q=china&k=0", "?q=china&k=x"} {
+		if code := call(t, "GET", url+"/projects/"+p.ID+"/search"+q, bearer, "", nil); code != 422 {
+			t.Errorf("search %q: %d, want 422", q, code)
+		}
+	}
+
 	// Share, open without an account, revoke.
 	var share struct{ Path string }
 	if code := call(t, "POST", url+"/projects/"+p.ID+"/share", bearer, "", &share); code != 201 {

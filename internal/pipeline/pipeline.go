@@ -252,6 +252,37 @@ func (p *Pipeline) Bourdieu(ctx context.Context, in Input, progress ProgressFunc
 	return br, nil
 }
 
+// stateSpace returns the embedding space of a finished job's state, in
+// which new queries are embedded beside its documents.
+func (p *Pipeline) stateSpace(ctx context.Context, prev *topicmap.TopicsResponse, st *State, language string) (embed.Space, error) {
+	e := p.embedder(language)
+	var space embed.Space
+	var err error
+	switch {
+	case st.Embedder != e.Name():
+		return nil, &EmbedderMismatchError{State: st.Embedder, Pipeline: e.Name()}
+	case len(st.Space) > 0:
+		space, err = e.LoadSpace(st.Space)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: loading the %s space: %w", e.Name(), err)
+		}
+	default:
+		// The job's embeddings were pre-computed: build the space now.
+		texts := make([]string, len(prev.Docs))
+		for i, d := range prev.Docs {
+			texts[i] = d.Content
+		}
+		_, space, err = e.EmbedDocuments(ctx, texts)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: %w", err)
+		}
+	}
+	if d := len(st.Embeddings[0]); space.Dim() != d {
+		return nil, fmt.Errorf("pipeline: embeddings of %d dimensions, the %s space has %d: %w", d, e.Name(), space.Dim(), ErrInvalidInput)
+	}
+	return space, nil
+}
+
 // Refresh recomputes the Bourdieu map of a finished topics job for a new
 // query, from its result and state, without embedding the documents again.
 func (p *Pipeline) Refresh(ctx context.Context, prev *topicmap.TopicsResponse, st *State, q topicmap.BourdieuQuery, param topicmap.TopicParam) (*topicmap.BourdieuResponse, error) {
@@ -272,29 +303,9 @@ func (p *Pipeline) Refresh(ctx context.Context, prev *topicmap.TopicsResponse, s
 	if language == "" {
 		language = "english"
 	}
-	e := p.embedder(language)
-	var space embed.Space
-	switch {
-	case st.Embedder != e.Name():
-		return nil, &EmbedderMismatchError{State: st.Embedder, Pipeline: e.Name()}
-	case len(st.Space) > 0:
-		space, err = e.LoadSpace(st.Space)
-		if err != nil {
-			return nil, fmt.Errorf("pipeline: refresh: loading the %s space: %w", e.Name(), err)
-		}
-	default:
-		// The job's embeddings were pre-computed: build the space now.
-		texts := make([]string, len(prev.Docs))
-		for i, d := range prev.Docs {
-			texts[i] = d.Content
-		}
-		_, space, err = e.EmbedDocuments(ctx, texts)
-		if err != nil {
-			return nil, fmt.Errorf("pipeline: refresh: %w", err)
-		}
-	}
-	if d := len(st.Embeddings[0]); space.Dim() != d {
-		return nil, fmt.Errorf("pipeline: refresh: embeddings of %d dimensions, the %s space has %d: %w", d, e.Name(), space.Dim(), ErrInvalidInput)
+	space, err := p.stateSpace(ctx, prev, st, language)
+	if err != nil {
+		return nil, err
 	}
 	return p.bourdieuMap(ctx, prev.Docs, st.Embeddings, prev.Terms, space, q, param, language)
 }

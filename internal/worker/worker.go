@@ -153,6 +153,7 @@ func (w *Worker) Handler() asynq.Handler {
 	mux.HandleFunc(tasks.TypeTopics, w.handleTopics)
 	mux.HandleFunc(tasks.TypeBourdieu, w.handleBourdieu)
 	mux.HandleFunc(tasks.TypeRefresh, w.handleRefresh)
+	mux.HandleFunc(tasks.TypeSearch, w.handleSearch)
 	return mux
 }
 
