@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 
@@ -36,7 +37,7 @@ import (
 type Config struct {
 	MaxDocs          int           // most documents per job; default 10000
 	MaxBodyBytes     int64         // request body limit; default 100 MB
-	CORSOrigins      []string      // allowed origins; empty: all
+	CORSOrigins      []string      // origins allowed with credentials; empty: all, without (see CORS)
 	JobTimeout       time.Duration // bound on one job run, passed to the worker; default 2h
 	RefreshTimeout   time.Duration // how long a refresh may take; default 5m
 	MaxRefreshWaits  int           // refreshes waiting for a worker at once; default DefaultMaxRefreshWaits
@@ -131,7 +132,8 @@ func (s *Server) CloseStreams() { s.closeOnce.Do(func() { close(s.closing) }) }
 // Handler returns the router with its middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(RequestIDs, Logger(s.log), Recoverer(s.log), CORS(s.cfg.CORSOrigins), BodyLimit(s.cfg.MaxBodyBytes, s.log))
+	r.Use(middleware.RequestID, commonHeaders, Logger(s.log), middleware.Recoverer,
+		CORS(s.cfg.CORSOrigins), middleware.RequestSize(s.cfg.MaxBodyBytes))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
 	})

@@ -47,8 +47,9 @@ type Config struct {
 	// MaxBodyBytes (BUNKA_MAX_BODY_BYTES) bounds request bodies; default 100 MB.
 	// Accepts plain bytes or a suffix: 100MB, 512KiB, 1GB.
 	MaxBodyBytes int64
-	// CORSOrigins (BUNKA_CORS_ORIGINS) is a comma-separated list of allowed
-	// origins; empty or "*" allows every origin, as the original does.
+	// CORSOrigins (BUNKA_CORS_ORIGINS) is a comma-separated list of origins
+	// allowed with credentials; empty or "*" lets every origin read without
+	// credentials (Access-Control-Allow-Origin: *). See api.CORS.
 	CORSOrigins []string
 	// RefreshTimeout (BUNKA_REFRESH_TIMEOUT) is how long the API waits for a
 	// worker to compute a Bourdieu refresh; default 5m.
