@@ -29,6 +29,7 @@ const (
 	DefaultRefreshConcurrency = 2
 	DefaultKeyPrefix          = "bunka:"
 	DefaultShutdownTimeout    = 30 * time.Second
+	DefaultProgressInterval   = time.Second
 )
 
 // Config is the whole service's configuration. Each field names the
@@ -96,6 +97,9 @@ type Config struct {
 // RedisConfigured reports whether REDIS_URL or REDIS_ADDR was given.
 func (c Config) RedisConfigured() bool { return c.RedisURL != "" || c.RedisAddr != "" }
 
+// RedisAddrOrDefault returns RedisAddr or its default.
+func (c Config) RedisAddrOrDefault() string { return or(c.RedisAddr, DefaultRedisAddr) }
+
 // APIAddrOrDefault returns APIAddr or its default.
 func (c Config) APIAddrOrDefault() string { return or(c.APIAddr, DefaultAPIAddr) }
 
@@ -129,6 +133,11 @@ func (c Config) RefreshConcurrencyOrDefault() int {
 
 // KeyPrefixOrDefault returns KeyPrefix or its default.
 func (c Config) KeyPrefixOrDefault() string { return or(c.KeyPrefix, DefaultKeyPrefix) }
+
+// ProgressIntervalOrDefault returns ProgressInterval or its default.
+func (c Config) ProgressIntervalOrDefault() time.Duration {
+	return or(c.ProgressInterval, DefaultProgressInterval)
+}
 
 // ShutdownTimeoutOrDefault returns ShutdownTimeout or its default.
 func (c Config) ShutdownTimeoutOrDefault() time.Duration {
