@@ -57,10 +57,11 @@ func (rs bourdieuResource) postJSON(w http.ResponseWriter, r *http.Request) erro
 
 // postCSV is POST /bourdieu/csv/ (deprecated in the original).
 func (rs bourdieuResource) postCSV(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseForm(r)
+	f, err := rs.s.parseForm(r)
 	if err != nil {
 		return err
 	}
+	defer f.close()
 	column := f.str("selected_column")
 	p := f.topicParam()
 	q := f.bourdieuQuery(true)

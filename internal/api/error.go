@@ -17,6 +17,8 @@ const (
 	ECONFLICT    = "conflict"    // the deployment cannot serve this task (workers disagree on the embedder)
 	EUNAVAILABLE = "unavailable" // Redis is unreachable
 	EINTERNAL    = "internal"    // a bug or an unexpected failure
+	EABORTED     = "aborted"     // the client aborted its request body
+	ESLOW        = "slow"        // the request body did not arrive within the read timeout
 )
 
 var codeStatus = map[string]int{
@@ -27,12 +29,16 @@ var codeStatus = map[string]int{
 	ECONFLICT:    http.StatusConflict,
 	EUNAVAILABLE: http.StatusServiceUnavailable,
 	EINTERNAL:    http.StatusInternalServerError,
+	EABORTED:     http.StatusBadRequest,
+	ESLOW:        http.StatusRequestTimeout,
 }
 
 // Error is an error the client may read: a code and a message.
 type Error struct {
 	Code    string
 	Message string
+
+	cause error // what happened, for the log; never shown to the client
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("api: %s: %s", e.Code, e.Message) }
@@ -77,6 +83,10 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	var mb *http.MaxBytesError
 	switch {
 	case errors.As(err, &e):
+		if e.cause != nil {
+			log.InfoContext(r.Context(), "request body not read", "method", r.Method, "path", r.URL.Path,
+				"request_id", RequestID(r.Context()), "error", e.cause)
+		}
 	case errors.As(err, &mb):
 		e = Errorf(ETOOLARGE, "request body too large: the limit is %s", formatBytes(mb.Limit))
 	default:

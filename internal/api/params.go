@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
@@ -23,7 +24,7 @@ import (
 func decodeBody(r *http.Request) (object, error) {
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, err // *http.MaxBytesError, or a broken connection
+		return nil, bodyError(err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
@@ -379,8 +380,16 @@ func thousands(n int) string {
 
 // form reads the multipart form fields of the CSV routes.
 type form struct {
-	r *http.Request
-	e errs
+	r   *http.Request
+	e   errs
+	log *slog.Logger
+}
+
+// close removes the temporary files of the form's uploads.
+func (f *form) close() {
+	if err := f.r.MultipartForm.RemoveAll(); err != nil {
+		f.log.Warn("upload: temporary files not removed", "error", err, "request_id", RequestID(f.r.Context()))
+	}
 }
 
 func (f *form) value(name string) (string, bool) {

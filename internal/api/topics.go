@@ -49,10 +49,11 @@ func (rs topicsResource) postJSON(w http.ResponseWriter, r *http.Request) error 
 
 // postCSV is POST /topics/csv/, the frontend's upload.
 func (rs topicsResource) postCSV(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseForm(r)
+	f, err := rs.s.parseForm(r)
 	if err != nil {
 		return err
 	}
+	defer f.close()
 	column := f.str("selected_column")
 	p := f.topicParam()
 	process := f.bool("process_bourdieu")
@@ -83,22 +84,25 @@ func (s *Server) enqueueTopics(w http.ResponseWriter, r *http.Request, p tasks.T
 }
 
 // maxMemory is how much of a multipart form is kept in memory; the rest of
-// the file goes to a temporary file until the request ends.
+// the file goes to a temporary file, which form.close removes.
 const maxMemory = 32 << 20
 
-// parseForm reads a multipart form with its "file" part.
-func parseForm(r *http.Request) (*form, error) {
+// parseForm reads a multipart form with its "file" part. The caller must
+// close the form: net/http removes the temporary files of the request it
+// passed to the router, not of the copies that middleware make, on which
+// the form was parsed.
+func (s *Server) parseForm(r *http.Request) (*form, error) {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		return nil, Errorf(EINVALID, "body: a multipart/form-data upload with a file field is required")
 	}
+	body := watchBody(r)
 	if err := r.ParseMultipartForm(maxMemory); err != nil {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			return nil, err
+		if body.err != nil {
+			return nil, bodyError(body.err)
 		}
 		return nil, Errorf(EINVALID, "body: malformed multipart form: %v", err)
 	}
-	f := &form{r: r}
+	f := &form{r: r, log: s.log}
 	if len(r.MultipartForm.File["file"]) == 0 {
 		f.e.add("file", "field required")
 	}

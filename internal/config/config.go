@@ -30,6 +30,7 @@ const (
 	DefaultKeyPrefix          = "bunka:"
 	DefaultShutdownTimeout    = 30 * time.Second
 	DefaultProgressInterval   = time.Second
+	DefaultReadTimeout        = 10 * time.Minute // a 100 MB body at 170 KB/s
 )
 
 // Config is the whole service's configuration. Each field names the
@@ -59,6 +60,11 @@ type Config struct {
 	// may wait for a worker at once; more get a 503. Each holds a connection
 	// of the API's reply pool while it waits; default 64.
 	MaxRefreshWaits int
+	// ReadTimeout (BUNKA_READ_TIMEOUT) bounds the time a client may take to
+	// send a whole request, body included, so that slow clients cannot hold
+	// connections open; default 10m, enough for a 100 MB upload at 170 KB/s.
+	// Answers that take longer (progress streams, refreshes) are not cut by it.
+	ReadTimeout time.Duration
 	// ProgressInterval (BUNKA_PROGRESS_INTERVAL) is the period of the progress
 	// stream's events; default 1s.
 	ProgressInterval time.Duration
@@ -108,6 +114,9 @@ func (c Config) MaxDocsOrDefault() int { return or(c.MaxDocs, DefaultMaxDocs) }
 
 // MaxBodyBytesOrDefault returns MaxBodyBytes or its default.
 func (c Config) MaxBodyBytesOrDefault() int64 { return or(c.MaxBodyBytes, DefaultMaxBodyBytes) }
+
+// ReadTimeoutOrDefault returns ReadTimeout or its default.
+func (c Config) ReadTimeoutOrDefault() time.Duration { return or(c.ReadTimeout, DefaultReadTimeout) }
 
 // ResultTTLOrDefault returns ResultTTL or its default.
 func (c Config) ResultTTLOrDefault() time.Duration { return or(c.ResultTTL, DefaultResultTTL) }
@@ -205,6 +214,7 @@ func FromEnv(lookup Lookup) (Config, error) {
 	durVar("BUNKA_JOB_TIMEOUT", &c.JobTimeout)
 	durVar("BUNKA_REFRESH_TIMEOUT", &c.RefreshTimeout)
 	durVar("BUNKA_PROGRESS_INTERVAL", &c.ProgressInterval)
+	durVar("BUNKA_READ_TIMEOUT", &c.ReadTimeout)
 	durVar("BUNKA_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	if v := get("BUNKA_MAX_BODY_BYTES"); v != "" {
 		n, err := ParseBytes(v)

@@ -38,6 +38,7 @@ func TestZeroValueMeansDefaults(t *testing.T) {
 		{"refresh concurrency", c.RefreshConcurrencyOrDefault(), 2},
 		{"key prefix", c.KeyPrefixOrDefault(), "bunka:"},
 		{"job timeout", c.JobTimeoutOrDefault(), 2 * time.Hour},
+		{"read timeout", c.ReadTimeoutOrDefault(), 10 * time.Minute},
 		{"log level", c.LogLevel, slog.LevelInfo},
 	} {
 		if !reflect.DeepEqual(tc.got, tc.want) {
@@ -109,7 +110,7 @@ func TestEnvModel(t *testing.T) {
 	}
 	for _, k := range []string{"OPEN_AI_KEY", "REDIS_URL", "REDIS_ADDR", "BUNKA_API_ADDR", "BUNKA_MAX_DOCS",
 		"BUNKA_MAX_BODY_BYTES", "BUNKA_RESULT_TTL", "BUNKA_JOB_TIMEOUT", "BUNKA_WORKER_CONCURRENCY",
-		"BUNKA_LOG_LEVEL", "BUNKA_LOG_FORMAT", "BUNKA_CORS_ORIGINS", "BUNKA_MAX_REFRESH_WAITS", "API_IMAGE_NAME", "WORKER_CONTAINER_NAME"} {
+		"BUNKA_LOG_LEVEL", "BUNKA_LOG_FORMAT", "BUNKA_CORS_ORIGINS", "BUNKA_MAX_REFRESH_WAITS", "BUNKA_READ_TIMEOUT", "API_IMAGE_NAME", "WORKER_CONTAINER_NAME"} {
 		if _, ok := vars[k]; !ok {
 			t.Errorf(".env.model lacks %s", k)
 		}
@@ -123,7 +124,7 @@ func TestEnvModel(t *testing.T) {
 		c.MaxBodyBytesOrDefault() != def.MaxBodyBytesOrDefault() || c.ResultTTLOrDefault() != def.ResultTTLOrDefault() ||
 		c.JobTimeoutOrDefault() != def.JobTimeoutOrDefault() || c.ConcurrencyOrDefault() != def.ConcurrencyOrDefault() ||
 		c.KeyPrefixOrDefault() != def.KeyPrefixOrDefault() || c.RefreshTimeoutOrDefault() != def.RefreshTimeoutOrDefault() ||
-		c.MaxRefreshWaitsOrDefault() != def.MaxRefreshWaitsOrDefault() ||
+		c.MaxRefreshWaitsOrDefault() != def.MaxRefreshWaitsOrDefault() || c.ReadTimeoutOrDefault() != def.ReadTimeoutOrDefault() ||
 		c.ShutdownTimeoutOrDefault() != def.ShutdownTimeoutOrDefault() || c.LogLevel != def.LogLevel || c.RedisConfigured() {
 		t.Errorf(".env.model's values are not the defaults: %+v", c)
 	}

@@ -29,4 +29,10 @@
 // Like any interpolating spline, the curve may bulge outside the hull
 // between vertices (never by more than a fraction of the edge lengths) and,
 // on very uneven hulls, dip slightly inside it.
+//
+// Outline never leaves a topic without one (the original frontend's map
+// fails on a null hull): where Smooth has no hull to draw (one distinct
+// point, two, or all on one line; the original gave null) it returns the
+// boundary of the points within a given radius of the segment they span,
+// a circle or a stadium, a quarter of its points on each side and cap.
 package hull

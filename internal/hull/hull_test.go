@@ -222,3 +222,59 @@ func BenchmarkSmooth(b *testing.B) {
 		})
 	}
 }
+
+func TestOutlineDegenerate(t *testing.T) {
+	const r = 0.05
+	for _, tc := range []struct {
+		desc   string
+		xs, ys []float64
+	}{
+		{"one point", []float64{1}, []float64{2}},
+		{"one point repeated", []float64{1, 1, 1}, []float64{2, 2, 2}},
+		{"two points", []float64{1, 2}, []float64{2, 3}},
+		{"collinear", []float64{0, 1, 2, 3, 1.5}, []float64{0, 2, 4, 6, 3}},
+		{"duplicates", []float64{1, 1, 1, 2, 2}, []float64{1, 1, 1, 2, 2}},
+		{"with a NaN", []float64{1, math.NaN()}, []float64{2, 0}},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			hx, hy, ok := Outline(tc.xs, tc.ys, DefaultN, r)
+			if !ok || len(hx) != DefaultN || len(hy) != DefaultN {
+				t.Fatalf("Outline = %d, %d points, %v; want %d points", len(hx), len(hy), ok, DefaultN)
+			}
+			if hx[0] != hx[DefaultN-1] || hy[0] != hy[DefaultN-1] {
+				t.Errorf("not closed: (%v, %v) and (%v, %v)", hx[0], hy[0], hx[DefaultN-1], hy[DefaultN-1])
+			}
+			// The points lie well inside; the outline keeps within 2r of
+			// the segment (or point) that they span.
+			v := Convex(tc.xs, tc.ys)
+			sx, sy := []float64{tc.xs[v[0]], tc.xs[v[len(v)-1]]}, []float64{tc.ys[v[0]], tc.ys[v[len(v)-1]]}
+			for i := range tc.xs {
+				x, y := tc.xs[i], tc.ys[i]
+				if math.IsNaN(x) {
+					continue
+				}
+				if !inside(hx, hy, x, y) || distToPolyline(hx, hy, x, y) < r/2 {
+					t.Errorf("point (%v, %v) not well inside the outline", x, y)
+				}
+			}
+			for j := range hx {
+				if d := distToPolyline(sx, sy, hx[j], hy[j]); d > 2*r || len(v) == 1 && math.Hypot(hx[j]-sx[0], hy[j]-sy[0]) > 2*r {
+					t.Errorf("outline point (%v, %v) %v away from the points", hx[j], hy[j], d)
+				}
+			}
+		})
+	}
+	if _, _, ok := Outline([]float64{math.NaN()}, []float64{0}, DefaultN, r); ok {
+		t.Error("no finite point: ok")
+	}
+	if _, _, ok := Outline(nil, nil, DefaultN, r); ok {
+		t.Error("no point: ok")
+	}
+	// Three non-collinear points: Smooth's curve.
+	xs, ys := []float64{0, 1, 0}, []float64{0, 0, 1}
+	hx, hy, _ := Outline(xs, ys, DefaultN, r)
+	sx, sy, _ := Smooth(xs, ys, DefaultN)
+	if !slices.Equal(hx, sx) || !slices.Equal(hy, sy) {
+		t.Error("a proper hull: Outline differs from Smooth")
+	}
+}

@@ -1,9 +1,10 @@
 package pipeline
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"strings"
 	"unicode/utf8"
 
@@ -24,7 +25,8 @@ type job struct {
 // prepare validates in and builds its documents, as Bunka.fit does: ids are
 // made strings and deduplicated (the first kept) before empty texts are
 // dropped; without ids, each document gets a 20-character id in the form of
-// the original's str(uuid.uuid4())[:20], drawn from seed so that runs repeat.
+// the original's str(uuid.uuid4())[:20], derived from the texts and seed
+// (generateIDs) so that runs repeat and datasets differ.
 func prepare(in Input, seed int64) (*job, error) {
 	if len(in.Texts) == 0 {
 		return nil, fmt.Errorf("pipeline: no documents: %w", ErrInvalidInput)
@@ -46,7 +48,7 @@ func prepare(in Input, seed int64) (*job, error) {
 	}
 	ids := in.IDs
 	if ids == nil {
-		ids = generateIDs(len(in.Texts), seed)
+		ids = generateIDs(in.Texts, seed)
 	}
 	for i, id := range ids {
 		if !utf8.ValidString(id) {
@@ -135,22 +137,36 @@ func checkParam(p topicmap.TopicParam) (topicmap.TopicParam, error) {
 	return p, nil
 }
 
-// generateIDs returns n ids shaped as str(uuid.uuid4())[:20]
-// ("8-4-4-3" hexadecimal digits), random from seed.
-func generateIDs(n int, seed int64) []string {
-	rng := rand.New(rand.NewPCG(uint64(seed), 0x1d5))
-	ids := make([]string, n)
-	seen := make(map[string]bool, n)
+// generateIDs returns one id per text shaped as str(uuid.uuid4())[:20]
+// ("8-4-4-3" hexadecimal digits, version 4 and variant bits set), derived
+// from the texts and the seed: SHA-256 of the seed and the whole list
+// (each text with its length) gives the dataset's digest, and id i is cut
+// from SHA-256 of the digest and i. The same data and seed give the same
+// ids; another dataset, or another seed, gives others (the original draws
+// them at random each time). Ids are unique within a dataset, repeated
+// texts included.
+func generateIDs(texts []string, seed int64) []string {
+	h := sha256.New()
+	var buf [binary.MaxVarintLen64]byte
+	h.Write(buf[:binary.PutVarint(buf[:], seed)])
+	for _, t := range texts {
+		h.Write(buf[:binary.PutUvarint(buf[:], uint64(len(t)))])
+		h.Write([]byte(t))
+	}
+	digest := h.Sum(nil)
+	ids := make([]string, len(texts))
+	seen := make(map[string]bool, len(texts))
 	const hex = "0123456789abcdef"
 	for i := range ids {
-		for {
-			var b [16]byte
-			for k := 0; k < 16; k += 8 {
-				v := rng.Uint64()
-				for m := 0; m < 8; m++ {
-					b[k+m] = byte(v >> (8 * m))
-				}
+		for try := uint64(0); ; try++ {
+			h.Reset()
+			h.Write(digest)
+			h.Write(buf[:binary.PutUvarint(buf[:], uint64(i))])
+			if try > 0 { // a collision of the 72 bits: draw again
+				h.Write(buf[:binary.PutUvarint(buf[:], try)])
 			}
+			var b [sha256.Size]byte
+			h.Sum(b[:0])
 			b[6] = b[6]&0x0f | 0x40 // version 4
 			b[8] = b[8]&0x3f | 0x80 // variant 10
 			var sb strings.Builder

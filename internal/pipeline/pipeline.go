@@ -102,8 +102,9 @@ func New(cfg Config) *Pipeline {
 }
 
 // Topics computes the topic map of in (and its Bourdieu map when
-// in.Bourdieu is set; a query that the embedder cannot place leaves the
-// Bourdieu map out, logged, instead of failing the job). The returned documents carry no embeddings unless
+// in.Bourdieu is set; a query that cannot be drawn, say an axis word that
+// the embedder cannot place, gives an empty map, EmptyBourdieu, logged,
+// instead of failing the job). The returned documents carry no embeddings unless
 // in.IncludeEmbeddings; those are in the State, for Refresh.
 func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) (*topicmap.TopicsResponse, *State, error) {
 	stages := []string{StageLanguage, StageEmbedding, StageProjection, StageTerms, StageTopics}
@@ -170,10 +171,13 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 		case errors.Is(err, ErrInvalidInput):
 			// The topic map is the job's main product and took the
 			// longest: a query it cannot answer (say, an axis word that
-			// the builtin embedder never saw in the documents) leaves
-			// bourdieu_response null rather than failing the job. The
-			// refresh endpoint answers such a query with a 422.
+			// the embedder cannot place, or too few documents outside
+			// the radius) leaves the Bourdieu map empty rather than
+			// failing the job: the query with no documents and no topics,
+			// never null (the original frontend's Bourdieu view fails on
+			// null). The refresh endpoint answers such a query with a 422.
 			p.cfg.Logger.Warn("bourdieu map left out, topic map kept", "err", err)
+			resp.BourdieuResponse = EmptyBourdieu(*query)
 		case err != nil:
 			return nil, nil, err
 		default:
@@ -192,6 +196,22 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	}
 	pr.done()
 	return resp, st, nil
+}
+
+// EmptyBourdieu is the Bourdieu map of a query that could not be drawn:
+// the query, no documents, no topics.
+func EmptyBourdieu(q topicmap.BourdieuQuery) *topicmap.BourdieuResponse {
+	return &topicmap.BourdieuResponse{
+		Docs:   []topicmap.Document{},
+		Topics: []topicmap.Topic{},
+		Query: topicmap.BourdieuQuery{
+			XLeftWords:   slices.Clone(q.XLeftWords),
+			XRightWords:  slices.Clone(q.XRightWords),
+			YTopWords:    slices.Clone(q.YTopWords),
+			YBottomWords: slices.Clone(q.YBottomWords),
+			RadiusSize:   q.RadiusSize,
+		},
+	}
 }
 
 // topicsBourdieu computes the Bourdieu map of a topics job.

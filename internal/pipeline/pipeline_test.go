@@ -129,7 +129,8 @@ func TestInputErrors(t *testing.T) {
 
 func TestTopicsKeepsMapOnUnplaceableQuery(t *testing.T) {
 	// A topics job whose Bourdieu axes the embedder cannot place keeps its
-	// topic map and leaves bourdieu_response null; a Bourdieu job fails.
+	// topic map and gives an empty Bourdieu map with the query, never
+	// null; a Bourdieu job fails.
 	p := New(Config{Embedder: words, Logger: quiet()})
 	in := warPeaceInput(2)
 	q := topicmap.DefaultBourdieuQuery()
@@ -139,8 +140,10 @@ func TestTopicsKeepsMapOnUnplaceableQuery(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Topics: %v", err)
 	}
-	if resp.BourdieuResponse != nil {
-		t.Errorf("bourdieu_response = %+v, want null", resp.BourdieuResponse)
+	br := resp.BourdieuResponse
+	if br == nil || br.Docs == nil || br.Topics == nil || len(br.Docs) != 0 || len(br.Topics) != 0 ||
+		!slices.Equal(br.Query.XLeftWords, []string{"zzyzx"}) || br.Query.RadiusSize != q.RadiusSize {
+		t.Errorf("bourdieu_response = %+v, want the query with empty docs and topics", br)
 	}
 	if len(resp.Docs) != len(in.Texts) || len(resp.Topics) == 0 || st == nil {
 		t.Errorf("topic map lost: %d docs, %d topics, state %v", len(resp.Docs), len(resp.Topics), st != nil)
@@ -183,12 +186,32 @@ func TestPrepareIDs(t *testing.T) {
 	if j.dropped != 1 || j.duplicates != 2 {
 		t.Errorf("dropped %d duplicates %d, want 1 and 2", j.dropped, j.duplicates)
 	}
-	ids := generateIDs(1000, 42)
-	if len(ids[0]) != 20 || ids[0][8] != '-' || ids[0][14] != '4' || !slices.Equal(ids, generateIDs(1000, 42)) {
-		t.Errorf("generated id %q (want uuid4 shape, 20 chars, repeatable)", ids[0])
+}
+
+func TestGeneratedIDs(t *testing.T) {
+	texts := make([]string, 1000)
+	for i := range texts {
+		texts[i] = fmt.Sprintf("text %d", i%300) // repeated texts too
 	}
-	if slices.Equal(ids, generateIDs(1000, 43)) {
+	ids := generateIDs(texts, 42)
+	if len(ids[0]) != 20 || ids[0][8] != '-' || ids[0][14] != '4' || !slices.Equal(ids, generateIDs(slices.Clone(texts), 42)) {
+		t.Errorf("generated id %q (want uuid4 shape, 20 chars, the same for the same data and seed)", ids[0])
+	}
+	if len(slices.Compact(slices.Sorted(slices.Values(ids)))) != len(ids) {
+		t.Error("generated ids repeat")
+	}
+	if other := generateIDs(texts, 43); other[0] == ids[0] {
 		t.Error("ids do not depend on the seed")
+	}
+	// Another dataset, even one differing only in its last text, gets
+	// other ids from the first one on.
+	changed := slices.Clone(texts)
+	changed[len(changed)-1] += "!"
+	if other := generateIDs(changed, 42); other[0] == ids[0] {
+		t.Errorf("two datasets share their first id %q", ids[0])
+	}
+	if other := generateIDs([]string{"a", "b"}, 42); other[0] == generateIDs([]string{"c", "d"}, 42)[0] {
+		t.Error("two small datasets share their first id")
 	}
 }
 

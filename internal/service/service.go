@@ -145,8 +145,12 @@ func (m *Main) RunAPI(ctx context.Context) error {
 	srv := &http.Server{
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+		// Bounds the whole request read, body included. net/http lifts it
+		// once the body is in, so progress streams and refreshes that
+		// answer for longer are not cut.
+		ReadTimeout: m.Config.ReadTimeoutOrDefault(),
+		IdleTimeout: 2 * time.Minute,
+		ErrorLog:    slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
 	srv.RegisterOnShutdown(a.CloseStreams)
 	select {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -172,37 +173,100 @@ func Assemble(docs []topicmap.Document, terms []topicmap.Term, labels []int, opt
 		s.ys = append(s.ys, *d.Y)
 	}
 
-	var out []topicmap.Topic
+	// Every topic of MinDocsPerCluster documents or more is listed, in
+	// the order of its id as a string; its terms are its positive cells
+	// of the table, or, with none, its most frequent terms (one topic
+	// alone, or terms spread evenly), or none at all.
+	rowOf := make(map[string]int, len(tb.topics))
 	for row, id := range tb.topics {
-		if len(top[row]) == 0 {
-			continue // no positive cell: no row in the original's table
-		}
+		rowOf[id] = row
+	}
+	ids := make([]string, 0, len(byTopic))
+	for id := range byTopic {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	radius := outlineRadius(docs)
+	var out []topicmap.Topic
+	for _, id := range ids {
 		s := byTopic[id]
 		if s.size < opt.MinDocsPerCluster {
 			continue
 		}
-		termIDs := make([]string, len(top[row]))
-		for k, col := range top[row] {
-			termIDs[k] = tb.terms[col]
+		termIDs := []string{}
+		if row, ok := rowOf[id]; ok {
+			cols := top[row]
+			if len(cols) == 0 {
+				cols = mostFrequent(tb.counts[row], opt.TermsPerTopic)
+			}
+			for _, col := range cols {
+				termIDs = append(termIDs, tb.terms[col])
+			}
+		}
+		name := Name(termIDs, opt.NameLength)
+		if name == "" {
+			name = id
 		}
 		size := s.size
 		// The mean as pandas computes it: the sum, then one division.
 		xc, yc := s.sx/float64(size), s.sy/float64(size)
 		t := topicmap.Topic{
 			TopicID:   id,
-			Name:      Name(termIDs, opt.NameLength),
+			Name:      name,
 			TermID:    termIDs,
 			XCentroid: &xc,
 			YCentroid: &yc,
 			Size:      &size,
 		}
-		if hx, hy, ok := hull.Smooth(s.xs, s.ys, opt.HullPoints); ok {
+		if hx, hy, ok := hull.Outline(s.xs, s.ys, opt.HullPoints, radius); ok {
 			t.ConvexHull = &topicmap.ConvexHull{XCoordinates: hx, YCoordinates: hy}
 		}
 		out = append(out, t)
 	}
+	// The documents of the topics left out belong to none.
+	listed := make(map[string]bool, len(out))
+	for _, t := range out {
+		listed[t.TopicID] = true
+	}
+	for i := range docs {
+		if !listed[*docs[i].TopicID] {
+			docs[i].TopicID = nil
+		}
+	}
 	Rank(docs, out, opt.RankingTerms, opt.MaxDocPerTopic)
 	return out
+}
+
+// mostFrequent returns the indices of the positive cells of row, highest
+// count first, ties in column order, at most topN of them.
+func mostFrequent(row []float64, topN int) []int {
+	var idx []int
+	for j, c := range row {
+		if c > 0 {
+			idx = append(idx, j)
+		}
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(row[b], row[a]) })
+	if len(idx) > topN {
+		idx = idx[:topN]
+	}
+	return idx
+}
+
+// outlineRadius is the radius of the outline around a topic of fewer than
+// three distinct points: 1% of the map's larger side (0.01 for a map of one
+// point).
+func outlineRadius(docs []topicmap.Document) float64 {
+	minX, maxX := math.Inf(1), math.Inf(-1)
+	minY, maxY := math.Inf(1), math.Inf(-1)
+	for _, d := range docs {
+		minX, maxX = min(minX, *d.X), max(maxX, *d.X)
+		minY, maxY = min(minY, *d.Y), max(maxY, *d.Y)
+	}
+	if side := max(maxX-minX, maxY-minY); side > 0 && !math.IsInf(side, 0) {
+		return side / 100
+	}
+	return 0.01
 }
 
 // Name is a topic's name from its terms, best first: the first n of the

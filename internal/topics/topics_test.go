@@ -181,8 +181,8 @@ func TestAssemble(t *testing.T) {
 	if !slices.Equal(ids, []string{"bt-10", "bt-2"}) {
 		t.Fatalf("topic ids %q, want [bt-10 bt-2]", ids)
 	}
-	if *docs[25].TopicID != "bt-7" {
-		t.Errorf("small-topic document has topic %q, want bt-7", *docs[25].TopicID)
+	if docs[25].TopicID != nil {
+		t.Errorf("small-topic document has topic %q, want none (its topic is not listed)", *docs[25].TopicID)
 	}
 	// Rows bt-10 24 pairs, bt-2 34, bt-7 3; 61 in all. bt-10: war 12
 	// observed, 24*14/61 expected: 7.65; army and 2016 6 observed, 24*6/61
@@ -213,7 +213,7 @@ func TestAssemble(t *testing.T) {
 			t.Errorf("%s: hull not closed", tp.TopicID)
 		}
 		for _, d := range docs {
-			if *d.TopicID != tp.TopicID {
+			if d.TopicID == nil || *d.TopicID != tp.TopicID {
 				continue
 			}
 			if !inside(*d.X, *d.Y, h.XCoordinates, h.YCoordinates) && distToPolygon(*d.X, *d.Y, h.XCoordinates, h.YCoordinates) > 0.05 {
@@ -226,13 +226,16 @@ func TestAssemble(t *testing.T) {
 	}
 }
 
-func TestAssembleHullNullUnderThreePoints(t *testing.T) {
+func TestAssembleOneClusterAndDegenerateHulls(t *testing.T) {
 	docs := clusteredDocs("d", 10, 0, 0, 0, func(int) []string { return []string{"same"} })
 	labels := make([]int, len(docs))
 	got := Assemble(docs, []topicmap.Term{{TermID: "same", Ngrams: 1, CountTerms: 10}, {TermID: "other", Ngrams: 1, CountTerms: 1}},
 		labels, DefaultOptions())
-	if len(got) != 0 { // one topic: observed = expected, no positive cell, no topic
-		t.Errorf("one cluster: got %d topics, want none", len(got))
+	// One topic: observed = expected, no positive cell; the topic is
+	// still listed, named by its most frequent term, with an outline
+	// around its single point.
+	if len(got) != 1 || got[0].TopicID != "bt-0" || got[0].Name != "same" || got[0].ConvexHull == nil {
+		t.Fatalf("one cluster at one point: got %+v, want bt-0 named same with an outline", got)
 	}
 	// Two topics so that cells are positive; topic 0 has every point at (0,0).
 	docs = slices.Concat(
@@ -244,8 +247,43 @@ func TestAssembleHullNullUnderThreePoints(t *testing.T) {
 	}
 	got = Assemble(docs, []topicmap.Term{{TermID: "alpha", Ngrams: 1, CountTerms: 10}, {TermID: "beta", Ngrams: 1, CountTerms: 10}},
 		labels, DefaultOptions())
-	if len(got) != 2 || got[0].ConvexHull != nil || got[1].ConvexHull == nil {
+	if len(got) != 2 || got[0].ConvexHull == nil || got[1].ConvexHull == nil {
 		t.Fatalf("got %d topics, hulls %v %v", len(got), got[0].ConvexHull, got[len(got)-1].ConvexHull)
+	}
+	// The outline of the one-point topic holds it, and is small beside
+	// the map (5 by 5).
+	h := got[0].ConvexHull
+	if !inside(0, 0, h.XCoordinates, h.YCoordinates) {
+		t.Error("the one-point topic is outside its outline")
+	}
+	for i := range h.XCoordinates {
+		if d := math.Hypot(h.XCoordinates[i], h.YCoordinates[i]); d > 0.2 {
+			t.Errorf("outline point %d is %v from the topic's point", i, d)
+		}
+	}
+}
+
+func TestAssembleNoTerms(t *testing.T) {
+	// No term of the wanted sizes (ngrams longer than any text): the
+	// topics are listed, named by their ids, with no terms.
+	docs := slices.Concat(
+		clusteredDocs("a", 10, 0, 0, 1, func(int) []string { return []string{"alpha"} }),
+		clusteredDocs("b", 10, 5, 5, 1, func(int) []string { return []string{"beta"} }))
+	labels := make([]int, 20)
+	for i := 10; i < 20; i++ {
+		labels[i] = 1
+	}
+	opt := DefaultOptions()
+	opt.Ngrams = []int{3}
+	got := Assemble(docs, []topicmap.Term{{TermID: "alpha", Ngrams: 1, CountTerms: 10}, {TermID: "beta", Ngrams: 1, CountTerms: 10}},
+		labels, opt)
+	if len(got) != 2 || got[0].Name != "bt-0" || got[1].Name != "bt-1" || got[0].TermID == nil || len(got[0].TermID) != 0 {
+		t.Fatalf("got %+v, want bt-0 and bt-1 named by their ids, with empty term lists", got)
+	}
+	for _, d := range docs {
+		if d.TopicID == nil {
+			t.Errorf("document %s has no topic", d.DocID)
+		}
 	}
 }
 

@@ -299,10 +299,10 @@ func (w *Worker) handleTopics(ctx context.Context, t *asynq.Task) error {
 			return jobResult{}, err
 		}
 		warning := ""
-		if p.Bourdieu != nil && res.BourdieuResponse == nil {
-			// The pipeline kept the topic map and left out a Bourdieu map
-			// it could not draw; a refresh with the same query gives the
-			// reason (a quick computation, only in this case).
+		if p.Bourdieu != nil && (res.BourdieuResponse == nil || len(res.BourdieuResponse.Docs) == 0) {
+			// The pipeline kept the topic map and left the Bourdieu map
+			// it could not draw empty; a refresh with the same query
+			// gives the reason (a quick computation, only in this case).
 			_, rerr := w.model.Refresh(ctx, res, st, *p.Bourdieu, p.Param)
 			warning = "the Bourdieu map was left out"
 			if rerr != nil {

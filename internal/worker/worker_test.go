@@ -504,7 +504,8 @@ func TestBourdieuLeftOutWarns(t *testing.T) {
 	if err := json.Unmarshal(b, &res); err != nil {
 		t.Fatal(err)
 	}
-	if res.BourdieuResponse != nil || len(res.Docs) != len(docs) || len(res.Topics) == 0 {
-		t.Errorf("result: bourdieu %v, %d docs, %d topics", res.BourdieuResponse != nil, len(res.Docs), len(res.Topics))
+	if br := res.BourdieuResponse; br == nil || br.Docs == nil || len(br.Docs) != 0 || br.Topics == nil || len(br.Topics) != 0 ||
+		len(br.Query.XLeftWords) != 1 || br.Query.XLeftWords[0] != "zzyzx" || len(res.Docs) != len(docs) || len(res.Topics) == 0 {
+		t.Errorf("result: bourdieu %+v, %d docs, %d topics; want an empty map with the query", res.BourdieuResponse, len(res.Docs), len(res.Topics))
 	}
 }
