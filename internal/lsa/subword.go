@@ -56,11 +56,11 @@ func (s *Space) subwordIndex() *subwords {
 				return
 			}
 			sw.words++
-			seen := map[string]bool{}
 			eachGram(t, func(g string) {
-				if !seen[g] {
-					seen[g] = true
-					sw.grams[g] = append(sw.grams[g], c)
+				// A gram twice in one word is listed once: its
+				// list then ends with this word already.
+				if l := sw.grams[g]; len(l) == 0 || l[len(l)-1] != c {
+					sw.grams[g] = append(l, c)
 				}
 			})
 		}
