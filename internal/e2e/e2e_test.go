@@ -316,7 +316,7 @@ func TestService(t *testing.T) {
 		if err := s.m.Store.Create(ctx, otherID, tasks.TypeTopics); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.m.Store.Succeed(ctx, otherID, raw, b, ""); err != nil {
+		if err := s.m.Store.Succeed(ctx, store.Run{ID: otherID}, raw, b, ""); err != nil {
 			t.Fatal(err)
 		}
 		code, m = postJSON(t, s.url+"/bourdieu/refresh/"+otherID, body)

@@ -221,9 +221,9 @@ func (w *Worker) classify(ctx, jobCtx context.Context, err error) *failure {
 func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 	compute func(ctx context.Context, progress pipeline.ProgressFunc) (jobResult, error)) error {
 	id, _ := asynq.GetTaskID(ctx)
-	retried, _ := asynq.GetRetryCount(ctx)
 	start := time.Now()
-	if err := w.store.Start(ctx, id, t.Type()); err != nil {
+	rn, err := w.store.Start(ctx, id, t.Type())
+	if err != nil {
 		return err // Redis trouble: let asynq retry
 	}
 	rep := newReporter(w.store, id, w.cfg.ProgressEvery, w.log)
@@ -239,14 +239,14 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 		return compute(c, rep.progress)
 	})
 	rep.finish()
-	attrs := []any{"task_id", id, "type", t.Type(), "docs", ndocs, "attempt", retried + 1,
+	attrs := []any{"task_id", id, "type", t.Type(), "docs", ndocs, "attempt", rn.Attempt,
 		"duration", time.Since(start).Round(time.Millisecond).String(), rep.timings()}
 	if err == nil {
 		var b []byte
 		var st []byte
 		if b, st, err = marshalResult(o); err != nil {
 			err = &failure{msg: "internal error: " + err.Error(), err: err}
-		} else if err = w.store.Succeed(context.WithoutCancel(ctx), id, b, st, o.warning); err != nil {
+		} else if err = w.store.Succeed(context.WithoutCancel(ctx), rn, b, st, o.warning); err != nil {
 			w.log.Error("job result not stored", append(attrs, "outcome", "retry", "error", err)...)
 			return err
 		} else {
@@ -262,7 +262,7 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 		w.log.Warn("job interrupted, back in the queue", append(attrs, "outcome", "requeued", "error", err)...)
 		return err
 	}
-	if serr := w.store.Fail(context.WithoutCancel(ctx), id, f.msg); serr != nil {
+	if serr := w.store.Fail(context.WithoutCancel(ctx), rn, f.msg); serr != nil {
 		w.log.Error("job failure not stored", append(attrs, "outcome", "retry", "error", serr)...)
 		return serr
 	}
@@ -342,7 +342,7 @@ func (w *Worker) handleBourdieu(ctx context.Context, t *asynq.Task) error {
 func (w *Worker) badPayload(ctx context.Context, t *asynq.Task, err error) error {
 	id, _ := asynq.GetTaskID(ctx)
 	w.log.Error("job failed", "task_id", id, "type", t.Type(), "outcome", "failure", "error", err)
-	if serr := w.store.Fail(ctx, id, "internal error: unreadable task payload"); serr != nil {
+	if serr := w.store.Fail(ctx, store.Run{ID: id, Kind: t.Type()}, "internal error: unreadable task payload"); serr != nil {
 		return serr
 	}
 	return nil // done, as a failed job (see the end of job)
