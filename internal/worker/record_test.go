@@ -2,12 +2,16 @@ package worker_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hibiken/asynq"
 
+	"github.com/bunkatopics/bunka-go/internal/logctx"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
@@ -69,5 +73,52 @@ func TestLogAttemptIsTheRecords(t *testing.T) {
 	}
 	if !strings.Contains(line, " attempt=3 ") {
 		t.Errorf("job log line %q, want attempt=3 as the record", line)
+	}
+}
+
+// Every line the pipeline logs about a job carries its task_id, the
+// "bourdieu map left out" warning included.
+func TestPipelineLinesCarryTaskID(t *testing.T) {
+	var buf syncBuffer
+	plog := slog.New(logctx.Handler(slog.NewJSONHandler(&buf, nil)))
+	e := start(t, pipeline.New(pipeline.Config{Logger: plog}), worker.Config{})
+	var docs []string
+	for i := range 30 {
+		docs = append(docs, fmt.Sprintf("The army won the battle of the war number %d in the valley.", i),
+			fmt.Sprintf("The treaty brought peace to the garden of the city number %d.", i))
+	}
+	q := topicmap.DefaultBourdieuQuery()
+	q.XLeftWords = []string{"zzyzx"}
+	param := topicmap.DefaultTopicParam()
+	param.NClusters = 2
+	param.Language = "auto" // a "language detected" line too
+	ctx := context.Background()
+	if err := e.store.Create(ctx, "ids1", tasks.TypeTopics); err != nil {
+		t.Fatal(err)
+	}
+	task, err := tasks.NewTopicsTask("ids1", tasks.TopicsPayload{Docs: docs, Param: param, Bourdieu: &q}, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.queue.EnqueueContext(ctx, task, asynq.Queue(e.q.Jobs)); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.wait(t, "ids1"); st.State != store.Success {
+		t.Fatalf("record %+v", st)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	leftOut := false
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		if m["task_id"] != "ids1" || m["attempt"] != 1.0 {
+			t.Errorf("pipeline line without the job's task_id and attempt: %s", l)
+		}
+		leftOut = leftOut || strings.Contains(m["msg"].(string), "bourdieu map left out")
+	}
+	if !leftOut {
+		t.Errorf("no \"bourdieu map left out\" line among:\n%s", buf.String())
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/bunkatopics/bunka-go/internal/logctx"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
@@ -32,6 +33,7 @@ func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
 		ctx, cancel = context.WithDeadline(ctx, dl.Add(-refreshMargin))
 		defer cancel()
 	}
+	ctx = logctx.With(ctx, "task_id", p.TaskID, "reply_id", p.ReplyID)
 	rep := w.refresh1(ctx, p)
 	b, err := json.Marshal(rep)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/logctx"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
@@ -226,6 +227,8 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 	if err != nil {
 		return err // Redis trouble: let asynq retry
 	}
+	// Every line logged about this job, by the pipeline too, names it.
+	ctx = logctx.With(ctx, "task_id", id, "attempt", rn.Attempt)
 	rep := newReporter(w.store, id, w.cfg.ProgressEvery, w.log)
 	// Stop the job a little before asynq's own deadline for it, so that it
 	// ends in FAILURE rather than in asynq's retry.
