@@ -382,7 +382,8 @@ func TestService(t *testing.T) {
 			t.Fatal(err)
 		}
 		final := checkEvents(t, events, "FAILURE")
-		if msg, _ := final["error"].(string); !strings.Contains(msg, "invalid input") || strings.Contains(msg, "internal error") {
+		if msg, _ := final["error"].(string); msg == "" || strings.Contains(msg, "internal error") ||
+			strings.Contains(msg, "pipeline:") || strings.Contains(msg, "invalid input") {
 			t.Errorf("error %q", msg)
 		}
 		if code, m := getJSON(t, s.url+"/tasks/bourdieu/"+id+"/result"); code != 404 || m["message"] != "No result available or task not in success state." {

@@ -57,6 +57,8 @@ func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
 const refreshMargin = time.Second
 
 func (w *Worker) refresh1(ctx context.Context, p tasks.RefreshPayload) tasks.RefreshReply {
+	// The API logs the message of an internal reply in full and tells its
+	// client "internal error".
 	internal := func(err error) tasks.RefreshReply {
 		return tasks.RefreshReply{Code: tasks.ReplyInternal, Message: "internal error: " + err.Error()}
 	}
@@ -101,7 +103,7 @@ func (w *Worker) refresh1(ctx context.Context, p tasks.RefreshPayload) tasks.Ref
 				"all workers must use the same embedder (BUNKA_EMBEDDER); compute the topic map again to refresh it here",
 			mismatch.State, mismatch.Pipeline)}
 	case errors.Is(err, pipeline.ErrInvalidInput):
-		return tasks.RefreshReply{Code: tasks.ReplyInvalid, Message: err.Error()}
+		return tasks.RefreshReply{Code: tasks.ReplyInvalid, Message: clientMessage(err)}
 	case err != nil:
 		return internal(err)
 	}

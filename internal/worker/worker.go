@@ -178,6 +178,10 @@ func (w *Worker) Run(ctx context.Context) error {
 	return nil
 }
 
+// internalError is all a client reads of a failure that is not its data's
+// fault; the log has the whole error.
+const internalError = "internal error"
+
 // failure is an error the job caused: it ends the task in FAILURE with
 // msg and is not retried.
 type failure struct {
@@ -192,7 +196,7 @@ func (f *failure) Unwrap() error { return f.err }
 func run[T any](ctx context.Context, fn func(context.Context) (T, error)) (res T, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &failure{msg: fmt.Sprintf("internal error: the job crashed (%v)", r)}
+			err = &failure{msg: internalError, err: fmt.Errorf("the job crashed: %v", r)}
 		}
 	}()
 	return fn(ctx)
@@ -211,9 +215,9 @@ func (w *Worker) classify(ctx, jobCtx context.Context, err error) *failure {
 	case jobCtx.Err() != nil:
 		return &failure{msg: fmt.Sprintf("the job took longer than %s and was stopped", w.cfg.JobTimeout), err: err}
 	case errors.Is(err, pipeline.ErrInvalidInput):
-		return &failure{msg: err.Error(), err: err}
+		return &failure{msg: clientMessage(err), err: err}
 	default:
-		return &failure{msg: "internal error: " + err.Error(), err: err}
+		return &failure{msg: internalError, err: err}
 	}
 }
 
@@ -248,7 +252,7 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 		var b []byte
 		var st []byte
 		if b, st, err = marshalResult(o); err != nil {
-			err = &failure{msg: "internal error: " + err.Error(), err: err}
+			err = &failure{msg: internalError, err: err}
 		} else if err = w.store.Succeed(context.WithoutCancel(ctx), rn, b, st, o.warning); err != nil {
 			w.log.Error("job result not stored", append(attrs, "outcome", "retry", "error", err)...)
 			return err
@@ -269,7 +273,15 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 		w.log.Error("job failure not stored", append(attrs, "outcome", "retry", "error", serr)...)
 		return serr
 	}
-	w.log.Warn("job failed", append(attrs, "outcome", "failure", "error", f.msg)...)
+	attrs = append(attrs, "outcome", "failure", "error", f.msg)
+	if f.err != nil {
+		attrs = append(attrs, "cause", f.err.Error()) // the whole chain, for ops only
+	}
+	if f.msg == internalError {
+		w.log.Error("job failed", attrs...)
+	} else {
+		w.log.Warn("job failed", attrs...)
+	}
 	// The task is done: its FAILURE and message are in the store, which is
 	// what clients and logs read, and it is not to be retried. Returning
 	// asynq.SkipRetry would also stop retries, but asynq would then archive
@@ -307,7 +319,7 @@ func (w *Worker) handleTopics(ctx context.Context, t *asynq.Task) error {
 			_, rerr := w.model.Refresh(ctx, res, st, *p.Bourdieu, p.Param)
 			warning = "the Bourdieu map was left out"
 			if rerr != nil {
-				warning += ": " + rerr.Error()
+				warning += ": " + clientMessage(rerr)
 			}
 		}
 		for i := range res.Docs {
@@ -345,7 +357,7 @@ func (w *Worker) handleBourdieu(ctx context.Context, t *asynq.Task) error {
 func (w *Worker) badPayload(ctx context.Context, t *asynq.Task, err error) error {
 	id, _ := asynq.GetTaskID(ctx)
 	w.log.Error("job failed", "task_id", id, "type", t.Type(), "outcome", "failure", "error", err)
-	if serr := w.store.Fail(ctx, store.Run{ID: id, Kind: t.Type()}, "internal error: unreadable task payload"); serr != nil {
+	if serr := w.store.Fail(ctx, store.Run{ID: id, Kind: t.Type()}, internalError); serr != nil {
 		return serr
 	}
 	return nil // done, as a failed job (see the end of job)
