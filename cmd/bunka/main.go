@@ -7,6 +7,7 @@
 // Commands:
 //
 //	project   2-D UMAP projection of the rows of a .npy file
+//	render    SVG, PNG or interactive HTML map of a result JSON
 //	serve     the API and a worker in one process (embedded Redis if none is configured)
 //	topics    topic map (and Bourdieu map) of one column of a CSV file
 //
@@ -29,6 +30,7 @@ import (
 // command's name. Adding a subcommand is one line here and one file.
 var commands = map[string]func(ctx context.Context, args []string) error{
 	"project": runProject,
+	"render":  runRender,
 	"serve":   runServe,
 	"topics":  runTopics,
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/engine"
 	"github.com/bunkatopics/bunka-go/internal/npy"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
+	"github.com/bunkatopics/bunka-go/internal/render"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
 )
 
@@ -68,6 +69,9 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	limit := fs.Int("limit", 0, "refuse CSV files with more rows than this (0: no limit)")
 	seed := fs.Int64("seed", 42, "random seed (the original uses 42)")
 	verbose := fs.Bool("v", false, "log each stage's timing")
+	var maps mapFiles
+	maps.register(fs)
+	view := fs.String("view", "topics", "which map --svg, --png and --html draw: topics or bourdieu (needs --bourdieu)")
 	cleanTopics := fs.Bool("clean-topics", false, "name the topics with an LLM (key in OPEN_AI_KEY or OPENAI_API_KEY; OPEN_AI_ORG_ID, OPENAI_BASE_URL, BUNKA_LLM_MODEL)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -75,6 +79,13 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *csvPath == "" || fs.NArg() > 0 {
 		fs.Usage()
 		return errors.New("need --csv FILE and no other arguments")
+	}
+	mapView, err := render.ParseView(*view)
+	if err != nil {
+		return err
+	}
+	if mapView == render.ViewBourdieu && !*withBourdieu {
+		return errors.New("--view bourdieu needs --bourdieu")
 	}
 
 	texts, ids, rows, nRows, err := readDocs(*csvPath, *column, *idColumn, *limit)
@@ -156,7 +167,14 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	for _, t := range res.Topics {
 		fmt.Fprintf(stderr, "  %-6s %5d  %s\n", t.TopicID, *t.Size, t.Name)
 	}
-	return nil
+	if !maps.any() {
+		return nil
+	}
+	m, err := render.FromTopics(res, mapView)
+	if err != nil {
+		return err
+	}
+	return maps.write(m, stderr)
 }
 
 // readDocs reads the documents of a CSV column (and their ids), with the
@@ -167,7 +185,11 @@ func readDocs(path, column, idColumn string, limit int) (texts, ids []string, ro
 		return nil, nil, nil, 0, err
 	}
 	defer f.Close()
-	t, err := csvdocs.ReadTable(f, limit)
+	columns := []string{column}
+	if idColumn != "" {
+		columns = append(columns, idColumn)
+	}
+	t, err := csvdocs.ReadTable(f, limit, columns...)
 	if err != nil {
 		return nil, nil, nil, 0, fmt.Errorf("%s: %w", path, err)
 	}
@@ -181,12 +203,13 @@ func readDocs(path, column, idColumn string, limit int) (texts, ids []string, ro
 		if err != nil {
 			return nil, nil, nil, 0, fmt.Errorf("%s: %w", path, err)
 		}
+		cells := t.Cells(ic)
 		ids = make([]string, len(rows))
 		for i, r := range rows {
-			ids[i] = t.Rows[r][ic]
+			ids[i] = cells[r]
 		}
 	}
-	return texts, ids, rows, len(t.Rows), nil
+	return texts, ids, rows, t.Len, nil
 }
 
 // readEmbeddings reads a .npy of one row per CSV data row (or one per

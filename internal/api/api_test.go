@@ -642,36 +642,6 @@ func TestHealthAndDocs(t *testing.T) {
 	}
 }
 
-func TestCORS(t *testing.T) {
-	e := newEnv(t, api.Config{})
-	req, _ := http.NewRequest("OPTIONS", e.srv.URL+"/topics/csv/", nil)
-	req.Header.Set("Origin", "http://localhost:3000")
-	req.Header.Set("Access-Control-Request-Method", "POST")
-	req.Header.Set("Access-Control-Request-Headers", "content-type")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	h := resp.Header
-	if resp.StatusCode != 200 || h.Get("Access-Control-Allow-Origin") != "http://localhost:3000" ||
-		!strings.Contains(h.Get("Access-Control-Allow-Methods"), "POST") || h.Get("Access-Control-Allow-Headers") != "content-type" {
-		t.Errorf("preflight %d %v", resp.StatusCode, h)
-	}
-
-	strict := newEnv(t, api.Config{CORSOrigins: []string{"https://bunka.example"}})
-	req, _ = http.NewRequest("GET", strict.srv.URL+"/healthz", nil)
-	req.Header.Set("Origin", "https://evil.example")
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "" {
-		t.Errorf("disallowed origin got Access-Control-Allow-Origin %q", got)
-	}
-}
-
 func TestRefreshTimeout(t *testing.T) {
 	e := newEnv(t, api.Config{RefreshTimeout: 300 * time.Millisecond})
 	ctx := context.Background()

@@ -23,6 +23,7 @@ func (rs tasksResource) Routes() chi.Router {
 	r := chi.NewRouter()
 	r.Get("/{task_name}/{task_id}/progress", rs.s.handle(rs.progress))
 	r.Get("/{task_name}/{task_id}/result", rs.s.handle(rs.result))
+	r.Get("/{task_name}/{task_id}/map.{format}", rs.s.handle(rs.taskMap)) // maps.go
 	return r
 }
 

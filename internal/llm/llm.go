@@ -14,6 +14,7 @@ import (
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
@@ -189,9 +190,9 @@ func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, languag
 	var (
 		mu    sync.Mutex
 		names = make(map[string]string, len(topics))
-		wg    sync.WaitGroup
-		sem   = make(chan struct{}, n.opts.Concurrency)
+		g     errgroup.Group // no request's error stops the others
 	)
+	g.SetLimit(n.opts.Concurrency)
 	for _, t := range topics {
 		terms := topicTerms(t, n.opts.TopTerms)
 		if len(terms) == 0 {
@@ -203,15 +204,13 @@ func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, languag
 			docs = t.TopDocContent[:min(len(t.TopDocContent), n.opts.TopDocs)]
 		}
 		prompt := Prompt(terms, docs, n.opts.Context, language)
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
 		if ctx.Err() != nil {
 			break
 		}
-		wg.Go(func() {
-			defer func() { <-sem }()
+		g.Go(func() error {
+			if ctx.Err() != nil {
+				return nil // the time ran out while this one waited for a turn
+			}
 			start := time.Now()
 			name, err := n.ask(ctx, prompt)
 			if err != nil && parent.Err() == nil && context.Cause(ctx) == errTotalTimeout && !errors.Is(err, errTotalTimeout) {
@@ -219,15 +218,16 @@ func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, languag
 			}
 			if err != nil {
 				log.WarnContext(ctx, "llm: keeping the term-based name", "topic", t.TopicID, "name", t.Name, "err", err)
-				return
+				return nil
 			}
 			log.DebugContext(ctx, "llm: topic named", "topic", t.TopicID, "from", t.Name, "to", name, "took", time.Since(start))
 			mu.Lock()
 			names[t.TopicID] = name
 			mu.Unlock()
+			return nil
 		})
 	}
-	wg.Wait()
+	g.Wait()
 	if err := parent.Err(); err != nil {
 		return names, err
 	}

@@ -76,7 +76,7 @@ func open(cfg config.Config, log *slog.Logger, embedded bool) (*Main, error) {
 		log.Warn("no REDIS_URL or REDIS_ADDR: using an embedded in-memory Redis; it keeps NOTHING across restarts and serves this process only",
 			"addr", mr.Addr())
 	}
-	rdb, err := store.Connect(m.Config.RedisURL, or(m.Config.RedisAddr, config.DefaultRedisAddr))
+	rdb, err := store.Connect(m.Config.RedisURL, m.Config.RedisAddrOrDefault())
 	if err != nil {
 		m.Close()
 		return nil, err
@@ -91,13 +91,6 @@ func open(cfg config.Config, log *slog.Logger, embedded bool) (*Main, error) {
 		log.Warn("redis not reachable yet", "error", err)
 	}
 	return m, nil
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // Close releases what Open and the Run methods acquired, last first.
@@ -116,7 +109,7 @@ func (m *Main) Close() error {
 // connections. Close releases all it holds.
 func (m *Main) API() (*api.Server, error) {
 	c := m.Config
-	replies, err := store.ConnectReplies(c.RedisURL, or(c.RedisAddr, config.DefaultRedisAddr), c.MaxRefreshWaitsOrDefault())
+	replies, err := store.ConnectReplies(c.RedisURL, c.RedisAddrOrDefault(), c.MaxRefreshWaitsOrDefault())
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +125,7 @@ func (m *Main) API() (*api.Server, error) {
 		JobTimeout:       c.JobTimeoutOrDefault(),
 		RefreshTimeout:   c.RefreshTimeoutOrDefault(),
 		MaxRefreshWaits:  c.MaxRefreshWaitsOrDefault(),
-		ProgressInterval: c.ProgressInterval,
+		ProgressInterval: c.ProgressIntervalOrDefault(),
 		Logger:           m.Logger,
 		Queues:           tasks.QueuesFor(c.KeyPrefixOrDefault()),
 		Inspector:        asynq.NewInspectorFromRedisClient(m.Redis),

@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/bunkatopics/bunka-go/internal/config"
 )
 
 // State is a task's state, with Celery's names, as the client reads them.
@@ -45,9 +47,6 @@ var (
 	ErrTimeout  = errors.New("store: timed out")
 	ErrExists   = errors.New("store: task already exists")
 )
-
-// DefaultTTL is the retention time used when New is given 0.
-const DefaultTTL = 24 * time.Hour
 
 // Status is a task's record.
 type Status struct {
@@ -73,10 +72,10 @@ type Store struct {
 }
 
 // New returns a Store on rdb whose keys start with prefix and live for ttl
-// (0: DefaultTTL).
+// (0: config.DefaultResultTTL).
 func New(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Store {
 	if ttl <= 0 {
-		ttl = DefaultTTL
+		ttl = config.DefaultResultTTL
 	}
 	return &Store{rdb: rdb, waits: rdb, prefix: prefix, ttl: ttl}
 }

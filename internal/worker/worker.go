@@ -39,13 +39,15 @@ type Modeler interface {
 
 var _ Modeler = (*pipeline.Pipeline)(nil)
 
-// Config tunes a Worker. The zero value of each field means its default.
+// Config tunes a Worker. The zero value of each field means its default:
+// internal/config's for the service's settings (config.DefaultConcurrency,
+// ...), the one given here for the others.
 type Config struct {
-	Concurrency        int           // jobs at once; default 1
-	RefreshConcurrency int           // refreshes at once; default 2
-	JobTimeout         time.Duration // bound on one run of a job; default 2h
-	RefreshTimeout     time.Duration // bound on one refresh; default 5m
-	ShutdownTimeout    time.Duration // grace period before running jobs are put back; default 30s
+	Concurrency        int           // jobs at once
+	RefreshConcurrency int           // refreshes at once
+	JobTimeout         time.Duration // bound on one run of a job
+	RefreshTimeout     time.Duration // bound on one refresh
+	ShutdownTimeout    time.Duration // grace period before running jobs are put back
 	ProgressEvery      time.Duration // least time between two progress writes; default 250ms
 	Logger             *slog.Logger  // default slog.Default()
 	Queues             tasks.Queues  // default tasks.QueuesFor("")
@@ -77,14 +79,14 @@ func (c *Config) fill() {
 		}
 	}
 	if c.Concurrency <= 0 {
-		c.Concurrency = 1
+		c.Concurrency = config.DefaultConcurrency
 	}
 	if c.RefreshConcurrency <= 0 {
-		c.RefreshConcurrency = 2
+		c.RefreshConcurrency = config.DefaultRefreshConcurrency
 	}
-	def(&c.JobTimeout, 2*time.Hour)
-	def(&c.RefreshTimeout, 5*time.Minute)
-	def(&c.ShutdownTimeout, 30*time.Second)
+	def(&c.JobTimeout, config.DefaultJobTimeout)
+	def(&c.RefreshTimeout, config.DefaultRefreshTimeout)
+	def(&c.ShutdownTimeout, config.DefaultShutdownTimeout)
 	def(&c.ProgressEvery, 250*time.Millisecond)
 	def(&c.RetryDelay, time.Second)
 	if c.Logger == nil {
