@@ -317,7 +317,7 @@ func TestService(t *testing.T) {
 		if err := s.m.Store.Create(ctx, otherID, tasks.TypeTopics); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.m.Store.Succeed(ctx, otherID, raw, b, ""); err != nil {
+		if err := s.m.Store.Succeed(ctx, store.Run{ID: otherID}, raw, b, ""); err != nil {
 			t.Fatal(err)
 		}
 		code, m = postJSON(t, s.url+"/bourdieu/refresh/"+otherID, body)
@@ -383,7 +383,8 @@ func TestService(t *testing.T) {
 			t.Fatal(err)
 		}
 		final := checkEvents(t, events, "FAILURE")
-		if msg, _ := final["error"].(string); !strings.Contains(msg, "invalid input") || strings.Contains(msg, "internal error") {
+		if msg, _ := final["error"].(string); msg == "" || strings.Contains(msg, "internal error") ||
+			strings.Contains(msg, "pipeline:") || strings.Contains(msg, "invalid input") {
 			t.Errorf("error %q", msg)
 		}
 		if code, m := getJSON(t, s.url+"/tasks/bourdieu/"+id+"/result"); code != 404 || m["message"] != "No result available or task not in success state." {
