@@ -12,6 +12,7 @@
 //	POST /bourdieu/refresh/{task_id}       new query -> BourdieuResponse
 //	GET  /tasks/{task_name}/{task_id}/progress   text/event-stream
 //	GET  /tasks/{task_name}/{task_id}/result     result JSON or 404
+//	GET  /tasks/{task_name}/{task_id}/map.{svg,png,html}   the result drawn (maps.go)
 //	GET  /docs                             Swagger UI over api/openapi.yaml
 //	GET  /healthz, /readyz                 liveness, Redis readiness
 package api
@@ -25,24 +26,27 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 
 	"github.com/bunkatopics/bunka-go/internal/auth"
+	"github.com/bunkatopics/bunka-go/internal/config"
 	"github.com/bunkatopics/bunka-go/internal/projects"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
 )
 
-// Config tunes a Server. The zero value of each field means its default.
+// Config tunes a Server. The zero value of each field means its default,
+// the one internal/config gives (config.DefaultMaxDocs, ...).
 type Config struct {
-	MaxDocs          int           // most documents per job; default 10000
-	MaxBodyBytes     int64         // request body limit; default 100 MB
-	CORSOrigins      []string      // allowed origins; empty: all
-	JobTimeout       time.Duration // bound on one job run, passed to the worker; default 2h
-	RefreshTimeout   time.Duration // how long a refresh may take; default 5m
-	MaxRefreshWaits  int           // refreshes waiting for a worker at once; default DefaultMaxRefreshWaits
-	ProgressInterval time.Duration // period of progress events; default 1s
+	MaxDocs          int           // most documents per job
+	MaxBodyBytes     int64         // request body limit
+	CORSOrigins      []string      // origins allowed with credentials; empty: all, without (see CORS)
+	JobTimeout       time.Duration // bound on one job run, passed to the worker
+	RefreshTimeout   time.Duration // how long a refresh may take
+	MaxRefreshWaits  int           // refreshes waiting for a worker at once; each holds a connection of the store's reply client (store.ConnectReplies)
+	ProgressInterval time.Duration // period of progress events
 	Logger           *slog.Logger  // default slog.Default()
 	Queues           tasks.Queues  // default tasks.QueuesFor("")
 
@@ -69,11 +73,6 @@ type Config struct {
 	Projects projects.Store
 }
 
-// DefaultMaxRefreshWaits is how many refresh requests may wait for a
-// worker at once by default; more get a 503. Each holds a connection of the
-// store's reply client while it waits (store.ConnectReplies).
-const DefaultMaxRefreshWaits = 64
-
 // Inspector reads and deletes a task's queue entry; *asynq.Inspector is one.
 type Inspector interface {
 	GetTaskInfo(queue, id string) (*asynq.TaskInfo, error)
@@ -84,22 +83,22 @@ var _ Inspector = (*asynq.Inspector)(nil)
 
 func (c *Config) fill() {
 	if c.MaxDocs <= 0 {
-		c.MaxDocs = 10000
+		c.MaxDocs = config.DefaultMaxDocs
 	}
 	if c.MaxBodyBytes <= 0 {
-		c.MaxBodyBytes = 100 << 20
+		c.MaxBodyBytes = config.DefaultMaxBodyBytes
 	}
 	if c.JobTimeout <= 0 {
-		c.JobTimeout = 2 * time.Hour
+		c.JobTimeout = config.DefaultJobTimeout
 	}
 	if c.RefreshTimeout <= 0 {
-		c.RefreshTimeout = 5 * time.Minute
+		c.RefreshTimeout = config.DefaultRefreshTimeout
 	}
 	if c.MaxRefreshWaits <= 0 {
-		c.MaxRefreshWaits = DefaultMaxRefreshWaits
+		c.MaxRefreshWaits = config.DefaultMaxRefreshWaits
 	}
 	if c.ProgressInterval <= 0 {
-		c.ProgressInterval = time.Second
+		c.ProgressInterval = config.DefaultProgressInterval
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -149,7 +148,8 @@ func (s *Server) CloseStreams() { s.closeOnce.Do(func() { close(s.closing) }) }
 // Handler returns the router with its middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(RequestIDs, Logger(s.log), Recoverer(s.log), CORS(s.cfg.CORSOrigins), BodyLimit(s.cfg.MaxBodyBytes, s.log))
+	r.Use(middleware.RequestID, commonHeaders, Logger(s.log), middleware.Recoverer,
+		CORS(s.cfg.CORSOrigins), middleware.RequestSize(s.cfg.MaxBodyBytes))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
 	})

@@ -18,6 +18,7 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/projects"
 	"github.com/bunkatopics/bunka-go/internal/projects/postgres"
 	"github.com/bunkatopics/bunka-go/internal/projects/sqlite"
+	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/testenv"
 )
 
@@ -168,7 +169,7 @@ func (e *authEnv) finishedTask(t *testing.T) string {
 	if err := json.Unmarshal(b, &id); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.Succeed(context.Background(), id.TaskID, []byte(testResult), testState, ""); err != nil {
+	if err := e.store.Succeed(context.Background(), store.Run{ID: id.TaskID}, []byte(testResult), testState, ""); err != nil {
 		t.Fatal(err)
 	}
 	return id.TaskID

@@ -478,7 +478,7 @@ func (s *Server) stage(ctx context.Context, p projects.Project) (string, func(),
 		return "", nil, s.dbError(ctx, err)
 	}
 	tmp := "project-" + p.ID + "-" + uuid.NewString()
-	if err := s.store.Succeed(ctx, tmp, d.Result, d.State, ""); err != nil {
+	if err := s.store.Succeed(ctx, store.Run{ID: tmp}, d.Result, d.State, ""); err != nil {
 		return "", nil, s.unavailable(ctx, err)
 	}
 	return tmp, func() { s.store.Delete(context.WithoutCancel(ctx), tmp) }, nil

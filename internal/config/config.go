@@ -33,6 +33,7 @@ const (
 	DefaultUserMaxJobs        = 3
 	DefaultSessionTTL         = 7 * 24 * time.Hour
 	DefaultKeyRate            = 10 // requests per second per API key or user
+	DefaultProgressInterval   = time.Second
 	DefaultReadTimeout        = 10 * time.Minute // a 100 MB body at 170 KB/s
 )
 
@@ -52,8 +53,9 @@ type Config struct {
 	// MaxBodyBytes (BUNKA_MAX_BODY_BYTES) bounds request bodies; default 100 MB.
 	// Accepts plain bytes or a suffix: 100MB, 512KiB, 1GB.
 	MaxBodyBytes int64
-	// CORSOrigins (BUNKA_CORS_ORIGINS) is a comma-separated list of allowed
-	// origins; empty or "*" allows every origin, as the original does.
+	// CORSOrigins (BUNKA_CORS_ORIGINS) is a comma-separated list of origins
+	// allowed with credentials; empty or "*" lets every origin read without
+	// credentials (Access-Control-Allow-Origin: *). See api.CORS.
 	CORSOrigins []string
 	// RefreshTimeout (BUNKA_REFRESH_TIMEOUT) is how long the API waits for a
 	// worker to compute a Bourdieu refresh; default 5m.
@@ -128,6 +130,9 @@ type Config struct {
 // RedisConfigured reports whether REDIS_URL or REDIS_ADDR was given.
 func (c Config) RedisConfigured() bool { return c.RedisURL != "" || c.RedisAddr != "" }
 
+// RedisAddrOrDefault returns RedisAddr or its default.
+func (c Config) RedisAddrOrDefault() string { return or(c.RedisAddr, DefaultRedisAddr) }
+
 // APIAddrOrDefault returns APIAddr or its default.
 func (c Config) APIAddrOrDefault() string { return or(c.APIAddr, DefaultAPIAddr) }
 
@@ -164,6 +169,11 @@ func (c Config) RefreshConcurrencyOrDefault() int {
 
 // KeyPrefixOrDefault returns KeyPrefix or its default.
 func (c Config) KeyPrefixOrDefault() string { return or(c.KeyPrefix, DefaultKeyPrefix) }
+
+// ProgressIntervalOrDefault returns ProgressInterval or its default.
+func (c Config) ProgressIntervalOrDefault() time.Duration {
+	return or(c.ProgressInterval, DefaultProgressInterval)
+}
 
 // ShutdownTimeoutOrDefault returns ShutdownTimeout or its default.
 func (c Config) ShutdownTimeoutOrDefault() time.Duration {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
@@ -174,7 +175,7 @@ func (n *Namer) Model() string { return n.opts.Model }
 func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, language string) (map[string]string, error) {
 	log := n.opts.Logger
 	if n.client == nil {
-		log.Warn("llm: no API key (OPEN_AI_KEY or OPENAI_API_KEY); topics keep their term-based names", "topics", len(topics))
+		log.WarnContext(ctx, "llm: no API key (OPEN_AI_KEY or OPENAI_API_KEY); topics keep their term-based names", "topics", len(topics))
 		return nil, nil
 	}
 	if language == "" {
@@ -189,13 +190,13 @@ func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, languag
 	var (
 		mu    sync.Mutex
 		names = make(map[string]string, len(topics))
-		wg    sync.WaitGroup
-		sem   = make(chan struct{}, n.opts.Concurrency)
+		g     errgroup.Group // no request's error stops the others
 	)
+	g.SetLimit(n.opts.Concurrency)
 	for _, t := range topics {
 		terms := topicTerms(t, n.opts.TopTerms)
 		if len(terms) == 0 {
-			log.Warn("llm: topic has no terms; keeping its name", "topic", t.TopicID)
+			log.WarnContext(ctx, "llm: topic has no terms; keeping its name", "topic", t.TopicID)
 			continue
 		}
 		var docs []string
@@ -203,31 +204,30 @@ func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, languag
 			docs = t.TopDocContent[:min(len(t.TopDocContent), n.opts.TopDocs)]
 		}
 		prompt := Prompt(terms, docs, n.opts.Context, language)
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
 		if ctx.Err() != nil {
 			break
 		}
-		wg.Go(func() {
-			defer func() { <-sem }()
+		g.Go(func() error {
+			if ctx.Err() != nil {
+				return nil // the time ran out while this one waited for a turn
+			}
 			start := time.Now()
 			name, err := n.ask(ctx, prompt)
 			if err != nil && parent.Err() == nil && context.Cause(ctx) == errTotalTimeout && !errors.Is(err, errTotalTimeout) {
 				err = fmt.Errorf("%w: %w", errTotalTimeout, err)
 			}
 			if err != nil {
-				log.Warn("llm: keeping the term-based name", "topic", t.TopicID, "name", t.Name, "err", err)
-				return
+				log.WarnContext(ctx, "llm: keeping the term-based name", "topic", t.TopicID, "name", t.Name, "err", err)
+				return nil
 			}
-			log.Debug("llm: topic named", "topic", t.TopicID, "from", t.Name, "to", name, "took", time.Since(start))
+			log.DebugContext(ctx, "llm: topic named", "topic", t.TopicID, "from", t.Name, "to", name, "took", time.Since(start))
 			mu.Lock()
 			names[t.TopicID] = name
 			mu.Unlock()
+			return nil
 		})
 	}
-	wg.Wait()
+	g.Wait()
 	if err := parent.Err(); err != nil {
 		return names, err
 	}
@@ -238,7 +238,7 @@ func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, languag
 				left = append(left, t.TopicID)
 			}
 		}
-		log.Warn("llm: time limit for naming reached; the other topics keep their term-based names",
+		log.WarnContext(ctx, "llm: time limit for naming reached; the other topics keep their term-based names",
 			"total_timeout", n.opts.TotalTimeout, "named", len(names), "unnamed", left)
 	}
 	return names, nil
@@ -299,7 +299,7 @@ func (n *Namer) ask(ctx context.Context, prompt string) (string, error) {
 		if ctx.Err() != nil || attempt >= n.opts.Retries || !(timedOut || retryable(err)) {
 			return "", fmt.Errorf("after %d tries: %w", attempt+1, err)
 		}
-		n.opts.Logger.Debug("llm: retrying", "attempt", attempt+1, "wait", wait, "err", err)
+		n.opts.Logger.DebugContext(ctx, "llm: retrying", "attempt", attempt+1, "wait", wait, "err", err)
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():

@@ -25,6 +25,7 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/api"
 	"github.com/bunkatopics/bunka-go/internal/auth"
 	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/logctx"
 	"github.com/bunkatopics/bunka-go/internal/projects"
 	"github.com/bunkatopics/bunka-go/internal/projects/postgres"
 	"github.com/bunkatopics/bunka-go/internal/projects/sqlite"
@@ -35,10 +36,12 @@ import (
 // NewLogger returns the slog logger that cfg asks for, writing to w.
 func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewJSONHandler(w, opts)
 	if cfg.LogFormat == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	// Lines logged with a job's context name the job (task_id).
+	return slog.New(logctx.Handler(h))
 }
 
 // Main holds the running parts of one process. Close releases them, last
@@ -71,6 +74,7 @@ func OpenEmbedded(cfg config.Config, log *slog.Logger) (*Main, error) {
 
 func open(cfg config.Config, log *slog.Logger, embedded bool) (*Main, error) {
 	m := &Main{Config: cfg, Logger: log, Addr: make(chan string, 1)}
+	store.SetRedisLogger(log) // go-redis's own lines in the same JSON log
 	if embedded && !cfg.RedisConfigured() {
 		mr := miniredis.NewMiniRedis()
 		if err := mr.StartAddr("127.0.0.1:0"); err != nil {
@@ -81,7 +85,7 @@ func open(cfg config.Config, log *slog.Logger, embedded bool) (*Main, error) {
 		log.Warn("no REDIS_URL or REDIS_ADDR: using an embedded in-memory Redis; it keeps NOTHING across restarts and serves this process only",
 			"addr", mr.Addr())
 	}
-	rdb, err := store.Connect(m.Config.RedisURL, or(m.Config.RedisAddr, config.DefaultRedisAddr))
+	rdb, err := store.Connect(m.Config.RedisURL, m.Config.RedisAddrOrDefault())
 	if err != nil {
 		m.Close()
 		return nil, err
@@ -96,13 +100,6 @@ func open(cfg config.Config, log *slog.Logger, embedded bool) (*Main, error) {
 		log.Warn("redis not reachable yet", "error", err)
 	}
 	return m, nil
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // OpenProjects opens the accounts and projects database once: PostgreSQL
@@ -158,7 +155,7 @@ func (m *Main) Close() error {
 // connections. Close releases all it holds.
 func (m *Main) API() (*api.Server, error) {
 	c := m.Config
-	replies, err := store.ConnectReplies(c.RedisURL, or(c.RedisAddr, config.DefaultRedisAddr), c.MaxRefreshWaitsOrDefault())
+	replies, err := store.ConnectReplies(c.RedisURL, c.RedisAddrOrDefault(), c.MaxRefreshWaitsOrDefault())
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +186,7 @@ func (m *Main) API() (*api.Server, error) {
 		JobTimeout:       c.JobTimeoutOrDefault(),
 		RefreshTimeout:   c.RefreshTimeoutOrDefault(),
 		MaxRefreshWaits:  c.MaxRefreshWaitsOrDefault(),
-		ProgressInterval: c.ProgressInterval,
+		ProgressInterval: c.ProgressIntervalOrDefault(),
 		Logger:           m.Logger,
 		Queues:           tasks.QueuesFor(c.KeyPrefixOrDefault()),
 		Inspector:        asynq.NewInspectorFromRedisClient(m.Redis),

@@ -17,6 +17,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/bunkatopics/bunka-go/internal/config"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
 )
 
@@ -89,14 +90,14 @@ const TimeoutMargin = time.Minute
 // number of runs, and the task id (which is also the client's task_id).
 func jobOptions(id string, timeout time.Duration) []asynq.Option {
 	if timeout <= 0 {
-		timeout = 2 * time.Hour
+		timeout = config.DefaultJobTimeout
 	}
 	return []asynq.Option{asynq.TaskID(id), asynq.Queue(QueueJobs), asynq.MaxRetry(MaxRetry),
 		asynq.Timeout(timeout + TimeoutMargin)}
 }
 
 // NewTopicsTask returns the topics job id for p. timeout bounds one run of
-// it (0: 2h); it should be the worker's job timeout.
+// it (0: config.DefaultJobTimeout); it should be the worker's job timeout.
 func NewTopicsTask(id string, p TopicsPayload, timeout time.Duration) (*asynq.Task, error) {
 	b, err := json.Marshal(p)
 	if err != nil {

@@ -7,9 +7,10 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bunkatopics/bunka-go/internal/lang"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
@@ -79,9 +80,21 @@ func Extract(ctx context.Context, texts []string, opt Options) (*Result, error) 
 		return nil, err
 	}
 	perDoc := make([][]docTerm, len(idx))
-	if err := parallel(ctx, len(idx), workers, func(k int) {
-		perDoc[k] = an.docTerms(texts[idx[k]], maxNgram)
-	}); err != nil {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for k, i := range idx {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			perDoc[k] = an.docTerms(texts[i], maxNgram)
+			return nil
+		})
+	}
+	if err := cmp.Or(g.Wait(), ctx.Err()); err != nil {
 		return nil, fmt.Errorf("terms: extract: %w", err)
 	}
 	an.finish(perDoc)
@@ -116,54 +129,11 @@ func Extract(ctx context.Context, texts []string, opt Options) (*Result, error) 
 	return res, nil
 }
 
-// Preload loads what Extract needs for language (the English tagger's
-// model, about 0.2 s), so that a long-running worker can pay for it at
-// start-up rather than in its first job. Extract loads it itself when
-// needed; calling Preload is never required.
-func Preload(language string) error {
-	l := lang.Normalize(language)
-	if l == "" || l == lang.English {
-		_, err := loadEnglishTagger()
-		return err
-	}
-	return nil
-}
-
 // docTerm is one distinct term of a document.
 type docTerm struct {
 	text  string
 	lemma string
 	n     int
-}
-
-// parallel calls f(k) for k in [0, n) on up to workers goroutines and
-// returns ctx's error if ctx ends first.
-func parallel(ctx context.Context, n, workers int, f func(k int)) error {
-	if n == 0 {
-		return ctx.Err()
-	}
-	workers = min(workers, n)
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		next int
-	)
-	for range workers {
-		wg.Go(func() {
-			for ctx.Err() == nil {
-				mu.Lock()
-				k := next
-				next++
-				mu.Unlock()
-				if k >= n {
-					return
-				}
-				f(k)
-			}
-		})
-	}
-	wg.Wait()
-	return ctx.Err()
 }
 
 // analyzer finds the nouns of one language.

@@ -31,7 +31,7 @@ type Options struct {
 	TermsPerTopic     int    // specific terms kept per topic; 500
 	RankingTerms      int    // first terms of a topic that rank its documents; 20
 	MaxDocPerTopic    int    // ranked documents per topic; 20
-	HullPoints        int    // points of a topic's outline; 50
+	HullPoints        int    // points of a topic's outline; hull.DefaultN
 	IDPrefix          string // topic ids are IDPrefix + "-" + label; "bt"
 	Seed              int64  // k-means seed; 42
 }
@@ -48,7 +48,7 @@ func DefaultOptions() Options {
 		TermsPerTopic:     500,
 		RankingTerms:      20,
 		MaxDocPerTopic:    20,
-		HullPoints:        50,
+		HullPoints:        hull.DefaultN,
 		IDPrefix:          "bt",
 		Seed:              42,
 	}

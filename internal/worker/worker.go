@@ -23,6 +23,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/logctx"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
@@ -38,13 +39,15 @@ type Modeler interface {
 
 var _ Modeler = (*pipeline.Pipeline)(nil)
 
-// Config tunes a Worker. The zero value of each field means its default.
+// Config tunes a Worker. The zero value of each field means its default:
+// internal/config's for the service's settings (config.DefaultConcurrency,
+// ...), the one given here for the others.
 type Config struct {
-	Concurrency        int           // jobs at once; default 1
-	RefreshConcurrency int           // refreshes at once; default 2
-	JobTimeout         time.Duration // bound on one run of a job; default 2h
-	RefreshTimeout     time.Duration // bound on one refresh; default 5m
-	ShutdownTimeout    time.Duration // grace period before running jobs are put back; default 30s
+	Concurrency        int           // jobs at once
+	RefreshConcurrency int           // refreshes at once
+	JobTimeout         time.Duration // bound on one run of a job
+	RefreshTimeout     time.Duration // bound on one refresh
+	ShutdownTimeout    time.Duration // grace period before running jobs are put back
 	ProgressEvery      time.Duration // least time between two progress writes; default 250ms
 	Logger             *slog.Logger  // default slog.Default()
 	Queues             tasks.Queues  // default tasks.QueuesFor("")
@@ -76,14 +79,14 @@ func (c *Config) fill() {
 		}
 	}
 	if c.Concurrency <= 0 {
-		c.Concurrency = 1
+		c.Concurrency = config.DefaultConcurrency
 	}
 	if c.RefreshConcurrency <= 0 {
-		c.RefreshConcurrency = 2
+		c.RefreshConcurrency = config.DefaultRefreshConcurrency
 	}
-	def(&c.JobTimeout, 2*time.Hour)
-	def(&c.RefreshTimeout, 5*time.Minute)
-	def(&c.ShutdownTimeout, 30*time.Second)
+	def(&c.JobTimeout, config.DefaultJobTimeout)
+	def(&c.RefreshTimeout, config.DefaultRefreshTimeout)
+	def(&c.ShutdownTimeout, config.DefaultShutdownTimeout)
 	def(&c.ProgressEvery, 250*time.Millisecond)
 	def(&c.RetryDelay, time.Second)
 	if c.Logger == nil {
@@ -178,6 +181,10 @@ func (w *Worker) Run(ctx context.Context) error {
 	return nil
 }
 
+// internalError is all a client reads of a failure that is not its data's
+// fault; the log has the whole error.
+const internalError = "internal error"
+
 // failure is an error the job caused: it ends the task in FAILURE with
 // msg and is not retried.
 type failure struct {
@@ -192,7 +199,7 @@ func (f *failure) Unwrap() error { return f.err }
 func run[T any](ctx context.Context, fn func(context.Context) (T, error)) (res T, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &failure{msg: fmt.Sprintf("internal error: the job crashed (%v)", r)}
+			err = &failure{msg: internalError, err: fmt.Errorf("the job crashed: %v", r)}
 		}
 	}()
 	return fn(ctx)
@@ -211,9 +218,9 @@ func (w *Worker) classify(ctx, jobCtx context.Context, err error) *failure {
 	case jobCtx.Err() != nil:
 		return &failure{msg: fmt.Sprintf("the job took longer than %s and was stopped", w.cfg.JobTimeout), err: err}
 	case errors.Is(err, pipeline.ErrInvalidInput):
-		return &failure{msg: err.Error(), err: err}
+		return &failure{msg: clientMessage(err), err: err}
 	default:
-		return &failure{msg: "internal error: " + err.Error(), err: err}
+		return &failure{msg: internalError, err: err}
 	}
 }
 
@@ -222,11 +229,13 @@ func (w *Worker) classify(ctx, jobCtx context.Context, err error) *failure {
 func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 	compute func(ctx context.Context, progress pipeline.ProgressFunc) (jobResult, error)) error {
 	id, _ := asynq.GetTaskID(ctx)
-	retried, _ := asynq.GetRetryCount(ctx)
 	start := time.Now()
-	if err := w.store.Start(ctx, id, t.Type()); err != nil {
+	rn, err := w.store.Start(ctx, id, t.Type())
+	if err != nil {
 		return err // Redis trouble: let asynq retry
 	}
+	// Every line logged about this job, by the pipeline too, names it.
+	ctx = logctx.With(ctx, "task_id", id, "attempt", rn.Attempt)
 	rep := newReporter(w.store, id, w.cfg.ProgressEvery, w.log)
 	// Stop the job a little before asynq's own deadline for it, so that it
 	// ends in FAILURE rather than in asynq's retry.
@@ -240,14 +249,14 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 		return compute(c, rep.progress)
 	})
 	rep.finish()
-	attrs := []any{"task_id", id, "type", t.Type(), "docs", ndocs, "attempt", retried + 1,
+	attrs := []any{"task_id", id, "type", t.Type(), "docs", ndocs, "attempt", rn.Attempt,
 		"duration", time.Since(start).Round(time.Millisecond).String(), rep.timings()}
 	if err == nil {
 		var b []byte
 		var st []byte
 		if b, st, err = marshalResult(o); err != nil {
-			err = &failure{msg: "internal error: " + err.Error(), err: err}
-		} else if err = w.store.Succeed(context.WithoutCancel(ctx), id, b, st, o.warning); err != nil {
+			err = &failure{msg: internalError, err: err}
+		} else if err = w.store.Succeed(context.WithoutCancel(ctx), rn, b, st, o.warning); err != nil {
 			w.log.Error("job result not stored", append(attrs, "outcome", "retry", "error", err)...)
 			return err
 		} else {
@@ -263,11 +272,19 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 		w.log.Warn("job interrupted, back in the queue", append(attrs, "outcome", "requeued", "error", err)...)
 		return err
 	}
-	if serr := w.store.Fail(context.WithoutCancel(ctx), id, f.msg); serr != nil {
+	if serr := w.store.Fail(context.WithoutCancel(ctx), rn, f.msg); serr != nil {
 		w.log.Error("job failure not stored", append(attrs, "outcome", "retry", "error", serr)...)
 		return serr
 	}
-	w.log.Warn("job failed", append(attrs, "outcome", "failure", "error", f.msg)...)
+	attrs = append(attrs, "outcome", "failure", "error", f.msg)
+	if f.err != nil {
+		attrs = append(attrs, "cause", f.err.Error()) // the whole chain, for ops only
+	}
+	if f.msg == internalError {
+		w.log.Error("job failed", attrs...)
+	} else {
+		w.log.Warn("job failed", attrs...)
+	}
 	// The task is done: its FAILURE and message are in the store, which is
 	// what clients and logs read, and it is not to be retried. Returning
 	// asynq.SkipRetry would also stop retries, but asynq would then archive
@@ -305,7 +322,7 @@ func (w *Worker) handleTopics(ctx context.Context, t *asynq.Task) error {
 			_, rerr := w.model.Refresh(ctx, res, st, *p.Bourdieu, p.Param)
 			warning = "the Bourdieu map was left out"
 			if rerr != nil {
-				warning += ": " + rerr.Error()
+				warning += ": " + clientMessage(rerr)
 			}
 		}
 		for i := range res.Docs {
@@ -343,7 +360,7 @@ func (w *Worker) handleBourdieu(ctx context.Context, t *asynq.Task) error {
 func (w *Worker) badPayload(ctx context.Context, t *asynq.Task, err error) error {
 	id, _ := asynq.GetTaskID(ctx)
 	w.log.Error("job failed", "task_id", id, "type", t.Type(), "outcome", "failure", "error", err)
-	if serr := w.store.Fail(ctx, id, "internal error: unreadable task payload"); serr != nil {
+	if serr := w.store.Fail(ctx, store.Run{ID: id, Kind: t.Type()}, internalError); serr != nil {
 		return serr
 	}
 	return nil // done, as a failed job (see the end of job)
