@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // This file reads request parameters as the original's pydantic models do:
@@ -94,7 +95,7 @@ func parseInt(s string) (int, bool) {
 
 func parseFloat(s string) (float64, bool) {
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
+	return f, err == nil && vecmath.IsFinite(f)
 }
 
 func parseBool(s string) (bool, bool) {

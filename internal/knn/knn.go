@@ -6,6 +6,8 @@ import (
 	"math"
 	"runtime"
 	"slices"
+
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // Method selects the search algorithm.
@@ -110,16 +112,7 @@ func prepare(data [][]float32, k int, metric Metric) (*matrix, error) {
 		dst := m.row(i)
 		copy(dst, r)
 		if metric == Cosine {
-			var s float64
-			for _, x := range dst {
-				s += float64(x) * float64(x)
-			}
-			if s > 0 {
-				inv := float32(1 / math.Sqrt(s))
-				for j := range dst {
-					dst[j] *= inv
-				}
-			}
+			vecmath.Normalize(dst) // a zero row stays zero
 		}
 	}
 	return m, nil
@@ -127,10 +120,8 @@ func prepare(data [][]float32, k int, metric Metric) (*matrix, error) {
 
 // CheckFinite returns an error naming row i if r holds a NaN or an infinity.
 func CheckFinite(i int, r []float32) error {
-	for j, x := range r {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return fmt.Errorf("knn: row %d, column %d: value %v is not finite", i, j, x)
-		}
+	if j := vecmath.NonFinite(r); j >= 0 {
+		return fmt.Errorf("knn: row %d, column %d: value %v is not finite", i, j, r[j])
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	ort "github.com/yalue/onnxruntime_go"
 
 	"github.com/bunkatopics/bunka-go/internal/embed"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 	"github.com/bunkatopics/bunka-go/internal/wordpiece"
 )
 
@@ -413,7 +414,7 @@ func pool(data []float32, shape ort.Shape, mask []int64, n, seq int, pooled bool
 				v[d] = float32(acc[d] / count)
 			}
 		}
-		embed.Normalize(v)
+		vecmath.Normalize(v)
 		vecs[i] = v
 	}
 	return vecs, nil

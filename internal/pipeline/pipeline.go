@@ -75,6 +75,12 @@ type State struct {
 	Embedder   string      // embed.Embedder.Name() that made the vectors
 	Space      []byte      // embed.Space.MarshalBinary()
 	Embeddings [][]float32 // row i for Docs[i] of the result
+
+	// BourdieuLeftOut is why Topics left the Bourdieu map it was asked
+	// for empty (an ErrInvalidInput naming, say, the axis word the
+	// embedder cannot place); nil when it drew it or was not asked. It
+	// tells the job's client; it is not encoded (MarshalBinary).
+	BourdieuLeftOut error
 }
 
 // Config wires a Pipeline. The zero value of each field means its default.
@@ -163,6 +169,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	p.cfg.Logger.Debug("topics done", "topics", len(tps), "seconds", time.Since(t0).Seconds())
 
 	resp := &topicmap.TopicsResponse{Docs: r.docs, Topics: tps, Terms: r.terms}
+	var leftOut error
 	if query != nil {
 		pr.begin(StageBourdieu)
 		t0 = time.Now()
@@ -178,6 +185,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 			// null). The refresh endpoint answers such a query with a 422.
 			p.cfg.Logger.Warn("bourdieu map left out, topic map kept", "err", err)
 			resp.BourdieuResponse = EmptyBourdieu(*query)
+			leftOut = err
 		case err != nil:
 			return nil, nil, err
 		default:
@@ -189,6 +197,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	if err != nil {
 		return nil, nil, err
 	}
+	st.BourdieuLeftOut = leftOut
 	if in.IncludeEmbeddings {
 		for i := range resp.Docs {
 			resp.Docs[i].Embedding = r.emb[i]

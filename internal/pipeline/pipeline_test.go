@@ -21,6 +21,7 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/csvdocs"
 	"github.com/bunkatopics/bunka-go/internal/embed"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // wordEmbedder embeds a text as the normalised sum of its known words'
@@ -42,7 +43,7 @@ func (e wordEmbedder) vec(text string) ([]float32, bool) {
 			v[i] += x
 		}
 	}
-	return v, embed.Normalize(v)
+	return v, vecmath.Normalize(v)
 }
 
 func (e wordEmbedder) EmbedDocuments(_ context.Context, texts []string) ([][]float32, embed.Space, error) {

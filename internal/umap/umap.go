@@ -8,6 +8,7 @@ import (
 	"runtime"
 
 	"github.com/bunkatopics/bunka-go/internal/knn"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // Options configures Project. The zero value of each field means its
@@ -73,10 +74,8 @@ func Project(ctx context.Context, data [][]float32, opt Options) ([][2]float32, 
 		if len(r) != dim {
 			return nil, fmt.Errorf("umap: row %d has %d values, row 0 has %d", i, len(r), dim)
 		}
-		for j, x := range r {
-			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-				return nil, fmt.Errorf("umap: row %d, column %d: value %v is not finite", i, j, x)
-			}
+		if j := vecmath.NonFinite(r); j >= 0 {
+			return nil, fmt.Errorf("umap: row %d, column %d: value %v is not finite", i, j, r[j])
 		}
 	}
 	if dim == 0 {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -467,11 +468,24 @@ func TestRefreshPastDeadlineNotArchived(t *testing.T) {
 	}
 }
 
+// noRefresh is the real pipeline, counting the calls of Refresh.
+type noRefresh struct {
+	*pipeline.Pipeline
+	refreshes atomic.Int32
+}
+
+func (n *noRefresh) Refresh(ctx context.Context, prev *topicmap.TopicsResponse, st *pipeline.State, q topicmap.BourdieuQuery, param topicmap.TopicParam) (*topicmap.BourdieuResponse, error) {
+	n.refreshes.Add(1)
+	return n.Pipeline.Refresh(ctx, prev, st, q, param)
+}
+
 // TestBourdieuLeftOutWarns checks that a topics job whose Bourdieu axes the
-// real pipeline cannot place succeeds with its topic map, a null
-// bourdieu_response and a warning naming the word.
+// real pipeline cannot place succeeds with its topic map, an empty
+// bourdieu_response and a warning naming the word, which the pipeline gave
+// with the result (no second computation through Refresh).
 func TestBourdieuLeftOutWarns(t *testing.T) {
-	e := start(t, pipeline.New(pipeline.Config{}), worker.Config{})
+	model := &noRefresh{Pipeline: pipeline.New(pipeline.Config{})}
+	e := start(t, model, worker.Config{})
 	var docs []string
 	for i := 0; i < 30; i++ {
 		docs = append(docs, fmt.Sprintf("The army won the battle of the war number %d in the valley.", i),
@@ -495,6 +509,9 @@ func TestBourdieuLeftOutWarns(t *testing.T) {
 	st := e.wait(t, "bw1")
 	if st.State != store.Success || !strings.Contains(st.Warning, "Bourdieu map was left out") || !strings.Contains(st.Warning, "zzyzx") {
 		t.Fatalf("status %+v, want SUCCESS with a warning naming the word", st)
+	}
+	if n := model.refreshes.Load(); n != 0 {
+		t.Errorf("the worker called Refresh %d times to learn why the map was left out", n)
 	}
 	b, err := e.store.Result(ctx, "bw1")
 	if err != nil {
