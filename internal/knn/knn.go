@@ -60,6 +60,31 @@ func (g *Graph) Neighbors(i int) ([]int32, []float32) {
 	return g.Indices[i*g.K : (i+1)*g.K], g.Distances[i*g.K : (i+1)*g.K]
 }
 
+// Searcher finds the k nearest neighbours of every row of data (k < number
+// of rows; the row itself is not among them), nearest first, in
+// opt.Metric, with opt.Workers goroutines and opt.Seed for any randomness.
+// Rows holding NaN or an infinity are an error that names them. CPU and
+// GPU implementations sit side by side behind it; each runs the
+// conformance suite knntest.Run.
+type Searcher interface {
+	Search(ctx context.Context, data [][]float32, k int, opt Options) (*Graph, error)
+}
+
+// SearcherFunc adapts a function to a Searcher.
+type SearcherFunc func(ctx context.Context, data [][]float32, k int, opt Options) (*Graph, error)
+
+// Search calls f.
+func (f SearcherFunc) Search(ctx context.Context, data [][]float32, k int, opt Options) (*Graph, error) {
+	return f(ctx, data, k, opt)
+}
+
+// The CPU searchers.
+var (
+	ExactSearcher     Searcher = SearcherFunc(Exact)       // brute force, blocked
+	NNDescentSearcher Searcher = SearcherFunc(Approximate) // random-projection trees + NN-descent
+	AutoSearcher      Searcher = SearcherFunc(Search)      // exact below AutoThreshold rows, NN-descent above
+)
+
 // Search returns the k nearest neighbours of every row of data, choosing
 // exact search or NN-descent by size when opt.Method is Auto.
 func Search(ctx context.Context, data [][]float32, k int, opt Options) (*Graph, error) {

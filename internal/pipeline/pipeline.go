@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/bunkatopics/bunka-go/internal/bourdieu"
+	"github.com/bunkatopics/bunka-go/internal/device"
 	"github.com/bunkatopics/bunka-go/internal/embed"
 	"github.com/bunkatopics/bunka-go/internal/knn"
 	"github.com/bunkatopics/bunka-go/internal/lang"
@@ -89,6 +90,16 @@ type Config struct {
 	Namer    Namer          // nil: term-based names only
 	Logger   *slog.Logger   // nil: slog.Default()
 	Seed     int64          // 0: 42, as the original's UMAP random_state
+
+	// Device is where the embedder computes (engine sets it with
+	// embedchoice.DeviceOf); it sets the progress stages' weights. "":
+	// the CPU.
+	Device device.Device
+	// The projection's backends; nil: the CPU ones (knn.AutoSearcher,
+	// umap.CPULayout). A GPU version is chosen here, in engine, without
+	// touching umap's callers.
+	Searcher knn.Searcher
+	Layout   umap.Optimizer
 }
 
 // Pipeline runs topic-modelling jobs. It is safe for concurrent use.
@@ -117,7 +128,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	if in.Bourdieu != nil {
 		stages = append(stages, StageBourdieu)
 	}
-	pr := newProgress(progress, stageWeights(p.cfg.Embedder), stages...)
+	pr := newProgress(progress, stageWeights(p.cfg.Embedder, p.cfg.Device), stages...)
 	// The query is not checked up front: a topics job whose axis words the
 	// embedder cannot place keeps its topic map (see below).
 	query := in.Bourdieu
@@ -136,6 +147,8 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 		Metric:    knn.Euclidean,
 		Seed:      p.cfg.Seed,
 		Progress:  pr.within,
+		Searcher:  p.cfg.Searcher,
+		Layout:    p.cfg.Layout,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("pipeline: projection: %w", err)
@@ -240,7 +253,7 @@ func (p *Pipeline) Bourdieu(ctx context.Context, in Input, progress ProgressFunc
 	if in.Bourdieu == nil {
 		return nil, fmt.Errorf("pipeline: no Bourdieu query: %w", ErrInvalidInput)
 	}
-	pr := newProgress(progress, stageWeights(p.cfg.Embedder), StageLanguage, StageEmbedding, StageTerms, StageBourdieu)
+	pr := newProgress(progress, stageWeights(p.cfg.Embedder, p.cfg.Device), StageLanguage, StageEmbedding, StageTerms, StageBourdieu)
 	r, err := p.start(ctx, in, pr)
 	if err != nil {
 		return nil, err

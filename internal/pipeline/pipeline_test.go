@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/bunkatopics/bunka-go/internal/csvdocs"
+	"github.com/bunkatopics/bunka-go/internal/device"
 	"github.com/bunkatopics/bunka-go/internal/embed"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
 	"github.com/bunkatopics/bunka-go/internal/vecmath"
@@ -382,11 +383,6 @@ func (e progressWords) EmbedDocumentsProgress(ctx context.Context, texts []strin
 	return e.EmbedDocuments(ctx, texts)
 }
 
-// gpuWords is words that says it runs on a GPU.
-type gpuWords struct{ wordEmbedder }
-
-func (gpuWords) Device() string { return "cuda" }
-
 // stageReport is one call of a ProgressFunc.
 type stageReport struct {
 	stage string
@@ -414,19 +410,20 @@ func TestProgressWithinEmbedding(t *testing.T) {
 	for _, tc := range []struct {
 		desc     string
 		e        embed.Embedder
+		dev      device.Device
 		weights  map[string]float64
 		fraction []float64 // within embedding, reported after its start
 	}{
-		{"model embedder", progressWords{words, []float64{0.1, 0.25, 0.5, 0.75, 1}}, modelWeights, []float64{0.1, 0.25, 0.5, 0.75, 1}},
-		{"reports closer than half a percent are merged", progressWords{words, []float64{0.001, 0.002, 0.5}}, modelWeights, []float64{0.5, 1}},
-		{"plain embedder", words, modelWeights, []float64{1}},
-		{"on a GPU", gpuWords{words}, builtinWeights, []float64{1}},
-		{"builtin", nil, builtinWeights, nil},
+		{"model embedder", progressWords{words, []float64{0.1, 0.25, 0.5, 0.75, 1}}, "", modelWeights, []float64{0.1, 0.25, 0.5, 0.75, 1}},
+		{"reports closer than half a percent are merged", progressWords{words, []float64{0.001, 0.002, 0.5}}, device.CPU, modelWeights, []float64{0.5, 1}},
+		{"plain embedder", words, device.CPU, modelWeights, []float64{1}},
+		{"on a GPU", words, device.CUDA, builtinWeights, []float64{1}},
+		{"builtin", nil, device.CPU, builtinWeights, nil},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			f, reports := recordProgress()
 			in := warPeaceInput(2)
-			if _, _, err := New(Config{Embedder: tc.e, Logger: quiet()}).Topics(context.Background(), in, f); err != nil {
+			if _, _, err := New(Config{Embedder: tc.e, Device: tc.dev, Logger: quiet()}).Topics(context.Background(), in, f); err != nil {
 				t.Fatal(err)
 			}
 			got := reports()
