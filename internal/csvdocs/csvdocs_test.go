@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"slices"
+
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 )
 
 func TestRead(t *testing.T) {
@@ -155,9 +157,9 @@ func TestReadTableHeader(t *testing.T) {
 }
 
 func TestReadTweets(t *testing.T) {
-	f, err := os.Open("../../../shared/data/tweets_463.csv")
+	f, err := os.Open(testenv.DataFile(t, "tweets_463.csv"))
 	if err != nil {
-		t.Skip("shared data absent:", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	got, err := Read(f, "text", 0)
@@ -170,9 +172,9 @@ func TestReadTweets(t *testing.T) {
 }
 
 func BenchmarkReadTable(b *testing.B) {
-	data, err := os.ReadFile("../../../shared/data/debian_en_10k.csv")
+	data, err := os.ReadFile(testenv.DataFile(b, "debian_en_10k.csv"))
 	if err != nil {
-		b.Skip("shared data absent:", err)
+		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(data)))
 	for range b.N {

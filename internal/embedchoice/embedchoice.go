@@ -12,9 +12,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bunkatopics/bunka-go/internal/device"
 	"github.com/bunkatopics/bunka-go/internal/embed"
 	"github.com/bunkatopics/bunka-go/internal/onnx"
-	"github.com/bunkatopics/bunka-go/internal/device"
 )
 
 // Embedder kinds accepted by Settings.Embedder.
@@ -27,12 +27,12 @@ const (
 // Settings choose the embedder. The zero value of each field means its
 // default; each names the environment variable that sets it.
 type Settings struct {
-	Embedder    string // BUNKA_EMBEDDER: auto, onnx or builtin; "": auto
+	Embedder    string        // BUNKA_EMBEDDER: auto, onnx or builtin; "": auto
 	Device      device.Device // BUNKA_DEVICE: auto, cpu or cuda; "": auto
-	ModelDir    string // BUNKA_MODEL_DIR; "": models/all-MiniLM-L6-v2
-	LibraryPath string // ONNXRUNTIME_LIB; "": third_party/onnxruntime/lib/libonnxruntime.so, then system paths
-	Threads     int    // BUNKA_ONNX_THREADS: intra-op threads; 0: all cores
-	BatchSize   int    // BUNKA_ONNX_BATCH: texts per model run; 0: 32
+	ModelDir    string        // BUNKA_MODEL_DIR; "": models/all-MiniLM-L6-v2
+	LibraryPath string        // ONNXRUNTIME_LIB; "": third_party/onnxruntime/lib/libonnxruntime.so, then system paths
+	Threads     int           // BUNKA_ONNX_THREADS: intra-op threads; 0: all cores
+	BatchSize   int           // BUNKA_ONNX_BATCH: texts per model run; 0: 32
 }
 
 // FromEnv reads Settings from the environment through lookup (os.LookupEnv

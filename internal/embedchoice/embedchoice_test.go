@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bunkatopics/bunka-go/internal/onnx"
 	"github.com/bunkatopics/bunka-go/internal/device"
+	"github.com/bunkatopics/bunka-go/internal/onnx"
 )
 
 var quiet = slog.New(slog.DiscardHandler)

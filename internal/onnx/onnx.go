@@ -15,10 +15,10 @@ import (
 
 	ort "github.com/yalue/onnxruntime_go"
 
+	"github.com/bunkatopics/bunka-go/internal/device"
 	"github.com/bunkatopics/bunka-go/internal/embed"
 	"github.com/bunkatopics/bunka-go/internal/vecmath"
 	"github.com/bunkatopics/bunka-go/internal/wordpiece"
-	"github.com/bunkatopics/bunka-go/internal/device"
 )
 
 // The ONNX Runtime environment is one per process: made by the first New,

@@ -16,8 +16,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/bunkatopics/bunka-go/internal/embed"
 	"github.com/bunkatopics/bunka-go/internal/device"
+	"github.com/bunkatopics/bunka-go/internal/embed"
 )
 
 const fixtureDir = "testdata/tinybert"

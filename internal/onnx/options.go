@@ -33,13 +33,13 @@ var ErrUnavailable = errors.New("onnx embedder unavailable")
 
 // Options configure New. The zero value of each field means its default.
 type Options struct {
-	ModelDir    string       // model.onnx and tokenizer.json (or vocab.txt); "": DefaultModelDir
-	LibraryPath string       // libonnxruntime.so; "": $ONNXRUNTIME_LIB, else the first of DefaultLibraryPaths that exists
+	ModelDir    string        // model.onnx and tokenizer.json (or vocab.txt); "": DefaultModelDir
+	LibraryPath string        // libonnxruntime.so; "": $ONNXRUNTIME_LIB, else the first of DefaultLibraryPaths that exists
 	Device      device.Device // device.Auto (CUDA when it works, else the CPU), CPU or CUDA (or a start-up error); "": auto
-	Threads     int          // intra-op threads; 0: runtime.GOMAXPROCS(0), the cores this process may use (cgroup-aware)
-	BatchSize   int          // texts per model run; 0: 32
-	MaxTokens   int          // tokens per text, [CLS] and [SEP] included; 0: 256
-	Logger      *slog.Logger // nil: slog.Default()
+	Threads     int           // intra-op threads; 0: runtime.GOMAXPROCS(0), the cores this process may use (cgroup-aware)
+	BatchSize   int           // texts per model run; 0: 32
+	MaxTokens   int           // tokens per text, [CLS] and [SEP] included; 0: 256
+	Logger      *slog.Logger  // nil: slog.Default()
 }
 
 func (o Options) withDefaults() Options {

@@ -21,6 +21,7 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/csvdocs"
 	"github.com/bunkatopics/bunka-go/internal/device"
 	"github.com/bunkatopics/bunka-go/internal/embed"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
 	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
@@ -467,9 +468,9 @@ func TestProgressWithinEmbedding(t *testing.T) {
 
 // tweets reads the shared test corpus, or skips.
 func tweets(t *testing.T) []string {
-	f, err := os.Open("../../../shared/data/tweets_463.csv")
+	f, err := os.Open(testenv.DataFile(t, "tweets_463.csv"))
 	if err != nil {
-		t.Skip("shared data absent:", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	texts, err := csvdocs.Read(f, "text", 0)

@@ -32,7 +32,7 @@ func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
 		ctx, cancel = context.WithDeadline(ctx, dl.Add(-refreshMargin))
 		defer cancel()
 	}
-	rep := w.refresh1(ctx, p)
+	rep := w.refreshReply(ctx, p)
 	b, err := json.Marshal(rep)
 	if err != nil {
 		return fmt.Errorf("worker: refresh reply: %v: %w", err, asynq.SkipRetry)
@@ -54,7 +54,8 @@ func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
 // refreshMargin is how long before its task's deadline a refresh gives up.
 const refreshMargin = time.Second
 
-func (w *Worker) refresh1(ctx context.Context, p tasks.RefreshPayload) tasks.RefreshReply {
+// refreshReply computes the answer to one refresh request.
+func (w *Worker) refreshReply(ctx context.Context, p tasks.RefreshPayload) tasks.RefreshReply {
 	internal := func(err error) tasks.RefreshReply {
 		return tasks.RefreshReply{Code: tasks.ReplyInternal, Message: "internal error: " + err.Error()}
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
 	"github.com/bunkatopics/bunka-go/internal/worker"
 )
@@ -28,13 +29,6 @@ import (
 // (database 14) with an in-memory Modeler.
 
 const testDB = 14
-
-func redisAddr() string {
-	if a := os.Getenv("BUNKA_TEST_REDIS_ADDR"); a != "" {
-		return a
-	}
-	return "127.0.0.1:6379"
-}
 
 // runPrefix returns a key prefix (and so queues) of this run and test
 // alone: other runs of this package may share the database.
@@ -96,36 +90,19 @@ type env struct {
 	rdb   *redis.Client
 	store *store.Store
 	queue *asynq.Client
-	logs  *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs  *testenv.Logs
 }
 
 // start runs a worker over m until the test ends.
 func start(t *testing.T, m worker.Modeler, cfg worker.Config) *env {
 	t.Helper()
-	rdb := redis.NewClient(&redis.Options{Addr: redisAddr(), DB: testDB})
+	rdb := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(), DB: testDB})
 	if err := rdb.Ping(context.Background()).Err(); err != nil {
 		t.Fatalf("redis: %v", err)
 	}
 	prefix := runPrefix(t)
 	st := store.New(rdb, prefix, time.Hour)
-	logs := &syncBuffer{}
+	logs := &testenv.Logs{}
 	cfg.Logger = slog.New(slog.NewTextHandler(io.MultiWriter(logs, t.Output()), nil))
 	cfg.PollInterval = 50 * time.Millisecond
 	cfg.Queues = tasks.QueuesFor(prefix)
@@ -311,7 +288,10 @@ func TestRefreshNotBlockedByLongJob(t *testing.T) {
 	ask := func(taskID string, q topicmap.BourdieuQuery) tasks.RefreshReply {
 		t.Helper()
 		p := tasks.RefreshPayload{TaskID: taskID, ReplyID: "r-" + taskID + fmt.Sprint(len(q.XLeftWords)), Query: q}
-		task, _ := tasks.NewRefreshTask(p, 10*time.Second)
+		task, err := tasks.NewRefreshTask(p, 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if _, err := e.queue.Enqueue(task, asynq.Queue(e.q.Refresh)); err != nil {
 			t.Fatal(err)
 		}
@@ -320,7 +300,9 @@ func TestRefreshNotBlockedByLongJob(t *testing.T) {
 			t.Fatalf("refresh of %s: %v (blocked by the long job?)", taskID, err)
 		}
 		var rep tasks.RefreshReply
-		json.Unmarshal(b, &rep)
+		if err := json.Unmarshal(b, &rep); err != nil {
+			t.Fatalf("reply %q: %v", b, err)
+		}
 		return rep
 	}
 	q := topicmap.DefaultBourdieuQuery()
@@ -354,12 +336,12 @@ func TestShutdownRequeuesRunningJob(t *testing.T) {
 		return nil, nil, ctx.Err()
 	}}
 	defer close(block)
-	rdb := redis.NewClient(&redis.Options{Addr: redisAddr(), DB: testDB})
+	rdb := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(), DB: testDB})
 	defer rdb.Close()
 	prefix := runPrefix(t)
 	defer cleanup(rdb, prefix)
 	st := store.New(rdb, prefix, time.Hour)
-	logs := &syncBuffer{}
+	logs := &testenv.Logs{}
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(logs, t.Output()), nil))
 	cfg := worker.Config{Logger: log, PollInterval: 50 * time.Millisecond, ShutdownTimeout: 200 * time.Millisecond,
 		Queues: tasks.QueuesFor(prefix)}
@@ -417,7 +399,9 @@ func TestRefreshEmbedderMismatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rep tasks.RefreshReply
-	json.Unmarshal(b, &rep)
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("reply %q: %v", b, err)
+	}
 	if rep.Code != tasks.ReplyConflict || !strings.Contains(rep.Message, "embedded with fake and this worker embeds with builtin") ||
 		!strings.Contains(rep.Message, "same embedder") {
 		t.Errorf("reply %+v, want a conflict naming both embedders", rep)
@@ -447,7 +431,10 @@ func TestRefreshPastDeadlineNotArchived(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rep tasks.RefreshReply
-	if json.Unmarshal(b, &rep); rep.Code != tasks.ReplyInternal {
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("reply %q: %v", b, err)
+	}
+	if rep.Code != tasks.ReplyInternal {
 		t.Errorf("reply %+v", rep)
 	}
 	insp := asynq.NewInspectorFromRedisClient(e.rdb)
