@@ -204,14 +204,18 @@ func (m *Map) draw(c vg.Canvas, o Options) drawn {
 	}
 
 	// Labels.
-	var reqs []labelReq
+	var reqs, noCentroid []labelReq
 	for i, t := range m.Topics {
-		if t.HasCentroid {
-			x, y := l.at(t.X, t.Y)
-			reqs = append(reqs, labelReq{topic: i, text: labelText(t.Name), x: x, y: y, weight: t.Size})
+		r := labelReq{topic: i, text: labelText(t.Name), weight: t.Size}
+		if !t.HasCentroid { // nowhere to put its label: the legend says so
+			noCentroid = append(noCentroid, r)
+			continue
 		}
+		r.x, r.y = l.at(t.X, t.Y)
+		reqs = append(reqs, r)
 	}
 	labels, dropped := placeLabels(reqs, l.plot, obstacles, labelSizes, measure)
+	dropped = append(dropped, noCentroid...)
 	for _, lb := range labels {
 		if lb.leader {
 			bx := math.Max(lb.box.x0, math.Min(lb.x, lb.box.x1))

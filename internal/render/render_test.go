@@ -210,6 +210,27 @@ func TestSVG(t *testing.T) {
 	}
 }
 
+// TestTopicWithoutCentroid: a topic with nowhere to put its label is named
+// in the legend's note.
+func TestTopicWithoutCentroid(t *testing.T) {
+	res := Synthetic(400, 4, 8)
+	res.Topics[2].XCentroid = nil
+	m, err := FromTopics(res, ViewTopics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := m.SVG(&b, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	o := Options{}
+	o.fill()
+	checkSVG(t, m, b.Bytes(), o)
+	if !bytes.Contains(b.Bytes(), []byte(droppedNote)) {
+		t.Error("no note on the unlabelled topic")
+	}
+}
+
 func TestSVGBourdieu(t *testing.T) {
 	res := Synthetic(1200, 5, 2)
 	res.BourdieuResponse = &topicmap.BourdieuResponse{Docs: res.Docs, Topics: res.Topics, Query: topicmap.BourdieuQuery{
