@@ -67,6 +67,13 @@ docker_run_worker_attach:
 	docker run --network $(DOCKER_NETWORK) --env-file .env -e REDIS_ADDR=redis:6379 \
 		$(DOCKER_GPUS) --name $(WORKER_CONTAINER_NAME) $(WORKER_IMAGE_NAME)
 
+# The original's names for the same targets.
+.PHONY: build_docker build_docker_worker run_docker run_docker_worker
+build_docker: docker_build
+build_docker_worker: docker_build_worker
+run_docker: docker_run
+run_docker_worker: docker_run_worker
+
 # Everything at once: Redis, API, worker and nginx (deploy/docker-compose.yml).
 compose_up:
 	docker compose -f deploy/docker-compose.yml up -d --build

@@ -185,7 +185,11 @@ func readDocs(path, column, idColumn string, limit int) (texts, ids []string, ro
 		return nil, nil, nil, 0, err
 	}
 	defer f.Close()
-	t, err := csvdocs.ReadTable(f, limit)
+	columns := []string{column}
+	if idColumn != "" {
+		columns = append(columns, idColumn)
+	}
+	t, err := csvdocs.ReadTable(f, limit, columns...)
 	if err != nil {
 		return nil, nil, nil, 0, fmt.Errorf("%s: %w", path, err)
 	}
@@ -199,12 +203,13 @@ func readDocs(path, column, idColumn string, limit int) (texts, ids []string, ro
 		if err != nil {
 			return nil, nil, nil, 0, fmt.Errorf("%s: %w", path, err)
 		}
+		cells := t.Cells(ic)
 		ids = make([]string, len(rows))
 		for i, r := range rows {
-			ids[i] = t.Rows[r][ic]
+			ids[i] = cells[r]
 		}
 	}
-	return texts, ids, rows, len(t.Rows), nil
+	return texts, ids, rows, t.Len, nil
 }
 
 // readEmbeddings reads a .npy of one row per CSV data row (or one per

@@ -12,6 +12,7 @@
 //	POST /bourdieu/refresh/{task_id}       new query -> BourdieuResponse
 //	GET  /tasks/{task_name}/{task_id}/progress   text/event-stream
 //	GET  /tasks/{task_name}/{task_id}/result     result JSON or 404
+//	GET  /tasks/{task_name}/{task_id}/map.{svg,png,html}   the result drawn (maps.go)
 //	GET  /docs                             Swagger UI over api/openapi.yaml
 //	GET  /healthz, /readyz                 liveness, Redis readiness
 //	GET  /metrics                          Prometheus metrics (when Config.MetricsHandler is set)

@@ -11,12 +11,17 @@ import (
 // record, blank and whitespace-only lines skipped. A quote inside an
 // unquoted field is text; text after the closing quote of a quoted field
 // is appended to it ("a"b reads ab).
+//
+// The current record stays in buf and ends, reused from one record to the
+// next: reading a file allocates no more than its longest record, whatever
+// its shape, and a record may hold at most maxFields fields.
 type tokenizer struct {
-	data []byte
-	pos  int
-	line int    // lines consumed so far
-	buf  []byte // the current record's fields, end to end
-	ends []int  // where each field ends in buf
+	data      []byte
+	pos       int
+	line      int    // lines consumed so far
+	buf       []byte // the current record's fields, end to end
+	ends      []int  // where each field ends in buf
+	maxFields int    // 0: no limit
 }
 
 type tokState int
@@ -28,8 +33,9 @@ const (
 	quoteInQuoted
 )
 
-// next returns the next record and the line it starts on, or io.EOF.
-func (t *tokenizer) next() (rec []string, line int, err error) {
+// next reads the next record, which field and fields then return, and
+// returns the line it starts on, or io.EOF.
+func (t *tokenizer) next() (line int, err error) {
 	t.buf, t.ends = t.buf[:0], t.ends[:0]
 	state := startField
 	d := t.data
@@ -42,7 +48,7 @@ func (t *tokenizer) next() (rec []string, line int, err error) {
 		}
 		if i == len(d) {
 			t.pos = i
-			return nil, 0, io.EOF
+			return 0, io.EOF
 		}
 		if d[i] == '\n' || d[i] == '\r' {
 			t.pos = i
@@ -50,7 +56,7 @@ func (t *tokenizer) next() (rec []string, line int, err error) {
 			continue
 		}
 		if i > t.pos {
-			t.buf = append(t.buf, d[t.pos:i]...)
+			t.add(d[t.pos:i]...)
 			t.pos, state = i, inField
 		}
 		break
@@ -66,15 +72,20 @@ func (t *tokenizer) next() (rec []string, line int, err error) {
 				if state == startField {
 					state, quoteLine = inQuoted, t.line+1
 				} else {
-					t.buf, state = append(t.buf, '"'), inQuoted
+					t.add('"')
+					state = inQuoted
 				}
 			case ',':
-				t.ends, state = append(t.ends, len(t.buf)), startField
+				if err := t.endField(line); err != nil {
+					return 0, err
+				}
+				state = startField
 			case '\n', '\r':
 				t.endLine()
-				return t.record(), line, nil
+				return line, t.endField(line)
 			default:
-				t.buf, state = append(t.buf, c), inField
+				t.add(c)
+				state = inField
 			}
 			t.pos++
 		case inField:
@@ -83,24 +94,27 @@ func (t *tokenizer) next() (rec []string, line int, err error) {
 			for i < len(d) && d[i] != ',' && d[i] != '\n' && d[i] != '\r' {
 				i++
 			}
-			t.buf = append(t.buf, d[t.pos:i]...)
+			t.add(d[t.pos:i]...)
 			t.pos = i
 			if i == len(d) {
 				break
 			}
 			if d[i] == ',' {
-				t.ends, state = append(t.ends, len(t.buf)), startField
+				if err := t.endField(line); err != nil {
+					return 0, err
+				}
+				state = startField
 				t.pos++
 				break
 			}
 			t.endLine()
-			return t.record(), line, nil
+			return line, t.endField(line)
 		case inQuoted:
 			i := t.pos
 			for i < len(d) && d[i] != '"' && d[i] != '\n' && d[i] != '\r' {
 				i++
 			}
-			t.buf = append(t.buf, d[t.pos:i]...)
+			t.add(d[t.pos:i]...)
 			t.pos = i
 			if i == len(d) {
 				break
@@ -110,10 +124,10 @@ func (t *tokenizer) next() (rec []string, line int, err error) {
 			case '"':
 				state = quoteInQuoted
 			case '\n':
-				t.buf = append(t.buf, '\n')
+				t.add('\n')
 				t.line++
 			case '\r':
-				t.buf = append(t.buf, '\r')
+				t.add('\r')
 				if t.pos == len(d) || d[t.pos] != '\n' {
 					t.line++
 				}
@@ -121,9 +135,9 @@ func (t *tokenizer) next() (rec []string, line int, err error) {
 		}
 	}
 	if state == inQuoted {
-		return nil, 0, fmt.Errorf("%w: EOF inside a quoted field starting in line %d", ErrMalformed, quoteLine)
+		return 0, fmt.Errorf("%w: EOF inside a quoted field starting in line %d", ErrMalformed, quoteLine)
 	}
-	return t.record(), line, nil
+	return line, t.endField(line)
 }
 
 // endLine consumes the line end at t.pos: "\n", "\r\n" or "\r".
@@ -135,16 +149,36 @@ func (t *tokenizer) endLine() {
 	t.pos++
 }
 
-// record ends the current field and returns the record's fields, which
-// share one string.
-func (t *tokenizer) record() []string {
-	t.ends = append(t.ends, len(t.buf))
-	s := string(t.buf)
-	rec := make([]string, len(t.ends))
-	start := 0
-	for i, end := range t.ends {
-		rec[i] = s[start:end]
-		start = end
+// add appends b to the current record, doubling buf when it is full (the
+// runtime's append grows large slices by a quarter, which would allocate
+// about five times the longest record over its growth).
+func (t *tokenizer) add(b ...byte) {
+	if len(t.buf)+len(b) > cap(t.buf) {
+		nb := make([]byte, len(t.buf), max(2*cap(t.buf), len(t.buf)+len(b), 64))
+		copy(nb, t.buf)
+		t.buf = nb
 	}
-	return rec
+	t.buf = append(t.buf, b...)
+}
+
+// endField ends the current field of the record that starts on line.
+func (t *tokenizer) endField(line int) error {
+	if t.maxFields > 0 && len(t.ends) == t.maxFields {
+		return &TooManyColumnsError{Line: line, Limit: t.maxFields}
+	}
+	t.ends = append(t.ends, len(t.buf))
+	return nil
+}
+
+// fields returns the number of fields of the current record.
+func (t *tokenizer) fields() int { return len(t.ends) }
+
+// field returns field i of the current record, valid until the next call
+// of next.
+func (t *tokenizer) field(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = t.ends[i-1]
+	}
+	return t.buf[start:t.ends[i]]
 }

@@ -4,12 +4,15 @@
 // #bunka-data (written by render.Map.HTML) and loads nothing.
 //
 // For tests and benchmarks it sets window.bunkaMap: drawn (the first frame
-// is on screen), matches (documents the search found) and screenOf(i)
-// (where document i is, in page coordinates).
+// is on screen), draws and drawMs (frames drawn, the last one's time),
+// matches (documents the search found) and screenOf(i) (where document i
+// is, in page coordinates).
 (function () {
   'use strict';
 
+  const started = performance.now();
   const data = JSON.parse(document.getElementById('bunka-data').textContent);
+  const parsed = performance.now();
   const n = data.x.length;
   const topics = data.topics;
   const canvas = document.getElementById('map');
@@ -22,9 +25,7 @@
 
   // Points of each topic (index t + 1; 0 holds documents without a topic),
   // so that each colour is one path.
-  const byTopic = [];
-  for (let t = 0; t <= topics.length; t++) byTopic.push([]);
-  for (let i = 0; i < n; i++) byTopic[data.t[i] + 1].push(i);
+  const byTopic = groupBy(n, topics.length + 1, (i) => data.t[i] + 1);
   const hidden = new Uint8Array(topics.length + 1);
   let matched = null; // Uint8Array of search matches, or null
   let lowered = null; // lower-cased texts, made at the first search
@@ -86,6 +87,7 @@
   }
 
   function draw() {
+    const t0 = performance.now();
     ctx.fillStyle = data.theme.bg;
     ctx.fillRect(0, 0, width, height);
     drawHulls();
@@ -106,6 +108,8 @@
     if (matched) outlineMatches(r + 1.5);
     placeLabels();
     api.draws++;
+    api.drawMs = performance.now() - t0;
+    if (!api.drawn) api.timing = { scriptStart: started, parsed, firstFrame: performance.now() };
     api.drawn = true;
     document.body.dataset.drawn = String(api.draws);
   }
@@ -212,26 +216,17 @@
     const cy = Math.min(G - 1, Math.max(0, Math.floor((y - bounds.y0) / (bounds.y1 - bounds.y0) * G)));
     return cy * G + cx;
   };
-  const cellStart = new Int32Array(G * G + 1);
-  const cellItems = new Int32Array(n);
-  (function buildGrid() {
-    const cells = new Int32Array(n);
-    for (let i = 0; i < n; i++) { cells[i] = cellOf(data.x[i], data.y[i]); cellStart[cells[i] + 1]++; }
-    for (let c = 0; c < G * G; c++) cellStart[c + 1] += cellStart[c];
-    const fill = cellStart.slice(0, G * G);
-    for (let i = 0; i < n; i++) cellItems[fill[cells[i]]++] = i;
-  })();
+  let grid = null; // built at the first hover, not before the first frame
 
   function nearest(px, py, maxPx) {
+    if (!grid) grid = groupBy(n, G * G, (i) => cellOf(data.x[i], data.y[i]));
     const x = (px - ox) / k, y = (oy - py) / k, d = maxPx / k;
     const c0 = cellOf(x - d, y - d), c1 = cellOf(x + d, y + d);
     const gx0 = c0 % G, gy0 = Math.floor(c0 / G), gx1 = c1 % G, gy1 = Math.floor(c1 / G);
     let best = -1, bestD = d * d;
     for (let gy = gy0; gy <= gy1; gy++) {
       for (let gx = gx0; gx <= gx1; gx++) {
-        const c = gy * G + gx;
-        for (let j = cellStart[c]; j < cellStart[c + 1]; j++) {
-          const i = cellItems[j];
+        for (const i of grid[gy * G + gx]) {
           if (hidden[data.t[i] + 1]) continue;
           const dx = data.x[i] - x, dy = data.y[i] - y, dd = dx * dx + dy * dy;
           if (dd <= bestD) { bestD = dd; best = i; }
@@ -350,6 +345,19 @@
     }
     api.searched = search.value;
     redraw();
+  }
+
+  // groupBy returns, for each of k groups, the indices i < n with
+  // key(i) equal to it, as views of one Int32Array (a counting sort).
+  function groupBy(n, k, key) {
+    const keys = new Int32Array(n), start = new Int32Array(k + 1), items = new Int32Array(n);
+    for (let i = 0; i < n; i++) { keys[i] = key(i); start[keys[i] + 1]++; }
+    for (let g = 0; g < k; g++) start[g + 1] += start[g];
+    const fill = start.slice(0, k);
+    for (let i = 0; i < n; i++) items[fill[keys[i]]++] = i;
+    const groups = [];
+    for (let g = 0; g < k; g++) groups.push(items.subarray(start[g], start[g + 1]));
+    return groups;
   }
 
   function screenOf(i) {

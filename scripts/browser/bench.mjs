@@ -1,6 +1,7 @@
 // bench.mjs times how long HTML maps take to open and draw their first
 // frame in headless chromium: from navigation to window.bunkaMap.drawn,
-// a fresh page each run.
+// a fresh page each run; then the time to draw a frame while zooming
+// (20 wheel steps), which says whether panning and zooming stay smooth.
 //
 //   node bench.mjs map.html [runs]
 import { statSync } from 'node:fs';
@@ -15,7 +16,17 @@ try {
     const points = await page.evaluate(() => JSON.parse(document.getElementById('bunka-data').textContent).x.length);
     if (problems.length) throw new Error(problems.join('\n'));
     times.push(ms);
-    console.log(JSON.stringify({ run: i + 1, points, ms }));
+    const frames = [];
+    await page.mouse.move(500, 400);
+    for (let s = 0; s < 20; s++) {
+      const n = await page.evaluate(() => window.bunkaMap.draws);
+      await page.mouse.wheel(0, s < 10 ? -120 : 120);
+      await page.waitForFunction((d) => window.bunkaMap.draws > d, n);
+      frames.push(await page.evaluate(() => window.bunkaMap.drawMs));
+    }
+    frames.sort((a, b) => a - b);
+    const timing = await page.evaluate(() => window.bunkaMap.timing);
+    console.log(JSON.stringify({ run: i + 1, points, ms, timing, frame_ms_median: +frames[10].toFixed(1), frame_ms_max: +frames[19].toFixed(1) }));
     await page.close();
   }
   times.sort((a, b) => a - b);
