@@ -2,7 +2,7 @@
 // jobs from Redis (one at a time by default, like Celery's solo pool) and,
 // beside them, Bourdieu refreshes, and computes them with the topic
 // pipeline. It serves Prometheus metrics at /metrics on
-// BUNKA_WORKER_METRICS_ADDR (default :8001). Configuration comes from the
+// BUNKA_WORKER_METRICS_ADDR (default :9101). Configuration comes from the
 // environment: see .env.model and internal/config.
 package main
 

@@ -31,7 +31,7 @@ const (
 	DefaultShutdownTimeout    = 30 * time.Second
 	DefaultProgressInterval   = time.Second
 	DefaultReadTimeout        = 10 * time.Minute // a 100 MB body at 170 KB/s
-	DefaultWorkerMetricsAddr  = ":8001"          // the worker's /metrics, next to the API's :8000
+	DefaultWorkerMetricsAddr  = ":9101"          // the worker's /metrics
 )
 
 // Config is the whole service's configuration. Each field names the
@@ -91,7 +91,7 @@ type Config struct {
 	ShutdownTimeout time.Duration
 
 	// WorkerMetricsAddr (BUNKA_WORKER_METRICS_ADDR) is where bunkaworker
-	// serves Prometheus metrics at /metrics; default :8001, "off" for none.
+	// serves Prometheus metrics at /metrics; default :9101, "off" for none.
 	// The API serves its own on its listener, and `bunka serve` both there.
 	WorkerMetricsAddr string
 	// Monitor (BUNKA_MONITOR) mounts the asynq web UI (asynqmon) under

@@ -40,7 +40,7 @@ func TestZeroValueMeansDefaults(t *testing.T) {
 		{"job timeout", c.JobTimeoutOrDefault(), 2 * time.Hour},
 		{"read timeout", c.ReadTimeoutOrDefault(), 10 * time.Minute},
 		{"log level", c.LogLevel, slog.LevelInfo},
-		{"worker metrics addr", c.WorkerMetricsAddrOrDefault(), ":8001"},
+		{"worker metrics addr", c.WorkerMetricsAddrOrDefault(), ":9101"},
 		{"monitor", c.MonitorOn(), false},
 	} {
 		if !reflect.DeepEqual(tc.got, tc.want) {

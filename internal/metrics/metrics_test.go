@@ -1,8 +1,12 @@
 package metrics_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -110,4 +114,61 @@ func gauge(t *testing.T, reg *prometheus.Registry, name string) float64 {
 		}
 	}
 	return sum
+}
+
+// TestDashboardNamesExist checks that every bunka_ series the Grafana
+// dashboard (deploy/grafana/bunka.json) queries is one this package makes.
+func TestDashboardNamesExist(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "deploy", "grafana", "bunka.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Panels []struct {
+			Title   string
+			Targets []struct{ Expr string }
+		}
+	}
+	if err := json.Unmarshal(b, &dash); err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	h := metrics.NewHTTP(reg)
+	j := metrics.NewJobs(reg)
+	// Every vector needs a series to be gathered.
+	h.RefreshWaiting()("ok")
+	j.JobStarted("topics")("success")
+	j.Stage("topics", "embedding", time.Second)
+	j.Refresh("ok", time.Second)
+	srv := httptest.NewServer(h.Middleware(http.NotFoundHandler()))
+	resp, err := http.Get(srv.URL)
+	srv.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, mf := range mfs {
+		have[mf.GetName()] = true
+	}
+	name := regexp.MustCompile(`bunka_[a-z_]+`)
+	n := 0
+	for _, p := range dash.Panels {
+		for _, tg := range p.Targets {
+			for _, s := range name.FindAllString(tg.Expr, -1) {
+				n++
+				base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s, "_bucket"), "_sum"), "_count")
+				if !have[base] {
+					t.Errorf("panel %q queries %s, which no collector makes", p.Title, s)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("the dashboard queries no bunka_ series")
+	}
 }
