@@ -399,14 +399,14 @@ func TestResultBeforeAndAfterSuccess(t *testing.T) {
 		t.Errorf("pending: status %d, want 404", code)
 	}
 	e.store.Start(ctx, "t1", tasks.TypeTopics)
-	e.store.Succeed(ctx, "t1", []byte(`{"docs": [], "topics": [], "bourdieu_response": null, "terms": []}`), nil, "")
+	e.store.Succeed(ctx, store.Run{ID: "t1"}, []byte(`{"docs": [], "topics": [], "bourdieu_response": null, "terms": []}`), nil, "")
 	code, m := getJSON(t, e.srv.URL+"/tasks/topics/t1/result")
 	if code != 200 || len(m) != 4 {
 		t.Errorf("success: status %d, body %v", code, m)
 	}
 	// Refresh of a topics job without pipeline state (or of a failed one) is a 404.
 	e.store.Create(ctx, "t2", tasks.TypeTopics)
-	e.store.Fail(ctx, "t2", "boom")
+	e.store.Fail(ctx, store.Run{ID: "t2"}, "boom")
 	code, _ = post(t, e.srv.URL+"/bourdieu/refresh/t2", "application/json", strings.NewReader(`{"bourdieu_query": {}, "topic_param": {}}`))
 	if code != 404 {
 		t.Errorf("refresh failed task: status %d, want 404", code)
@@ -469,7 +469,7 @@ func TestProgressStream(t *testing.T) {
 			t.Fatalf("no PROCESSING 42.5 event; last %v", ev)
 		}
 	}
-	e.store.Succeed(ctx, "p1", []byte(`{"docs":[],"topics":[],"bourdieu_response":null,"terms":[]}`), nil, "")
+	e.store.Succeed(ctx, store.Run{ID: "p1"}, []byte(`{"docs":[],"topics":[],"bourdieu_response":null,"terms":[]}`), nil, "")
 	var last map[string]any
 	for _, m := range readEvents(t, resp.Body, 1000) {
 		last = m
@@ -486,7 +486,7 @@ func TestProgressStreamWarning(t *testing.T) {
 	ctx := context.Background()
 	e.store.Create(ctx, "w1", tasks.TypeTopics)
 	e.store.Start(ctx, "w1", tasks.TypeTopics)
-	e.store.Succeed(ctx, "w1", []byte(`{"docs":[],"topics":[],"bourdieu_response":null,"terms":[]}`), nil,
+	e.store.Succeed(ctx, store.Run{ID: "w1"}, []byte(`{"docs":[],"topics":[],"bourdieu_response":null,"terms":[]}`), nil,
 		`the Bourdieu map was left out: "peace": text unknown to the embedder`)
 	resp, err := http.Get(e.srv.URL + "/tasks/topics/w1/progress")
 	if err != nil {
@@ -560,7 +560,7 @@ func TestProgressStreamFailure(t *testing.T) {
 	e := newEnv(t, api.Config{})
 	ctx := context.Background()
 	e.store.Create(ctx, "f1", tasks.TypeBourdieu)
-	e.store.Fail(ctx, "f1", "pipeline: no documents: invalid input")
+	e.store.Fail(ctx, store.Run{ID: "f1"}, "pipeline: no documents: invalid input")
 	resp, err := http.Get(e.srv.URL + "/tasks/bourdieu/f1/progress")
 	if err != nil {
 		t.Fatal(err)
@@ -646,7 +646,7 @@ func TestRefreshTimeout(t *testing.T) {
 	e := newEnv(t, api.Config{RefreshTimeout: 300 * time.Millisecond})
 	ctx := context.Background()
 	e.store.Create(ctx, "r1", tasks.TypeTopics)
-	e.store.Succeed(ctx, "r1", []byte(`{}`), nil, "")
+	e.store.Succeed(ctx, store.Run{ID: "r1"}, []byte(`{}`), nil, "")
 	// No worker runs: the API gives up with a 504 and a clear message.
 	code, m := post(t, e.srv.URL+"/bourdieu/refresh/r1", "application/json", strings.NewReader(`{"bourdieu_query": {}, "topic_param": {}}`))
 	if code != http.StatusGatewayTimeout || !strings.Contains(fmt.Sprint(m["message"]), "is a worker running") {
@@ -679,7 +679,7 @@ func TestRefreshClientGoneDropsTask(t *testing.T) {
 	e := newEnv(t, api.Config{RefreshTimeout: time.Minute})
 	ctx := context.Background()
 	e.store.Create(ctx, "r1", tasks.TypeTopics)
-	e.store.Succeed(ctx, "r1", []byte(`{}`), nil, "")
+	e.store.Succeed(ctx, store.Run{ID: "r1"}, []byte(`{}`), nil, "")
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan struct{})
@@ -826,7 +826,7 @@ func TestWaitingRefreshesLeaveRedisToOthers(t *testing.T) {
 	e := newEnvOn(t, api.Config{RefreshTimeout: 2 * time.Minute, MaxRefreshWaits: n}, small, replies)
 	ctx := context.Background()
 	e.store.Create(ctx, "r1", tasks.TypeTopics)
-	e.store.Succeed(ctx, "r1", []byte(`{}`), nil, "")
+	e.store.Succeed(ctx, store.Run{ID: "r1"}, []byte(`{}`), nil, "")
 
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -890,7 +890,7 @@ func TestRefreshWorkerErrors(t *testing.T) {
 	e := newEnv(t, api.Config{RefreshTimeout: time.Minute})
 	ctx := context.Background()
 	e.store.Create(ctx, "r1", tasks.TypeTopics)
-	e.store.Succeed(ctx, "r1", []byte(`{}`), nil, "")
+	e.store.Succeed(ctx, store.Run{ID: "r1"}, []byte(`{}`), nil, "")
 	for _, tc := range []struct {
 		desc     string
 		rep      tasks.RefreshReply

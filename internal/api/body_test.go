@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bunkatopics/bunka-go/internal/api"
+	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
 )
 
@@ -53,7 +54,7 @@ func TestAbortedBodies(t *testing.T) {
 	e := newEnv(t, api.Config{})
 	ctx := context.Background()
 	e.store.Create(ctx, "done", tasks.TypeTopics)
-	e.store.Succeed(ctx, "done", []byte(`{"docs":[],"topics":[],"bourdieu_response":null,"terms":[]}`), nil, "")
+	e.store.Succeed(ctx, store.Run{ID: "done"}, []byte(`{"docs":[],"topics":[],"bourdieu_response":null,"terms":[]}`), nil, "")
 	form, ct := csvForm(t, smallCSV, nil)
 	formPart, err := io.ReadAll(form)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bunkatopics/bunka-go/internal/api"
 	"github.com/bunkatopics/bunka-go/internal/render"
+	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
 )
@@ -47,7 +48,7 @@ func (e *env) succeed(t *testing.T, id, kind string, v any) {
 	if err := e.store.Create(ctx, id, kind); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.Succeed(ctx, id, b, nil, ""); err != nil {
+	if err := e.store.Succeed(ctx, store.Run{ID: id}, b, nil, ""); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bunkatopics/bunka-go/internal/lang"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
 )
 
@@ -304,8 +305,12 @@ func checkTopicParam(e *errs, path string, p *topicmap.TopicParam) {
 		}
 	}
 	p.Language = strings.ToLower(strings.TrimSpace(p.Language))
-	if p.Language == "" {
+	switch {
+	case p.Language == "":
 		e.add(path+"language", "must not be empty")
+	case !lang.Supported(p.Language):
+		e.add(path+"language", "unsupported language %q: use auto (to detect it) or one of %s, by name or two-letter code",
+			p.Language, strings.Join(lang.Names(), ", "))
 	}
 }
 

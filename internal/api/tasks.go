@@ -163,7 +163,7 @@ func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
 		st = next
 		if !st.State.Done() && time.Since(lastCheck) >= s.cfg.LostCheckInterval {
 			lastCheck = time.Now()
-			if s.lost(ctx, id) {
+			if s.lost(ctx, st) {
 				if st, err = s.store.Status(ctx, id); err != nil {
 					continue
 				}
@@ -175,7 +175,8 @@ func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
 // lost reports whether the job id, unfinished by its record, is gone from
 // its queue, and then fails it. Its record is read again by the caller: the
 // job may have finished between the two reads.
-func (s *Server) lost(ctx context.Context, id string) bool {
+func (s *Server) lost(ctx context.Context, st store.Status) bool {
+	id := st.ID
 	if s.cfg.Inspector == nil {
 		return false
 	}
@@ -191,7 +192,7 @@ func (s *Server) lost(ctx context.Context, id string) bool {
 	default:
 		return false
 	}
-	if err := s.store.Fail(ctx, id, msg); err != nil {
+	if err := s.store.Fail(ctx, st.Run(), msg); err != nil {
 		return false
 	}
 	s.log.Warn("job lost", "task_id", id, "error", msg)

@@ -288,9 +288,10 @@ func TestService(t *testing.T) {
 		if !reflect.DeepEqual(strs(q["x_right_words"]), []string{"trump"}) || !reflect.DeepEqual(strs(q["y_top_words"]), []string{"jobs", "economy"}) || q["radius_size"] != 0.05 {
 			t.Errorf("query %v", q)
 		}
-		// A query word the documents never use is the caller's error.
+		// A query word that shares no character n-gram with the documents
+		// is the caller's error.
 		code, m := postJSON(t, s.url+"/bourdieu/refresh/"+topicsID,
-			`{"topic_param": {}, "bourdieu_query": {"x_left_words": ["zzzxqv"], "x_right_words": ["qqqzzv"]}}`)
+			`{"topic_param": {}, "bourdieu_query": {"x_left_words": ["жжжж"], "x_right_words": ["щщщщ"]}}`)
 		if code != 422 || m["status_code"] != float64(10422) || !isStr(m["message"]) {
 			t.Errorf("refresh with unknown words: %d %v", code, m)
 		}
@@ -316,7 +317,7 @@ func TestService(t *testing.T) {
 		if err := s.m.Store.Create(ctx, otherID, tasks.TypeTopics); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.m.Store.Succeed(ctx, otherID, raw, b, ""); err != nil {
+		if err := s.m.Store.Succeed(ctx, store.Run{ID: otherID}, raw, b, ""); err != nil {
 			t.Fatal(err)
 		}
 		code, m = postJSON(t, s.url+"/bourdieu/refresh/"+otherID, body)
@@ -371,7 +372,7 @@ func TestService(t *testing.T) {
 		// The pipeline refuses an axis whose words no document uses: the job
 		// ends in FAILURE with a readable message, once, and has no result.
 		body := `{"full_docs": ["one apple", "two pears", "three plums", "four figs"],
-			"query": {"x_left_words": ["zzzxqv"], "x_right_words": ["qqqzzv"]}, "topic_param": {"n_clusters": 2}}`
+			"query": {"x_left_words": ["жжжж"], "x_right_words": ["щщщщ"]}, "topic_param": {"n_clusters": 2}}`
 		code, m := postJSON(t, s.url+"/bourdieu/", body)
 		if code != 200 {
 			t.Fatalf("post: %d %v", code, m)
@@ -382,7 +383,8 @@ func TestService(t *testing.T) {
 			t.Fatal(err)
 		}
 		final := checkEvents(t, events, "FAILURE")
-		if msg, _ := final["error"].(string); !strings.Contains(msg, "invalid input") || strings.Contains(msg, "internal error") {
+		if msg, _ := final["error"].(string); msg == "" || strings.Contains(msg, "internal error") ||
+			strings.Contains(msg, "pipeline:") || strings.Contains(msg, "invalid input") {
 			t.Errorf("error %q", msg)
 		}
 		if code, m := getJSON(t, s.url+"/tasks/bourdieu/"+id+"/result"); code != 404 || m["message"] != "No result available or task not in success state." {

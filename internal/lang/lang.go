@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -130,4 +131,31 @@ func Detect(texts []string) string {
 		}
 	}
 	return best
+}
+
+// Auto is the language value that asks for detection.
+const Auto = "auto"
+
+// Supported reports whether language is one that jobs accept: Auto, or a
+// language known by name or code in any case ("English", "en", "zh-cn",
+// "multilingual").
+func Supported(language string) bool {
+	l := strings.ToLower(strings.TrimSpace(language))
+	_, ok := byAlias[l]
+	return ok || l == Auto
+}
+
+// Names returns the names of the languages that Supported accepts, in
+// alphabetical order, without Auto.
+func Names() []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, name := range byAlias {
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
 }

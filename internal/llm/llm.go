@@ -175,7 +175,7 @@ func (n *Namer) Model() string { return n.opts.Model }
 func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, language string) (map[string]string, error) {
 	log := n.opts.Logger
 	if n.client == nil {
-		log.Warn("llm: no API key (OPEN_AI_KEY or OPENAI_API_KEY); topics keep their term-based names", "topics", len(topics))
+		log.WarnContext(ctx, "llm: no API key (OPEN_AI_KEY or OPENAI_API_KEY); topics keep their term-based names", "topics", len(topics))
 		return nil, nil
 	}
 	if language == "" {
@@ -196,7 +196,7 @@ func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, languag
 	for _, t := range topics {
 		terms := topicTerms(t, n.opts.TopTerms)
 		if len(terms) == 0 {
-			log.Warn("llm: topic has no terms; keeping its name", "topic", t.TopicID)
+			log.WarnContext(ctx, "llm: topic has no terms; keeping its name", "topic", t.TopicID)
 			continue
 		}
 		var docs []string
@@ -217,10 +217,10 @@ func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, languag
 				err = fmt.Errorf("%w: %w", errTotalTimeout, err)
 			}
 			if err != nil {
-				log.Warn("llm: keeping the term-based name", "topic", t.TopicID, "name", t.Name, "err", err)
+				log.WarnContext(ctx, "llm: keeping the term-based name", "topic", t.TopicID, "name", t.Name, "err", err)
 				return nil
 			}
-			log.Debug("llm: topic named", "topic", t.TopicID, "from", t.Name, "to", name, "took", time.Since(start))
+			log.DebugContext(ctx, "llm: topic named", "topic", t.TopicID, "from", t.Name, "to", name, "took", time.Since(start))
 			mu.Lock()
 			names[t.TopicID] = name
 			mu.Unlock()
@@ -238,7 +238,7 @@ func (n *Namer) NameTopics(ctx context.Context, topics []topicmap.Topic, languag
 				left = append(left, t.TopicID)
 			}
 		}
-		log.Warn("llm: time limit for naming reached; the other topics keep their term-based names",
+		log.WarnContext(ctx, "llm: time limit for naming reached; the other topics keep their term-based names",
 			"total_timeout", n.opts.TotalTimeout, "named", len(names), "unnamed", left)
 	}
 	return names, nil
@@ -299,7 +299,7 @@ func (n *Namer) ask(ctx context.Context, prompt string) (string, error) {
 		if ctx.Err() != nil || attempt >= n.opts.Retries || !(timedOut || retryable(err)) {
 			return "", fmt.Errorf("after %d tries: %w", attempt+1, err)
 		}
-		n.opts.Logger.Debug("llm: retrying", "attempt", attempt+1, "wait", wait, "err", err)
+		n.opts.Logger.DebugContext(ctx, "llm: retrying", "attempt", attempt+1, "wait", wait, "err", err)
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():

@@ -138,7 +138,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 		x, y := float64(xy[i][0]), float64(xy[i][1])
 		r.docs[i].X, r.docs[i].Y = &x, &y
 	}
-	p.cfg.Logger.Debug("projection done", "docs", len(r.docs), "seconds", time.Since(t0).Seconds())
+	p.cfg.Logger.DebugContext(ctx, "projection done", "docs", len(r.docs), "seconds", time.Since(t0).Seconds())
 
 	if err := p.extractTerms(ctx, r, pr); err != nil {
 		return nil, nil, err
@@ -149,7 +149,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	opt := topics.FromParam(r.param)
 	opt.Seed = p.cfg.Seed
 	if opt.MinCountTerms > 1 && len(r.docs) <= 500 {
-		p.cfg.Logger.Info("too few documents for min_count_terms, using 1", "docs", len(r.docs), "min_count_terms", opt.MinCountTerms)
+		p.cfg.Logger.InfoContext(ctx, "too few documents for min_count_terms, using 1", "docs", len(r.docs), "min_count_terms", opt.MinCountTerms)
 		opt.MinCountTerms = 1
 	}
 	tps, err := topics.Fit(ctx, r.docs, r.terms, opt)
@@ -160,7 +160,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 		tps = []topicmap.Topic{}
 	}
 	p.name(ctx, tps, r)
-	p.cfg.Logger.Debug("topics done", "topics", len(tps), "seconds", time.Since(t0).Seconds())
+	p.cfg.Logger.DebugContext(ctx, "topics done", "topics", len(tps), "seconds", time.Since(t0).Seconds())
 
 	resp := &topicmap.TopicsResponse{Docs: r.docs, Topics: tps, Terms: r.terms}
 	if query != nil {
@@ -176,13 +176,13 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 			// failing the job: the query with no documents and no topics,
 			// never null (the original frontend's Bourdieu view fails on
 			// null). The refresh endpoint answers such a query with a 422.
-			p.cfg.Logger.Warn("bourdieu map left out, topic map kept", "err", err)
+			p.cfg.Logger.WarnContext(ctx, "bourdieu map left out, topic map kept", "err", err)
 			resp.BourdieuResponse = EmptyBourdieu(*query)
 		case err != nil:
 			return nil, nil, err
 		default:
 			resp.BourdieuResponse = br
-			p.cfg.Logger.Debug("bourdieu done", "docs", len(br.Docs), "topics", len(br.Topics), "seconds", time.Since(t0).Seconds())
+			p.cfg.Logger.DebugContext(ctx, "bourdieu done", "docs", len(br.Docs), "topics", len(br.Topics), "seconds", time.Since(t0).Seconds())
 		}
 	}
 	st, err := r.state()
@@ -319,13 +319,13 @@ func (p *Pipeline) start(ctx context.Context, in Input, pr *progress) (*run, err
 		return nil, err
 	}
 	if j.dropped > 0 || j.duplicates > 0 {
-		p.cfg.Logger.Info("documents left out", "empty", j.dropped, "duplicate_ids", j.duplicates, "kept", len(j.docs))
+		p.cfg.Logger.InfoContext(ctx, "documents left out", "empty", j.dropped, "duplicate_ids", j.duplicates, "kept", len(j.docs))
 	}
 	r := &run{job: j, pr: pr}
 	r.language = normLanguage(j.param.Language)
 	if r.language == "" {
 		r.language = lang.Detect(languageSample(j.texts, p.cfg.Seed))
-		p.cfg.Logger.Info("language detected", "language", r.language, "seconds", time.Since(t0).Seconds())
+		p.cfg.Logger.InfoContext(ctx, "language detected", "language", r.language, "seconds", time.Since(t0).Seconds())
 	}
 	r.param.Language = r.language
 	r.embedder = p.embedder(r.language)
@@ -334,7 +334,7 @@ func (p *Pipeline) start(ctx context.Context, in Input, pr *progress) (*run, err
 	t0 = time.Now()
 	if j.embeddings != nil {
 		r.emb = j.embeddings
-		p.cfg.Logger.Info("using pre-computed embeddings", "docs", len(r.emb), "dim", len(r.emb[0]))
+		p.cfg.Logger.InfoContext(ctx, "using pre-computed embeddings", "docs", len(r.emb), "dim", len(r.emb[0]))
 	} else {
 		emb, space, err := embed.Documents(ctx, r.embedder, j.texts, pr.within)
 		if errors.Is(err, lsa.ErrNoTerms) {
@@ -348,7 +348,7 @@ func (p *Pipeline) start(ctx context.Context, in Input, pr *progress) (*run, err
 		}
 		r.emb, r.space = emb, space
 	}
-	p.cfg.Logger.Debug("embedding done", "embedder", r.embedder.Name(), "seconds", time.Since(t0).Seconds())
+	p.cfg.Logger.DebugContext(ctx, "embedding done", "embedder", r.embedder.Name(), "seconds", time.Since(t0).Seconds())
 	if in.Bourdieu != nil {
 		// Fail now, not after the projection, on axis words the space
 		// cannot place.
@@ -407,7 +407,7 @@ func (p *Pipeline) extractTerms(ctx context.Context, r *run, pr *progress) error
 			r.docs[i].TermID = res.DocTerms[i]
 		}
 	}
-	p.cfg.Logger.Debug("terms done", "terms", len(r.terms), "seconds", time.Since(t0).Seconds())
+	p.cfg.Logger.DebugContext(ctx, "terms done", "terms", len(r.terms), "seconds", time.Since(t0).Seconds())
 	return nil
 }
 
@@ -471,7 +471,7 @@ func (p *Pipeline) applyNames(ctx context.Context, tps []topicmap.Topic, languag
 	}
 	names, err := p.cfg.Namer.NameTopics(ctx, tps, language)
 	if err != nil {
-		p.cfg.Logger.Warn("naming topics failed; keeping term-based names", "err", err)
+		p.cfg.Logger.WarnContext(ctx, "naming topics failed; keeping term-based names", "err", err)
 	}
 	for i := range tps {
 		if n, ok := names[tps[i].TopicID]; ok && strings.TrimSpace(n) != "" {

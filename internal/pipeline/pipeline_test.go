@@ -593,7 +593,7 @@ func TestTweets(t *testing.T) {
 		if _, err := p.Refresh(context.Background(), &prev, &st2, q2, param); !errors.Is(err, ErrInvalidInput) {
 			t.Errorf("empty axis: got %v", err)
 		}
-		q2.XRightWords = []string{"qqqqzzz"}
+		q2.XRightWords = []string{"жжжж"} // no character n-gram in common with the corpus
 		if _, err := p.Refresh(context.Background(), &prev, &st2, q2, param); !errors.Is(err, ErrInvalidInput) {
 			t.Errorf("unknown word: got %v", err)
 		}

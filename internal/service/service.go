@@ -23,6 +23,7 @@ import (
 
 	"github.com/bunkatopics/bunka-go/internal/api"
 	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/logctx"
 	"github.com/bunkatopics/bunka-go/internal/metrics"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
@@ -31,10 +32,12 @@ import (
 // NewLogger returns the slog logger that cfg asks for, writing to w.
 func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewJSONHandler(w, opts)
 	if cfg.LogFormat == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	// Lines logged with a job's context name the job (task_id).
+	return slog.New(logctx.Handler(h))
 }
 
 // Main holds the running parts of one process. Close releases them, last
@@ -71,6 +74,7 @@ func OpenEmbedded(cfg config.Config, log *slog.Logger) (*Main, error) {
 
 func open(cfg config.Config, log *slog.Logger, embedded bool) (*Main, error) {
 	m := &Main{Config: cfg, Logger: log, Addr: make(chan string, 1), MetricsAddr: make(chan string, 1), Metrics: metrics.NewRegistry()}
+	store.SetRedisLogger(log) // go-redis's own lines in the same JSON log
 	if embedded && !cfg.RedisConfigured() {
 		mr := miniredis.NewMiniRedis()
 		if err := mr.StartAddr("127.0.0.1:0"); err != nil {

@@ -197,10 +197,62 @@ func (s *Store) update(ctx context.Context, id string, attempt bool, fields ...s
 	return nil
 }
 
+// Run is one run of a task by a worker: what the worker writes with its
+// outcome, so that a record that vanished meanwhile (Redis restarted
+// without its data) is written again whole, and refresh and result still
+// work.
+type Run struct {
+	ID      string
+	Kind    string    // tasks.TypeTopics or tasks.TypeBourdieu
+	Attempt int       // the record's attempt count for this run
+	Created time.Time // the record's creation time
+}
+
+// Run returns the run that st describes.
+func (st Status) Run() Run {
+	return Run{ID: st.ID, Kind: st.Kind, Attempt: st.Attempt, Created: st.Created}
+}
+
+// start counts an attempt of a task that is not finished yet and marks it
+// STARTED, creating its record whole if it vanished; it returns the
+// record's attempt and creation time. KEYS[1] task key; ARGV: ttl in ms,
+// kind, now.
+var start = redis.NewScript(`
+local st = redis.call('HGET', KEYS[1], 'state')
+if st ~= 'SUCCESS' and st ~= 'FAILURE' then
+  redis.call('HINCRBY', KEYS[1], 'attempt', 1)
+  redis.call('HSET', KEYS[1], 'kind', ARGV[2], 'state', 'STARTED', 'progress', '0', 'stage', '', 'started', ARGV[3])
+  redis.call('HSETNX', KEYS[1], 'created', ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+return {redis.call('HGET', KEYS[1], 'attempt') or '0', redis.call('HGET', KEYS[1], 'created') or ''}
+`)
+
 // Start marks a task STARTED at progress 0 by a worker (again, after a
-// worker died).
-func (s *Store) Start(ctx context.Context, id, kind string) error {
-	return s.update(ctx, id, true, "kind", kind, "state", string(Started), "progress", "0", "stage", "", "started", now())
+// worker died) and returns the run, with the record's attempt count.
+func (s *Store) Start(ctx context.Context, id, kind string) (Run, error) {
+	res, err := start.Run(ctx, s.rdb, []string{s.taskKey(id)}, s.ttl.Milliseconds(), kind, now()).StringSlice()
+	if err != nil || len(res) != 2 {
+		return Run{}, fmt.Errorf("store: start %s: %w", id, err)
+	}
+	r := Run{ID: id, Kind: kind}
+	r.Attempt, _ = strconv.Atoi(res[0])
+	r.Created, _ = time.Parse(time.RFC3339Nano, res[1])
+	return r, nil
+}
+
+// complete returns the field, value pairs that make a record written by
+// run whole (set only where missing).
+func (r Run) complete() []any {
+	created := r.Created
+	if created.IsZero() {
+		created = time.Now()
+	}
+	f := []any{"created", created.UTC().Format(time.RFC3339Nano), "attempt", strconv.Itoa(max(r.Attempt, 1))}
+	if r.Kind != "" {
+		f = append(f, "kind", r.Kind)
+	}
+	return f
 }
 
 // Progress records that stage is running and percent is done.
@@ -212,7 +264,8 @@ func (s *Store) Progress(ctx context.Context, id, stage string, percent float64)
 // Succeed stores a task's result JSON and, when state is not nil, its
 // encoded pipeline state, and marks it SUCCESS, with a warning for the
 // client when the job did less than it was asked ("" when it did all).
-func (s *Store) Succeed(ctx context.Context, id string, result, state []byte, warning string) error {
+func (s *Store) Succeed(ctx context.Context, run Run, result, state []byte, warning string) error {
+	id := run.ID
 	pipe := s.rdb.TxPipeline()
 	pipe.Set(ctx, s.resultKey(id), result, s.ttl)
 	if state != nil {
@@ -220,6 +273,10 @@ func (s *Store) Succeed(ctx context.Context, id string, result, state []byte, wa
 	}
 	key := s.taskKey(id)
 	pipe.HSet(ctx, key, "state", string(Success), "progress", "100", "stage", "", "error", "", "warning", warning, "finished", now())
+	c := run.complete()
+	for i := 0; i < len(c); i += 2 {
+		pipe.HSetNX(ctx, key, c[i].(string), c[i+1])
+	}
 	pipe.Expire(ctx, key, s.ttl)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("store: succeed %s: %w", id, err)
@@ -231,9 +288,25 @@ func (s *Store) Succeed(ctx context.Context, id string, result, state []byte, wa
 // the client (its job failed, or was lost from the queue); it leaves a
 // finished one unchanged (a SUCCESS stays one when a stale re-run of its
 // job fails).
-func (s *Store) Fail(ctx context.Context, id, msg string) error {
-	return s.update(ctx, id, false, "state", string(Failure), "error", msg, "finished", now())
+func (s *Store) Fail(ctx context.Context, run Run, msg string) error {
+	args := []any{s.ttl.Milliseconds(), msg, now()}
+	if err := fail.Run(ctx, s.rdb, []string{s.taskKey(run.ID)}, append(args, run.complete()...)...).Err(); err != nil {
+		return fmt.Errorf("store: fail %s: %w", run.ID, err)
+	}
+	return nil
 }
+
+// fail marks a task that is not finished yet FAILURE, completing its
+// record where fields are missing. KEYS[1] task key; ARGV: ttl in ms,
+// message, now, then field, value pairs to set where missing.
+var fail = redis.NewScript(`
+local st = redis.call('HGET', KEYS[1], 'state')
+if st == 'SUCCESS' or st == 'FAILURE' then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'FAILURE', 'error', ARGV[2], 'finished', ARGV[3])
+for i = 4, #ARGV, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i+1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+`)
 
 // Status returns a task's record, or ErrNotFound.
 func (s *Store) Status(ctx context.Context, id string) (Status, error) {

@@ -66,7 +66,7 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("result before success: %v", err)
 	}
 	ps := []byte{'B', 'K', 'S', 1, 0, 0xff}
-	if err := s.Succeed(ctx, "a", []byte(`{"docs":[]}`), ps, "the Bourdieu map was left out"); err != nil {
+	if err := s.Succeed(ctx, store.Run{ID: "a"}, []byte(`{"docs":[]}`), ps, "the Bourdieu map was left out"); err != nil {
 		t.Fatal(err)
 	}
 	st, _ = s.Status(ctx, "a")
@@ -88,7 +88,7 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("pipeline state %v, %v; want %v", got, err, ps)
 	}
 	s.Create(ctx, "b", "bourdieu")
-	s.Fail(ctx, "b", "bad input")
+	s.Fail(ctx, store.Run{ID: "b"}, "bad input")
 	if st, _ := s.Status(ctx, "b"); st.State != store.Failure || st.Error != "bad input" {
 		t.Errorf("failure: %+v", st)
 	}
@@ -98,7 +98,7 @@ func TestRetention(t *testing.T) {
 	s, rdb := newStore(t, 90*time.Minute)
 	ctx := context.Background()
 	s.Create(ctx, "a", "topics")
-	s.Succeed(ctx, "a", []byte(`{}`), []byte{}, "")
+	s.Succeed(ctx, store.Run{ID: "a"}, []byte(`{}`), []byte{}, "")
 	keys, _ := rdb.Keys(ctx, "storetest-*"+t.Name()+":*").Result()
 	if len(keys) != 3 {
 		t.Fatalf("keys %v, want task, result and state", keys)
@@ -137,19 +137,19 @@ func TestFailLeavesFinishedTask(t *testing.T) {
 	ctx := context.Background()
 	s.Create(ctx, "a", "topics")
 	s.Start(ctx, "a", "topics")
-	if err := s.Succeed(ctx, "a", []byte(`{}`), nil, ""); err != nil {
+	if err := s.Succeed(ctx, store.Run{ID: "a"}, []byte(`{}`), nil, ""); err != nil {
 		t.Fatal(err)
 	}
 	// A re-run of the finished job (its asynq task delivered again) fails.
-	if err := s.Fail(ctx, "a", "late failure"); err != nil {
+	if err := s.Fail(ctx, store.Run{ID: "a"}, "late failure"); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := s.Status(ctx, "a"); st.State != store.Success || st.Error != "" {
 		t.Errorf("after a late Fail: %+v, want SUCCESS without error", st)
 	}
 	s.Create(ctx, "b", "topics")
-	s.Fail(ctx, "b", "first")
-	s.Fail(ctx, "b", "second")
+	s.Fail(ctx, store.Run{ID: "b"}, "first")
+	s.Fail(ctx, store.Run{ID: "b"}, "second")
 	if st, _ := s.Status(ctx, "b"); st.State != store.Failure || st.Error != "first" {
 		t.Errorf("failed twice: %+v, want the first message", st)
 	}
@@ -205,5 +205,59 @@ func TestWaitsOnTheirOwnClient(t *testing.T) {
 		if err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// A worker that writes the outcome of a task whose record vanished (Redis
+// restarted without its data) writes the record whole: kind, creation time
+// and attempt, beside the state.
+func TestOutcomeRestoresVanishedRecord(t *testing.T) {
+	s, rdb := newStore(t, time.Hour)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		desc    string
+		outcome func(run store.Run) error
+		want    store.State
+	}{
+		{"success", func(run store.Run) error { return s.Succeed(ctx, run, []byte(`{}`), []byte{1}, "") }, store.Success},
+		{"failure", func(run store.Run) error { return s.Fail(ctx, run, "bad input") }, store.Failure},
+	} {
+		id := "vanished-" + tc.desc
+		if err := s.Create(ctx, id, "topics"); err != nil {
+			t.Fatal(err)
+		}
+		run, err := s.Start(ctx, id, "topics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.Attempt != 1 || run.Created.IsZero() {
+			t.Errorf("%s: Start returned %+v, want attempt 1 and the creation time", tc.desc, run)
+		}
+		keys, _ := rdb.Keys(ctx, "storetest-*"+t.Name()+":task:"+id).Result()
+		if len(keys) != 1 {
+			t.Fatalf("%s: task keys %v", tc.desc, keys)
+		}
+		rdb.Del(ctx, keys[0]) // the restart that lost it
+		if err := tc.outcome(run); err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.Status(ctx, id)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		if st.State != tc.want || st.Kind != "topics" || st.Attempt != 1 || !st.Created.Equal(run.Created) || st.Finished.IsZero() {
+			t.Errorf("%s: record %+v, want %s, kind topics, attempt 1, created %v", tc.desc, st, tc.want, run.Created)
+		}
+		if ttl := rdb.TTL(ctx, keys[0]).Val(); ttl <= 0 {
+			t.Errorf("%s: restored record without a TTL (%v)", tc.desc, ttl)
+		}
+	}
+	// Start of a vanished record writes it whole too.
+	run, err := s.Start(ctx, "never-created", "bourdieu")
+	if err != nil || run.Attempt != 1 || run.Created.IsZero() {
+		t.Fatalf("Start of a vanished record: %+v, %v", run, err)
+	}
+	if st, _ := s.Status(ctx, "never-created"); st.Kind != "bourdieu" || st.Created.IsZero() || st.Attempt != 1 {
+		t.Errorf("record %+v", st)
 	}
 }

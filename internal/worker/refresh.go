@@ -9,6 +9,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/bunkatopics/bunka-go/internal/logctx"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
@@ -32,6 +33,7 @@ func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
 		ctx, cancel = context.WithDeadline(ctx, dl.Add(-refreshMargin))
 		defer cancel()
 	}
+	ctx = logctx.With(ctx, "task_id", p.TaskID, "reply_id", p.ReplyID)
 	rep := w.refresh1(ctx, p)
 	b, err := json.Marshal(rep)
 	if err != nil {
@@ -56,6 +58,8 @@ func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
 const refreshMargin = time.Second
 
 func (w *Worker) refresh1(ctx context.Context, p tasks.RefreshPayload) tasks.RefreshReply {
+	// The API logs the message of an internal reply in full and tells its
+	// client "internal error".
 	internal := func(err error) tasks.RefreshReply {
 		return tasks.RefreshReply{Code: tasks.ReplyInternal, Message: "internal error: " + err.Error()}
 	}
@@ -100,7 +104,7 @@ func (w *Worker) refresh1(ctx context.Context, p tasks.RefreshPayload) tasks.Ref
 				"all workers must use the same embedder (BUNKA_EMBEDDER); compute the topic map again to refresh it here",
 			mismatch.State, mismatch.Pipeline)}
 	case errors.Is(err, pipeline.ErrInvalidInput):
-		return tasks.RefreshReply{Code: tasks.ReplyInvalid, Message: err.Error()}
+		return tasks.RefreshReply{Code: tasks.ReplyInvalid, Message: clientMessage(err)}
 	case err != nil:
 		return internal(err)
 	}

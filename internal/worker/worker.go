@@ -23,6 +23,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/logctx"
 	"github.com/bunkatopics/bunka-go/internal/metrics"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
@@ -181,6 +182,10 @@ func (w *Worker) Run(ctx context.Context) error {
 	return nil
 }
 
+// internalError is all a client reads of a failure that is not its data's
+// fault; the log has the whole error.
+const internalError = "internal error"
+
 // failure is an error the job caused: it ends the task in FAILURE with
 // msg and is not retried.
 type failure struct {
@@ -195,7 +200,7 @@ func (f *failure) Unwrap() error { return f.err }
 func run[T any](ctx context.Context, fn func(context.Context) (T, error)) (res T, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &failure{msg: fmt.Sprintf("internal error: the job crashed (%v)", r)}
+			err = &failure{msg: internalError, err: fmt.Errorf("the job crashed: %v", r)}
 		}
 	}()
 	return fn(ctx)
@@ -214,9 +219,9 @@ func (w *Worker) classify(ctx, jobCtx context.Context, err error) *failure {
 	case jobCtx.Err() != nil:
 		return &failure{msg: fmt.Sprintf("the job took longer than %s and was stopped", w.cfg.JobTimeout), err: err}
 	case errors.Is(err, pipeline.ErrInvalidInput):
-		return &failure{msg: err.Error(), err: err}
+		return &failure{msg: clientMessage(err), err: err}
 	default:
-		return &failure{msg: "internal error: " + err.Error(), err: err}
+		return &failure{msg: internalError, err: err}
 	}
 }
 
@@ -225,11 +230,13 @@ func (w *Worker) classify(ctx, jobCtx context.Context, err error) *failure {
 func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 	compute func(ctx context.Context, progress pipeline.ProgressFunc) (jobResult, error)) error {
 	id, _ := asynq.GetTaskID(ctx)
-	retried, _ := asynq.GetRetryCount(ctx)
 	start := time.Now()
-	if err := w.store.Start(ctx, id, t.Type()); err != nil {
+	rn, err := w.store.Start(ctx, id, t.Type())
+	if err != nil {
 		return err // Redis trouble: let asynq retry
 	}
+	// Every line logged about this job, by the pipeline too, names it.
+	ctx = logctx.With(ctx, "task_id", id, "attempt", rn.Attempt)
 	ended := w.cfg.Metrics.JobStarted(t.Type())
 	outcome := "retry" // Redis failed: asynq runs the job again
 	defer func() { ended(outcome) }()
@@ -251,14 +258,14 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 		return compute(c, rep.progress)
 	})
 	rep.finish()
-	attrs := []any{"task_id", id, "type", t.Type(), "docs", ndocs, "attempt", retried + 1,
+	attrs := []any{"task_id", id, "type", t.Type(), "docs", ndocs, "attempt", rn.Attempt,
 		"duration", time.Since(start).Round(time.Millisecond).String(), rep.timings()}
 	if err == nil {
 		var b []byte
 		var st []byte
 		if b, st, err = marshalResult(o); err != nil {
-			err = &failure{msg: "internal error: " + err.Error(), err: err}
-		} else if err = w.store.Succeed(context.WithoutCancel(ctx), id, b, st, o.warning); err != nil {
+			err = &failure{msg: internalError, err: err}
+		} else if err = w.store.Succeed(context.WithoutCancel(ctx), rn, b, st, o.warning); err != nil {
 			w.log.Error("job result not stored", append(attrs, "outcome", "retry", "error", err)...)
 			return err
 		} else {
@@ -276,12 +283,20 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 		w.log.Warn("job interrupted, back in the queue", append(attrs, "outcome", "requeued", "error", err)...)
 		return err
 	}
-	if serr := w.store.Fail(context.WithoutCancel(ctx), id, f.msg); serr != nil {
+	if serr := w.store.Fail(context.WithoutCancel(ctx), rn, f.msg); serr != nil {
 		w.log.Error("job failure not stored", append(attrs, "outcome", "retry", "error", serr)...)
 		return serr
 	}
 	outcome = "failure"
-	w.log.Warn("job failed", append(attrs, "outcome", "failure", "error", f.msg)...)
+	attrs = append(attrs, "outcome", "failure", "error", f.msg)
+	if f.err != nil {
+		attrs = append(attrs, "cause", f.err.Error()) // the whole chain, for ops only
+	}
+	if f.msg == internalError {
+		w.log.Error("job failed", attrs...)
+	} else {
+		w.log.Warn("job failed", attrs...)
+	}
 	// The task is done: its FAILURE and message are in the store, which is
 	// what clients and logs read, and it is not to be retried. Returning
 	// asynq.SkipRetry would also stop retries, but asynq would then archive
@@ -319,7 +334,7 @@ func (w *Worker) handleTopics(ctx context.Context, t *asynq.Task) error {
 			_, rerr := w.model.Refresh(ctx, res, st, *p.Bourdieu, p.Param)
 			warning = "the Bourdieu map was left out"
 			if rerr != nil {
-				warning += ": " + rerr.Error()
+				warning += ": " + clientMessage(rerr)
 			}
 		}
 		for i := range res.Docs {
@@ -358,7 +373,7 @@ func (w *Worker) badPayload(ctx context.Context, t *asynq.Task, err error) error
 	id, _ := asynq.GetTaskID(ctx)
 	w.log.Error("job failed", "task_id", id, "type", t.Type(), "outcome", "failure", "error", err)
 	w.cfg.Metrics.JobStarted(t.Type())("failure")
-	if serr := w.store.Fail(ctx, id, "internal error: unreadable task payload"); serr != nil {
+	if serr := w.store.Fail(ctx, store.Run{ID: id, Kind: t.Type()}, internalError); serr != nil {
 		return serr
 	}
 	return nil // done, as a failed job (see the end of job)

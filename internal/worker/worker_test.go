@@ -234,15 +234,15 @@ func TestJobFailures(t *testing.T) {
 	}{
 		{"invalid input", func(context.Context, pipeline.Input, pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error) {
 			return nil, nil, fmt.Errorf("pipeline: n_clusters 9 > 3 documents: %w", pipeline.ErrInvalidInput)
-		}, worker.Config{}, "pipeline: n_clusters 9 > 3 documents: invalid input"},
+		}, worker.Config{}, "n_clusters 9 > 3 documents"},
 		{"pipeline error", func(context.Context, pipeline.Input, pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error) {
 			return nil, nil, errors.New("umap: diverged")
-		}, worker.Config{}, "internal error: umap: diverged"},
+		}, worker.Config{}, "internal error"},
 		{"panic", func(context.Context, pipeline.Input, pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error) {
 			var m map[string]int
 			m["x"]++
 			return nil, nil, nil
-		}, worker.Config{}, "internal error: the job crashed (assignment to entry in nil map)"},
+		}, worker.Config{}, "internal error"},
 		{"timeout", func(ctx context.Context, _ pipeline.Input, progress pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error) {
 			progress("embedding", 5)
 			<-ctx.Done()
