@@ -146,6 +146,9 @@ func (s *Server) runRefresh(ctx context.Context, id string, q topicmap.BourdieuQ
 		s.log.WarnContext(ctx, "refresh refused: too many waiting", "max", cap(s.waits), "request_id", RequestID(ctx))
 		return nil, Errorf(EUNAVAILABLE, "too many Bourdieu refreshes are waiting for a worker (%d); try again later", cap(s.waits))
 	}
+	wait := s.cfg.Metrics.RefreshWaiting()
+	outcome := "unavailable" // Redis failed
+	defer func() { wait(outcome) }()
 	payload := tasks.RefreshPayload{TaskID: id, ReplyID: uuid.NewString(), Query: q, Param: p}
 	t, err := tasks.NewRefreshTask(payload, s.cfg.RefreshTimeout)
 	if err != nil {
@@ -158,15 +161,20 @@ func (s *Server) runRefresh(ctx context.Context, id string, q topicmap.BourdieuQ
 // queue and waits for its reply. It returns the reply's result, or nil and
 // nil when the client went away.
 func (s *Server) askWorker(ctx context.Context, t *asynq.Task, id, replyID string) ([]byte, error) {
+	wait := s.cfg.Metrics.RefreshWaiting()
+	outcome := "unavailable" // Redis failed
+	defer func() { wait(outcome) }()
 	if _, err := s.queue.EnqueueContext(ctx, t, asynq.Queue(s.cfg.Queues.Refresh)); err != nil {
 		return nil, s.unavailable(ctx, err)
 	}
 	b, err := s.store.WaitReply(ctx, replyID, s.cfg.RefreshTimeout)
 	switch {
 	case errors.Is(err, store.ErrTimeout):
+		outcome = "timeout"
 		s.dropRefresh(ctx, replyID)
 		return nil, Errorf(ETIMEOUT, "no worker answered within %s; is a worker running?", s.cfg.RefreshTimeout)
 	case ctx.Err() != nil:
+		outcome = "gone"
 		s.dropRefresh(ctx, replyID)
 		return nil, nil // the client went away
 	case err != nil:
@@ -176,6 +184,7 @@ func (s *Server) askWorker(ctx context.Context, t *asynq.Task, id, replyID strin
 	if err := json.Unmarshal(b, &rep); err != nil {
 		return nil, fmt.Errorf("%s reply: %w", t.Type(), err)
 	}
+	outcome = string(rep.Code)
 	switch rep.Code {
 	case tasks.ReplyOK:
 		return rep.Result, nil

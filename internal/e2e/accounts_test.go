@@ -91,7 +91,7 @@ func TestAccountsAndProjects(t *testing.T) {
 	prefix := runPrefix("accounts")
 	t.Cleanup(func() { cleanup(accountsDB, prefix) })
 	cfg := config.Config{
-		RedisURL:         fmt.Sprintf("redis://%s/%d", redisAddr(), accountsDB),
+		RedisURL:         fmt.Sprintf("redis://%s/%d", testenv.RedisAddr(), accountsDB),
 		KeyPrefix:        prefix,
 		ProgressInterval: 200 * time.Millisecond,
 		LogFormat:        "text",
