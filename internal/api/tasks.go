@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -43,14 +44,21 @@ func (rs tasksResource) result(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	b, err := rs.s.store.Result(ctx, chi.URLParam(r, "task_id"))
+	id := chi.URLParam(r, "task_id")
+	res, err := rs.s.store.ResultReader(ctx, id)
 	if isNotFound(err) {
 		return errNotFound
 	}
 	if err != nil {
 		return rs.s.unavailable(ctx, err)
 	}
-	writeRawJSON(w, http.StatusOK, b)
+	defer res.Close()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	if _, err := io.Copy(w, res); err != nil && ctx.Err() == nil {
+		// Too late for an error status: the client sees a cut body.
+		rs.s.log.WarnContext(ctx, "result not sent whole", "task_id", id, "error", err, "request_id", RequestID(ctx))
+	}
 	return nil
 }
 
@@ -58,11 +66,11 @@ func (rs tasksResource) result(w http.ResponseWriter, r *http.Request) error {
 // the job left something out, such as a Bourdieu map whose axis words the
 // embedder could not place), Error on FAILURE, Progress otherwise.
 type event struct {
-	State    store.State     `json:"state"`
-	Progress *float64        `json:"progress,omitempty"`
-	Result   json.RawMessage `json:"result,omitempty"`
-	Warning  string          `json:"warning,omitempty"`
-	Error    string          `json:"error,omitempty"`
+	State    store.State   `json:"state"`
+	Progress *float64      `json:"progress,omitempty"`
+	Result   io.ReadCloser `json:"-"` // streamed into the event as it is
+	Warning  string        `json:"warning,omitempty"`
+	Error    string        `json:"error,omitempty"`
 }
 
 // progress is GET /tasks/{task_name}/{task_id}/progress: a text/event-stream
@@ -94,30 +102,38 @@ func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
 	send := func(ev event) bool {
-		var b []byte
 		if ev.Result != nil {
-			// The stored result is valid JSON without newlines: write it as
-			// it is rather than have json.Marshal scan megabytes again.
-			b = append(append([]byte(`{"state":"`+string(ev.State)+`","result":`), ev.Result...), '}')
-			if ev.Warning != "" {
-				warning, err := json.Marshal(ev.Warning)
-				if err != nil {
-					return false
-				}
-				b = append(append(append(b[:len(b)-1], `,"warning":`...), warning...), '}')
-			}
-		} else {
-			var err error
-			if b, err = json.Marshal(ev); err != nil {
+			// The stored result is JSON without newlines: stream it into
+			// the event as it is (decompressed as it goes), never whole in
+			// memory.
+			defer ev.Result.Close()
+			head, err := json.Marshal(struct {
+				State   store.State `json:"state"`
+				Warning string      `json:"warning,omitempty"`
+			}{ev.State, ev.Warning})
+			if err != nil {
 				return false
 			}
+			if _, err := fmt.Fprintf(w, "data: %s,\"result\":", head[:len(head)-1]); err != nil {
+				return false
+			}
+			if _, err := io.Copy(w, ev.Result); err != nil {
+				return false
+			}
+			if _, err := io.WriteString(w, "}\n\n"); err != nil {
+				return false
+			}
+			return rc.Flush() == nil
+		}
+		b, err := json.Marshal(ev)
+		if err != nil {
+			return false
 		}
 		if _, err := fmt.Fprintf(w, "data: %s\n\n", b); err != nil {
 			return false
 		}
 		return rc.Flush() == nil
 	}
-
 	comment := func(text string) bool {
 		if _, err := fmt.Fprintf(w, ": %s\n\n", text); err != nil {
 			return false
@@ -230,11 +246,11 @@ func (s *Server) lost(ctx context.Context, st store.Status) bool {
 func (s *Server) event(ctx context.Context, id string, st store.Status) (event, bool, error) {
 	switch st.State {
 	case store.Success:
-		b, err := s.store.Result(ctx, id)
+		res, err := s.store.ResultReader(ctx, id)
 		if err != nil {
 			return event{}, false, err
 		}
-		return event{State: store.Success, Result: b, Warning: st.Warning}, true, nil
+		return event{State: store.Success, Result: res, Warning: st.Warning}, true, nil
 	case store.Failure:
 		msg := st.Error
 		if msg == "" {
