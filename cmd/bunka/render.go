@@ -34,6 +34,7 @@ func (f *mapFiles) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.opt.Height, "height", 800, "map height in CSS pixels")
 	fs.Float64Var(&f.opt.Scale, "scale", 1, "PNG pixels per CSS pixel")
 	fs.BoolVar(&f.opt.Dark, "dark", false, "dark theme")
+	fs.BoolVar(&f.opt.Contours, "contours", false, "SVG, PNG: draw density contours under the points")
 	fs.StringVar(&f.opt.Title, "title", "", "map title (default: what it shows)")
 }
 

@@ -39,11 +39,11 @@ func (rs bourdieuResource) postJSON(w http.ResponseWriter, r *http.Request) erro
 	var e errs
 	docs := o.docs(&e)
 	var q topicmap.BourdieuQuery
-	if qo, ok := o.sub(&e, "query", true); ok {
+	if qo, ok := o.sub(&e, "query"); ok {
 		q = qo.bourdieuQuery(&e, "query.")
 	}
 	var p topicmap.TopicParam
-	if tp, ok := o.sub(&e, "topic_param", true); ok {
+	if tp, ok := o.sub(&e, "topic_param"); ok {
 		p = tp.topicParam(&e, "topic_param.")
 	}
 	if err := e.err(); err != nil {
@@ -64,7 +64,8 @@ func (rs bourdieuResource) postCSV(w http.ResponseWriter, r *http.Request) error
 	defer f.close()
 	column := f.str("selected_column")
 	p := f.topicParam()
-	q := f.bourdieuQuery(true)
+	q := f.bourdieuQuery()
+	f.checkQuery(&q)
 	if err := f.e.err(); err != nil {
 		return err
 	}
@@ -97,11 +98,11 @@ func (rs bourdieuResource) refresh(w http.ResponseWriter, r *http.Request) error
 	}
 	var e errs
 	var q topicmap.BourdieuQuery
-	if qo, ok := o.sub(&e, "bourdieu_query", true); ok {
+	if qo, ok := o.sub(&e, "bourdieu_query"); ok {
 		q = qo.bourdieuQuery(&e, "bourdieu_query.")
 	}
 	var p topicmap.TopicParam
-	if tp, ok := o.sub(&e, "topic_param", true); ok {
+	if tp, ok := o.sub(&e, "topic_param"); ok {
 		p = tp.topicParam(&e, "topic_param.")
 	}
 	if err := e.err(); err != nil {

@@ -41,7 +41,7 @@ const mapCacheSeconds = 300
 // of the result, under the same 404 rules as /result. Under topics,
 // ?view=bourdieu draws the job's Bourdieu map; under bourdieu the Bourdieu
 // map is drawn (of a Bourdieu job, or of a topics job that has one).
-// Options: width, height, scale, dark, title; download=true asks for an
+// Options: width, height, scale, dark, contours, title; download=true asks for an
 // attachment rather than an inline picture.
 func (rs tasksResource) taskMap(w http.ResponseWriter, r *http.Request) error {
 	if err := taskName(r); err != nil {
@@ -145,6 +145,7 @@ func mapParams(r *http.Request) (view render.View, opt render.Options, download 
 		}
 	}
 	boolParam("dark", &opt.Dark)
+	boolParam("contours", &opt.Contours)
 	boolParam("download", &download)
 	if t := q.Get("title"); len(t) > 200 {
 		e.add("title", "must be at most 200 bytes")

@@ -66,7 +66,7 @@ func TestMaps(t *testing.T) {
 	for _, tc := range []struct {
 		path, ctype, kind string
 	}{
-		{"/tasks/topics/t/map.svg", "image/svg+xml", "topics"},
+		{"/tasks/topics/t/map.svg?contours=true", "image/svg+xml", "topics"},
 		{"/tasks/topics/t/map.png?width=400&height=300&scale=2", "image/png", "topics"},
 		{"/tasks/topics/t/map.html?dark=true", "text/html; charset=utf-8", "topics"},
 		{"/tasks/topics/tb/map.svg?view=bourdieu", "image/svg+xml", "bourdieu"},
@@ -116,7 +116,7 @@ func TestMaps(t *testing.T) {
 			t.Errorf("GET %s: %d %s, want a 404", path, resp.StatusCode, body)
 		}
 	}
-	for _, q := range []string{"width=5", "height=abc", "scale=9", "scale=x", "view=sideways", "dark=maybe",
+	for _, q := range []string{"width=5", "height=abc", "scale=9", "scale=x", "view=sideways", "dark=maybe", "contours=some",
 		"width=8000&height=8000&scale=4", "title=" + strings.Repeat("x", 300)} {
 		resp, body := get(t, e.srv.URL+"/tasks/topics/t/map.png?"+q)
 		var m map[string]any

@@ -288,9 +288,10 @@ func TestService(t *testing.T) {
 		if !reflect.DeepEqual(strs(q["x_right_words"]), []string{"trump"}) || !reflect.DeepEqual(strs(q["y_top_words"]), []string{"jobs", "economy"}) || q["radius_size"] != 0.05 {
 			t.Errorf("query %v", q)
 		}
-		// A query word the documents never use is the caller's error.
+		// A query word that shares no character n-gram with the documents
+		// is the caller's error.
 		code, m := postJSON(t, s.url+"/bourdieu/refresh/"+topicsID,
-			`{"topic_param": {}, "bourdieu_query": {"x_left_words": ["zzzxqv"], "x_right_words": ["qqqzzv"]}}`)
+			`{"topic_param": {}, "bourdieu_query": {"x_left_words": ["жжжж"], "x_right_words": ["щщщщ"]}}`)
 		if code != 422 || m["status_code"] != float64(10422) || !isStr(m["message"]) {
 			t.Errorf("refresh with unknown words: %d %v", code, m)
 		}
@@ -371,7 +372,7 @@ func TestService(t *testing.T) {
 		// The pipeline refuses an axis whose words no document uses: the job
 		// ends in FAILURE with a readable message, once, and has no result.
 		body := `{"full_docs": ["one apple", "two pears", "three plums", "four figs"],
-			"query": {"x_left_words": ["zzzxqv"], "x_right_words": ["qqqzzv"]}, "topic_param": {"n_clusters": 2}}`
+			"query": {"x_left_words": ["жжжж"], "x_right_words": ["щщщщ"]}, "topic_param": {"n_clusters": 2}}`
 		code, m := postJSON(t, s.url+"/bourdieu/", body)
 		if code != 200 {
 			t.Fatalf("post: %d %v", code, m)
@@ -491,25 +492,29 @@ func TestService(t *testing.T) {
 				// Axis words that the first rows use (the builtin embedder knows
 				// only words of the documents).
 				body, ct := frontendForm(csv, topicsFields("3", "china", "great", "people", "trump", "0.1"))
-				code, m := do(t, "POST", s.url+"/topics/csv/", ct, body)
-				if code != 200 {
-					t.Errorf("upload %d: %d %v", i, code, m)
+				code, m, err := request("POST", s.url+"/topics/csv/", ct, body)
+				if err != nil || code != 200 {
+					t.Errorf("upload %d: %d %v %v", i, code, m, err)
 					return
 				}
-				ids[i] = m["task_id"].(string)
+				id, ok := m["task_id"].(string)
+				if !ok {
+					t.Errorf("upload %d: no task_id in %v", i, m)
+					return
+				}
+				ids[i] = id
 			}()
 		}
 		wg.Wait()
 		if t.Failed() {
 			return
 		}
-		if seen := map[string]bool{}; true {
-			for _, id := range ids {
-				if seen[id] {
-					t.Fatalf("task id %s given twice", id)
-				}
-				seen[id] = true
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if seen[id] {
+				t.Fatalf("task id %s given twice", id)
 			}
+			seen[id] = true
 		}
 		results := make([]map[string]any, n)
 		for i, id := range ids {
@@ -521,11 +526,17 @@ func TestService(t *testing.T) {
 					t.Errorf("stream %d: %v", i, err)
 					return
 				}
-				if len(events) == 0 || events[len(events)-1]["state"] != "SUCCESS" {
-					t.Errorf("job %d ended %.200v", i, events[len(events)-1])
+				if len(events) == 0 {
+					t.Errorf("job %d: its stream ended with no event", i)
 					return
 				}
-				results[i] = events[len(events)-1]["result"].(map[string]any)
+				last := events[len(events)-1]
+				res, ok := last["result"].(map[string]any)
+				if last["state"] != "SUCCESS" || !ok {
+					t.Errorf("job %d ended %.200v", i, last)
+					return
+				}
+				results[i] = res
 			}()
 		}
 		wg.Wait()

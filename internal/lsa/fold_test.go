@@ -232,8 +232,16 @@ func TestFoldInRoundTrip(t *testing.T) {
 	if err1 != nil || err2 != nil || !reflect.DeepEqual(qa, qb) {
 		t.Errorf("version 1 embeds vocabulary queries differently (%v, %v)", err1, err2)
 	}
-	if _, err := v1.EmbedQueries(ctx, []string{"peace"}); !errors.Is(err, embed.ErrUnknownText) {
-		t.Errorf("version 1, peace: err = %v", err)
+	// Version 1 lacks the folded words: it places them by their
+	// character n-grams (subwords), elsewhere than their folded rows;
+	// a word that shares no n-gram with the corpus stays unknown.
+	p1, err1 := v1.EmbedQueries(ctx, []string{"peace"})
+	p2, err2 := sp.EmbedQueries(ctx, []string{"peace"})
+	if err1 != nil || err2 != nil || reflect.DeepEqual(p1, p2) {
+		t.Errorf("version 1, peace: %v, %v; want a subword vector other than the folded row", err1, err2)
+	}
+	if _, err := v1.EmbedQueries(ctx, []string{"жжжж"}); !errors.Is(err, embed.ErrUnknownText) {
+		t.Errorf("version 1, a word of another script: err = %v", err)
 	}
 	old, err := os.ReadFile("testdata/corpus_v1.space")
 	if err != nil {

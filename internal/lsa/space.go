@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/bunkatopics/bunka-go/internal/embed"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // Space is the latent space of one job's documents: the vocabulary, its
@@ -58,6 +59,8 @@ type Space struct {
 	fscale []float32        // per folded word: scale of its fvq row
 	fvq    []int8           // folded words' rows, len(folded) × k
 	tk     *tokenizer
+
+	sub subwords // for the words of queries that the corpus lacks
 }
 
 var _ embed.Space = (*Space)(nil)
@@ -177,11 +180,28 @@ func (s *Space) EmbedQueries(ctx context.Context, texts []string) ([][]float32, 
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		cols, vals, _ := tfidfRow(nil, nil, s.tk.terms(nil, text), s.index, s.qidf)
-		if len(cols) == 0 {
-			return nil, fmt.Errorf("lsa: query %q: %w", text, embed.ErrUnknownText)
-		}
+		terms := s.tk.terms(nil, text)
+		cols, vals, _ := tfidfRow(nil, nil, terms, s.index, s.qidf)
 		acc := make([]float64, s.k)
+		if len(cols) == 0 {
+			// No word of the query is in the corpus: place its words
+			// by their character n-grams (see subwords).
+			n := 0
+			for _, t := range terms {
+				if !isWord(t) {
+					continue
+				}
+				if row, ok := s.subwordRow(t, -1); ok {
+					for j, x := range row {
+						acc[j] += x
+					}
+					n++
+				}
+			}
+			if n == 0 {
+				return nil, fmt.Errorf("lsa: query %q: %w", text, embed.ErrUnknownText)
+			}
+		}
 		for p, c := range cols {
 			sc, q := s.row(c)
 			w := float64(vals[p]) * float64(sc)
@@ -193,7 +213,7 @@ func (s *Space) EmbedQueries(ctx context.Context, texts []string) ([][]float32, 
 		for j, x := range acc {
 			row[j] = float32(x)
 		}
-		if !embed.Normalize(row) {
+		if !vecmath.Normalize(row) {
 			return nil, fmt.Errorf("lsa: query %q projects to zero: %w", text, embed.ErrUnknownText)
 		}
 		out[i] = row

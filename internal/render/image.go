@@ -17,7 +17,7 @@ func (m *Map) SVG(w io.Writer, o Options) error {
 		return err
 	}
 	c := vgsvg.NewWith(vgsvg.UseWH(vg.Length(o.Width), vg.Length(o.Height)), vgsvg.EmbedFonts(true))
-	m.draw(c, float64(o.Width), float64(o.Height), ThemeOf(o.Dark), m.title(o))
+	m.draw(c, o)
 	if _, err := c.WriteTo(w); err != nil {
 		return fmt.Errorf("render: svg: %w", err)
 	}
@@ -31,7 +31,7 @@ func (m *Map) PNG(w io.Writer, o Options) error {
 	}
 	// vg lengths are points; at 72*scale dots per inch a point is scale pixels.
 	c := vgimg.NewWith(vgimg.UseWH(vg.Length(o.Width), vg.Length(o.Height)), vgimg.UseDPI(int(72*o.Scale+0.5)))
-	m.draw(c, float64(o.Width), float64(o.Height), ThemeOf(o.Dark), m.title(o))
+	m.draw(c, o)
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	if err := enc.Encode(w, c.Image()); err != nil {
 		return fmt.Errorf("render: png: %w", err)

@@ -11,6 +11,7 @@ type Options struct {
 	Scale         float64 // PNG pixels per CSS pixel; default 1 (2 for high-density screens)
 	Dark          bool    // the dark theme
 	Title         string  // default Map.Title()
+	Contours      bool    // SVG, PNG: density contours under the points
 	TextChars     int     // HTML: characters kept of each document's text; default 200
 }
 

@@ -151,8 +151,9 @@ type drawn struct {
 	dropped []labelReq
 }
 
-// draw draws m on c (w x h points) with the theme and title.
-func (m *Map) draw(c vg.Canvas, w, h float64, theme Theme, title string) drawn {
+// draw draws m on c as o asks (o filled).
+func (m *Map) draw(c vg.Canvas, o Options) drawn {
+	w, h, theme, title := float64(o.Width), float64(o.Height), ThemeOf(o.Dark), m.title(o)
 	p := &picture{c: c, w: w, h: h, theme: theme}
 	l := newLayout(m, w, h)
 	p.fillRect(rect{0, 0, w, h}, theme.Background)
@@ -181,6 +182,10 @@ func (m *Map) draw(c vg.Canvas, w, h float64, theme Theme, title string) drawn {
 		c.Stroke(path)
 	}
 
+	if o.Contours {
+		p.contours(m, l)
+	}
+
 	var obstacles []rect
 	if m.Axes != nil {
 		obstacles = p.axes(m.Axes, l)
@@ -199,14 +204,18 @@ func (m *Map) draw(c vg.Canvas, w, h float64, theme Theme, title string) drawn {
 	}
 
 	// Labels.
-	var reqs []labelReq
+	var reqs, noCentroid []labelReq
 	for i, t := range m.Topics {
-		if t.HasCentroid {
-			x, y := l.at(t.X, t.Y)
-			reqs = append(reqs, labelReq{topic: i, text: labelText(t.Name), x: x, y: y, weight: t.Size})
+		r := labelReq{topic: i, text: labelText(t.Name), weight: t.Size}
+		if !t.HasCentroid { // nowhere to put its label: the legend says so
+			noCentroid = append(noCentroid, r)
+			continue
 		}
+		r.x, r.y = l.at(t.X, t.Y)
+		reqs = append(reqs, r)
 	}
 	labels, dropped := placeLabels(reqs, l.plot, obstacles, labelSizes, measure)
+	dropped = append(dropped, noCentroid...)
 	for _, lb := range labels {
 		if lb.leader {
 			bx := math.Max(lb.box.x0, math.Min(lb.x, lb.box.x1))
@@ -259,6 +268,29 @@ func (p *picture) axes(a *Axes, l layout) []rect {
 		boxes[i] = boxes[i].grow(2)
 	}
 	return boxes
+}
+
+// contours draws the density contours of the points, fainter at lower levels.
+func (p *picture) contours(m *Map, l layout) {
+	xs, ys := make([]float64, len(m.Points)), make([]float64, len(m.Points))
+	for i, pt := range m.Points {
+		xs[i], ys[i] = l.at(pt.X, pt.Y)
+	}
+	cell := math.Max(l.plot.x1-l.plot.x0, l.plot.y1-l.plot.y0) / 90
+	levels := densityContours(xs, ys, l.plot, cell)
+	p.c.SetLineWidth(0.8)
+	for li, segs := range levels {
+		if len(segs) == 0 {
+			continue
+		}
+		var path vg.Path
+		for _, s := range segs {
+			path.Move(p.pt(s.x0, s.y0))
+			path.Line(p.pt(s.x1, s.y1))
+		}
+		p.c.SetColor(alpha(p.theme.Muted, uint8(0x50+0x28*li)))
+		p.c.Stroke(path)
+	}
 }
 
 // droppedNote heads the legend's list of topics whose label found no room.

@@ -210,6 +210,27 @@ func TestSVG(t *testing.T) {
 	}
 }
 
+// TestTopicWithoutCentroid: a topic with nowhere to put its label is named
+// in the legend's note.
+func TestTopicWithoutCentroid(t *testing.T) {
+	res := Synthetic(400, 4, 8)
+	res.Topics[2].XCentroid = nil
+	m, err := FromTopics(res, ViewTopics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := m.SVG(&b, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	o := Options{}
+	o.fill()
+	checkSVG(t, m, b.Bytes(), o)
+	if !bytes.Contains(b.Bytes(), []byte(droppedNote)) {
+		t.Error("no note on the unlabelled topic")
+	}
+}
+
 func TestSVGBourdieu(t *testing.T) {
 	res := Synthetic(1200, 5, 2)
 	res.BourdieuResponse = &topicmap.BourdieuResponse{Docs: res.Docs, Topics: res.Topics, Query: topicmap.BourdieuQuery{
@@ -449,4 +470,51 @@ func BenchmarkPNG(b *testing.B) {
 }
 func BenchmarkHTML(b *testing.B) {
 	benchmarkFormat(b, func(m *Map) func(io.Writer, Options) error { return m.HTML })
+}
+
+// TestContours: density contours are drawn on demand, inside the plot, and
+// each level's lines lie where the density crosses it.
+func TestContours(t *testing.T) {
+	m, err := FromTopics(Synthetic(2000, 5, 6), ViewTopics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plain, with bytes.Buffer
+	if err := m.SVG(&plain, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	o := Options{Contours: true}
+	if err := m.SVG(&with, o); err != nil {
+		t.Fatal(err)
+	}
+	o.fill()
+	checkSVG(t, m, with.Bytes(), o)
+	if d, p := len(parseSVG(t, with.Bytes()).paths), len(parseSVG(t, plain.Bytes()).paths); d != p+len(contourLevels) {
+		t.Errorf("%d paths with contours, %d without; want one more per level (%d)", d, p, len(contourLevels))
+	}
+
+	// One blob of points: each level is a closed ring around its centre,
+	// the higher levels inside the lower ones.
+	var xs, ys []float64
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 5000 {
+		xs = append(xs, 200+30*rng.NormFloat64())
+		ys = append(ys, 150+30*rng.NormFloat64())
+	}
+	levels := densityContours(xs, ys, rect{0, 0, 400, 300}, 5)
+	prev := math.Inf(1)
+	for li, segs := range levels {
+		if len(segs) < 8 {
+			t.Fatalf("level %d: %d segments", li, len(segs))
+		}
+		mean := 0.0
+		for _, s := range segs {
+			mean += math.Hypot(s.x0-200, s.y0-150)
+		}
+		mean /= float64(len(segs))
+		if mean >= prev {
+			t.Errorf("level %d lies %.1f from the centre, not inside the level below (%.1f)", li, mean, prev)
+		}
+		prev = mean
+	}
 }

@@ -293,7 +293,8 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 	return nil
 }
 
-// jobResult is what a job computed: the client's result, the pipeline
+// jobResult is what a job computed: the client's result (a
+// *topicmap.TopicsResponse or *topicmap.BourdieuResponse), the pipeline
 // state a refresh needs (topics jobs), and a warning for the client when
 // the job succeeded with less than it asked for.
 type jobResult struct {
@@ -314,23 +315,10 @@ func (w *Worker) handleTopics(ctx context.Context, t *asynq.Task) error {
 			return jobResult{}, err
 		}
 		warning := ""
-		if p.Bourdieu != nil && (res.BourdieuResponse == nil || len(res.BourdieuResponse.Docs) == 0) {
+		if st.BourdieuLeftOut != nil {
 			// The pipeline kept the topic map and left the Bourdieu map
-			// it could not draw empty; a refresh with the same query
-			// gives the reason (a quick computation, only in this case).
-			_, rerr := w.model.Refresh(ctx, res, st, *p.Bourdieu, p.Param)
-			warning = "the Bourdieu map was left out"
-			if rerr != nil {
-				warning += ": " + clientMessage(rerr)
-			}
-		}
-		for i := range res.Docs {
-			res.Docs[i].Embedding = nil
-		}
-		if res.BourdieuResponse != nil {
-			for i := range res.BourdieuResponse.Docs {
-				res.BourdieuResponse.Docs[i].Embedding = nil
-			}
+			// it could not draw empty, and said why.
+			warning = "the Bourdieu map was left out: " + clientMessage(st.BourdieuLeftOut)
 		}
 		return jobResult{res: res, st: st, warning: warning}, nil
 	})
@@ -347,9 +335,6 @@ func (w *Worker) handleBourdieu(ctx context.Context, t *asynq.Task) error {
 		res, err := w.model.Bourdieu(ctx, pipeline.Input{Texts: p.Docs, Param: p.Param, Bourdieu: &q}, progress)
 		if err != nil {
 			return jobResult{}, err
-		}
-		for i := range res.Docs {
-			res.Docs[i].Embedding = nil
 		}
 		return jobResult{res: res}, nil
 	})
