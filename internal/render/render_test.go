@@ -271,6 +271,13 @@ func TestNoBourdieu(t *testing.T) {
 	if _, err := FromTopics(Synthetic(10, 2, 1), ViewBourdieu); !errors.Is(err, ErrNoBourdieu) {
 		t.Errorf("err = %v, want ErrNoBourdieu", err)
 	}
+	// A job that asked for no map, or whose axes could not be placed,
+	// carries an empty map (never null): there is nothing to draw either.
+	res := Synthetic(10, 2, 1)
+	res.BourdieuResponse = &topicmap.BourdieuResponse{Docs: []topicmap.Document{}, Topics: []topicmap.Topic{}}
+	if _, err := FromTopics(res, ViewBourdieu); !errors.Is(err, ErrNoBourdieu) {
+		t.Errorf("empty map: err = %v, want ErrNoBourdieu", err)
+	}
 	if _, err := ParseView("sideways"); err == nil {
 		t.Error("ParseView accepted sideways")
 	}
