@@ -15,6 +15,8 @@
 //	GET  /tasks/{task_name}/{task_id}/map.{svg,png,html}   the result drawn (maps.go)
 //	GET  /docs                             Swagger UI over api/openapi.yaml
 //	GET  /healthz, /readyz                 liveness, Redis readiness
+//	GET  /metrics                          Prometheus metrics (when Config.MetricsHandler is set)
+//	     /monitor/                         asynq web UI (when Config.Monitor is set)
 package api
 
 import (
@@ -31,6 +33,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/metrics"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
 )
@@ -57,6 +60,18 @@ type Config struct {
 	// would otherwise run late and then archive.
 	Inspector         Inspector
 	LostCheckInterval time.Duration
+
+	// Metrics, when set, counts and times requests, progress streams and
+	// refresh waits; MetricsHandler, when set, is served at /metrics.
+	Metrics        *metrics.HTTP
+	MetricsHandler http.Handler
+
+	// Monitor, when set, is served under /monitor/ (the asynq web UI,
+	// BUNKA_MONITOR). It is unauthenticated unless MonitorGuard is set:
+	// MonitorGuard wraps it, and is the place for the middleware that
+	// demands operator credentials once the service has accounts.
+	Monitor      http.Handler
+	MonitorGuard func(http.Handler) http.Handler
 }
 
 // Inspector reads and deletes a task's queue entry; *asynq.Inspector is one.
@@ -130,7 +145,7 @@ func (s *Server) CloseStreams() { s.closeOnce.Do(func() { close(s.closing) }) }
 // Handler returns the router with its middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, commonHeaders, Logger(s.log), middleware.Recoverer,
+	r.Use(s.cfg.Metrics.Middleware, middleware.RequestID, commonHeaders, Logger(s.log), middleware.Recoverer,
 		CORS(s.cfg.CORSOrigins), middleware.RequestSize(s.cfg.MaxBodyBytes))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
@@ -144,6 +159,15 @@ func (s *Server) Handler() http.Handler {
 	r.Mount("/docs", docsRoutes())
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
+	if s.cfg.MetricsHandler != nil {
+		r.Handle("/metrics", s.cfg.MetricsHandler)
+	}
+	if mon := s.cfg.Monitor; mon != nil {
+		if s.cfg.MonitorGuard != nil {
+			mon = s.cfg.MonitorGuard(mon)
+		}
+		r.Mount("/monitor", mon)
+	}
 	return r
 }
 

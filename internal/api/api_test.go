@@ -26,6 +26,7 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/api"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 )
 
 // These tests run the real router against the real Redis (database 13),
@@ -36,10 +37,7 @@ const testDB = 13
 
 func redisClient(t *testing.T) *redis.Client {
 	t.Helper()
-	addr := os.Getenv("BUNKA_TEST_REDIS_ADDR")
-	if addr == "" {
-		addr = "127.0.0.1:6379"
-	}
+	addr := testenv.RedisAddr()
 	rdb := redis.NewClient(&redis.Options{Addr: addr, DB: testDB})
 	if err := rdb.Ping(context.Background()).Err(); err != nil {
 		t.Fatalf("redis at %s: %v (start it: redis-server --daemonize yes)", addr, err)
@@ -48,27 +46,9 @@ func redisClient(t *testing.T) *redis.Client {
 	return rdb
 }
 
-// syncBuffer is a log destination that tests may read while handlers write.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type env struct {
 	q     tasks.Queues
-	logs  *syncBuffer
+	logs  *testenv.Logs
 	srv   *httptest.Server
 	api   *api.Server
 	store *store.Store
@@ -98,7 +78,7 @@ func newEnvOn(t *testing.T, cfg api.Config, rdb, replies *redis.Client) *env {
 	if cfg.ProgressInterval == 0 {
 		cfg.ProgressInterval = 50 * time.Millisecond
 	}
-	logs := &syncBuffer{}
+	logs := &testenv.Logs{}
 	cfg.Logger = slog.New(slog.NewTextHandler(io.MultiWriter(logs, t.Output()), nil))
 	cfg.Inspector = asynq.NewInspectorFromRedisClient(rdb)
 	a := api.New(st, q, cfg)

@@ -39,11 +39,11 @@ func (rs bourdieuResource) postJSON(w http.ResponseWriter, r *http.Request) erro
 	var e errs
 	docs := o.docs(&e)
 	var q topicmap.BourdieuQuery
-	if qo, ok := o.sub(&e, "query", true); ok {
+	if qo, ok := o.sub(&e, "query"); ok {
 		q = qo.bourdieuQuery(&e, "query.")
 	}
 	var p topicmap.TopicParam
-	if tp, ok := o.sub(&e, "topic_param", true); ok {
+	if tp, ok := o.sub(&e, "topic_param"); ok {
 		p = tp.topicParam(&e, "topic_param.")
 	}
 	if err := e.err(); err != nil {
@@ -64,7 +64,8 @@ func (rs bourdieuResource) postCSV(w http.ResponseWriter, r *http.Request) error
 	defer f.close()
 	column := f.str("selected_column")
 	p := f.topicParam()
-	q := f.bourdieuQuery(true)
+	q := f.bourdieuQuery()
+	f.checkQuery(&q)
 	if err := f.e.err(); err != nil {
 		return err
 	}
@@ -97,11 +98,11 @@ func (rs bourdieuResource) refresh(w http.ResponseWriter, r *http.Request) error
 	}
 	var e errs
 	var q topicmap.BourdieuQuery
-	if qo, ok := o.sub(&e, "bourdieu_query", true); ok {
+	if qo, ok := o.sub(&e, "bourdieu_query"); ok {
 		q = qo.bourdieuQuery(&e, "bourdieu_query.")
 	}
 	var p topicmap.TopicParam
-	if tp, ok := o.sub(&e, "topic_param", true); ok {
+	if tp, ok := o.sub(&e, "topic_param"); ok {
 		p = tp.topicParam(&e, "topic_param.")
 	}
 	if err := e.err(); err != nil {
@@ -123,6 +124,9 @@ func (rs bourdieuResource) refresh(w http.ResponseWriter, r *http.Request) error
 		s.log.WarnContext(ctx, "refresh refused: too many waiting", "max", cap(s.waits), "request_id", RequestID(ctx))
 		return Errorf(EUNAVAILABLE, "too many Bourdieu refreshes are waiting for a worker (%d); try again later", cap(s.waits))
 	}
+	wait := s.cfg.Metrics.RefreshWaiting()
+	outcome := "unavailable" // Redis failed
+	defer func() { wait(outcome) }()
 	payload := tasks.RefreshPayload{TaskID: id, ReplyID: uuid.NewString(), Query: q, Param: p}
 	t, err := tasks.NewRefreshTask(payload, s.cfg.RefreshTimeout)
 	if err != nil {
@@ -134,9 +138,11 @@ func (rs bourdieuResource) refresh(w http.ResponseWriter, r *http.Request) error
 	b, err := s.store.WaitReply(ctx, payload.ReplyID, s.cfg.RefreshTimeout)
 	switch {
 	case errors.Is(err, store.ErrTimeout):
+		outcome = "timeout"
 		s.dropRefresh(ctx, payload.ReplyID)
 		return Errorf(ETIMEOUT, "no worker computed the refresh within %s; is a worker running?", s.cfg.RefreshTimeout)
 	case ctx.Err() != nil:
+		outcome = "gone"
 		s.dropRefresh(ctx, payload.ReplyID)
 		return nil // the client went away
 	case err != nil:
@@ -146,6 +152,7 @@ func (rs bourdieuResource) refresh(w http.ResponseWriter, r *http.Request) error
 	if err := json.Unmarshal(b, &rep); err != nil {
 		return fmt.Errorf("refresh reply: %w", err)
 	}
+	outcome = string(rep.Code)
 	switch rep.Code {
 	case tasks.ReplyOK:
 		writeRawJSON(w, http.StatusOK, rep.Result)

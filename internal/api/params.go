@@ -13,6 +13,7 @@ import (
 
 	"github.com/bunkatopics/bunka-go/internal/lang"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // This file reads request parameters as the original's pydantic models do:
@@ -95,7 +96,7 @@ func parseInt(s string) (int, bool) {
 
 func parseFloat(s string) (float64, bool) {
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
+	return f, err == nil && vecmath.IsFinite(f)
 }
 
 func parseBool(s string) (bool, bool) {
@@ -121,7 +122,7 @@ func scalar(v any) (string, bool) {
 	return "", false
 }
 
-func (o object) int(e *errs, path, name string, dst *int) {
+func (o object) integer(e *errs, path, name string, dst *int) {
 	v, ok := o[name]
 	if !ok || v == nil {
 		return
@@ -139,7 +140,7 @@ func (o object) int(e *errs, path, name string, dst *int) {
 	*dst = n
 }
 
-func (o object) float(e *errs, path, name string, dst *float64) {
+func (o object) number(e *errs, path, name string, dst *float64) {
 	v, ok := o[name]
 	if !ok || v == nil {
 		return
@@ -157,7 +158,7 @@ func (o object) float(e *errs, path, name string, dst *float64) {
 	*dst = f
 }
 
-func (o object) bool(e *errs, path, name string, dst *bool) {
+func (o object) boolean(e *errs, path, name string, dst *bool) {
 	v, ok := o[name]
 	if !ok || v == nil {
 		return
@@ -235,12 +236,11 @@ func (o object) words(e *errs, path, name string, dst *[]string) {
 	*dst = out
 }
 
-func (o object) sub(e *errs, name string, required bool) (object, bool) {
+// sub returns the object in the required field name.
+func (o object) sub(e *errs, name string) (object, bool) {
 	v, ok := o[name]
 	if !ok || v == nil {
-		if required {
-			e.add(name, "field required")
-		}
+		e.add(name, "field required")
 		return nil, false
 	}
 	m, ok := v.(map[string]any)
@@ -255,17 +255,17 @@ func (o object) sub(e *errs, name string, required bool) (object, bool) {
 // original's spelling, is read as name_length.
 func (o object) topicParam(e *errs, path string) topicmap.TopicParam {
 	p := topicmap.DefaultTopicParam()
-	o.int(e, path, "n_clusters", &p.NClusters)
+	o.integer(e, path, "n_clusters", &p.NClusters)
 	o.ints(e, path, "ngrams", &p.Ngrams)
 	if _, ok := o["name_length"]; ok {
-		o.int(e, path, "name_length", &p.NameLength)
+		o.integer(e, path, "name_length", &p.NameLength)
 	} else {
-		o.int(e, path, "name_lenght", &p.NameLength)
+		o.integer(e, path, "name_lenght", &p.NameLength)
 	}
-	o.int(e, path, "top_terms_overall", &p.TopTermsOverall)
+	o.integer(e, path, "top_terms_overall", &p.TopTermsOverall)
 	o.str(e, path, "language", &p.Language)
-	o.bool(e, path, "clean_topics", &p.CleanTopics)
-	o.int(e, path, "min_count_terms", &p.MinCountTerms)
+	o.boolean(e, path, "clean_topics", &p.CleanTopics)
+	o.integer(e, path, "min_count_terms", &p.MinCountTerms)
 	checkTopicParam(e, path, &p)
 	return p
 }
@@ -277,7 +277,7 @@ func (o object) bourdieuQuery(e *errs, path string) topicmap.BourdieuQuery {
 	o.words(e, path, "x_right_words", &q.XRightWords)
 	o.words(e, path, "y_top_words", &q.YTopWords)
 	o.words(e, path, "y_bottom_words", &q.YBottomWords)
-	o.float(e, path, "radius_size", &q.RadiusSize)
+	o.number(e, path, "radius_size", &q.RadiusSize)
 	checkBourdieuQuery(e, path, &q)
 	return q
 }
@@ -406,7 +406,7 @@ func (f *form) value(name string) (string, bool) {
 	return vs[0], true
 }
 
-func (f *form) int(name string) int {
+func (f *form) integer(name string) int {
 	s, ok := f.value(name)
 	if !ok {
 		return 0
@@ -418,7 +418,7 @@ func (f *form) int(name string) int {
 	return n
 }
 
-func (f *form) float(name string) float64 {
+func (f *form) number(name string) float64 {
 	s, ok := f.value(name)
 	if !ok {
 		return 0
@@ -430,7 +430,7 @@ func (f *form) float(name string) float64 {
 	return v
 }
 
-func (f *form) bool(name string) bool {
+func (f *form) boolean(name string) bool {
 	s, ok := f.value(name)
 	if !ok {
 		return false
@@ -462,29 +462,33 @@ func (f *form) words(name string) []string {
 // topicParam reads the topic fields of the CSV forms over the defaults.
 func (f *form) topicParam() topicmap.TopicParam {
 	p := topicmap.DefaultTopicParam()
-	p.NClusters = f.int("n_clusters")
+	p.NClusters = f.integer("n_clusters")
 	p.Language = f.str("language")
-	p.NameLength = f.int("name_length")
-	p.CleanTopics = f.bool("clean_topics")
-	p.MinCountTerms = f.int("min_count_terms")
+	p.NameLength = f.integer("name_length")
+	p.CleanTopics = f.boolean("clean_topics")
+	p.MinCountTerms = f.integer("min_count_terms")
 	if len(f.e) == 0 {
 		checkTopicParam(&f.e, "", &p)
 	}
 	return p
 }
 
-// bourdieuQuery reads the axis fields of the CSV forms; check says whether
-// the words are needed (process_bourdieu).
-func (f *form) bourdieuQuery(check bool) topicmap.BourdieuQuery {
+// bourdieuQuery reads the axis fields of the CSV forms.
+func (f *form) bourdieuQuery() topicmap.BourdieuQuery {
 	q := topicmap.BourdieuQuery{
 		XLeftWords:   f.words("x_left_words"),
 		XRightWords:  f.words("x_right_words"),
 		YTopWords:    f.words("y_top_words"),
 		YBottomWords: f.words("y_bottom_words"),
-		RadiusSize:   f.float("radius_size"),
-	}
-	if check && len(f.e) == 0 {
-		checkBourdieuQuery(&f.e, "", &q)
+		RadiusSize:   f.number("radius_size"),
 	}
 	return q
+}
+
+// checkQuery checks that q has the axis words a Bourdieu map needs (when
+// the form has no error yet).
+func (f *form) checkQuery(q *topicmap.BourdieuQuery) {
+	if len(f.e) == 0 {
+		checkBourdieuQuery(&f.e, "", q)
+	}
 }

@@ -121,6 +121,7 @@ func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
 		return rc.Flush() == nil
 	}
 
+	defer s.cfg.Metrics.StreamOpened()()
 	tick := time.NewTicker(s.cfg.ProgressInterval)
 	defer tick.Stop()
 	failures := 0

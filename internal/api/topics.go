@@ -35,7 +35,7 @@ func (rs topicsResource) postJSON(w http.ResponseWriter, r *http.Request) error 
 	var e errs
 	docs := o.docs(&e)
 	var p topicmap.TopicParam
-	if tp, ok := o.sub(&e, "topic_param", true); ok {
+	if tp, ok := o.sub(&e, "topic_param"); ok {
 		p = tp.topicParam(&e, "topic_param.")
 	}
 	if err := e.err(); err != nil {
@@ -56,8 +56,11 @@ func (rs topicsResource) postCSV(w http.ResponseWriter, r *http.Request) error {
 	defer f.close()
 	column := f.str("selected_column")
 	p := f.topicParam()
-	process := f.bool("process_bourdieu")
-	q := f.bourdieuQuery(process)
+	process := f.boolean("process_bourdieu")
+	q := f.bourdieuQuery()
+	if process {
+		f.checkQuery(&q)
+	}
 	if err := f.e.err(); err != nil {
 		return err
 	}

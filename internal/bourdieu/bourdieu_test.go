@@ -9,6 +9,7 @@ import (
 
 	"github.com/bunkatopics/bunka-go/internal/embed"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // wordSpace embeds a text as the normalised sum of its known words' vectors.
@@ -27,7 +28,7 @@ func (s wordSpace) embed(text string) ([]float32, bool) {
 			v[i] += x
 		}
 	}
-	return v, embed.Normalize(v)
+	return v, vecmath.Normalize(v)
 }
 
 func (s wordSpace) EmbedQueries(_ context.Context, texts []string) ([][]float32, error) {

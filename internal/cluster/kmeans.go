@@ -10,6 +10,7 @@ import (
 	"sort"
 
 	"github.com/bunkatopics/bunka-go/internal/parallel"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // ErrInvalidInput is wrapped by every error KMeans returns because of its
@@ -79,7 +80,7 @@ func KMeans(ctx context.Context, points [][]float64, k int, opt Options) (*Resul
 			return nil, fmt.Errorf("cluster: row %d has %d coordinates, row 0 has %d: %w", i, len(p), d, ErrInvalidInput)
 		}
 		for j, v := range p {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+			if !vecmath.IsFinite(v) {
 				return nil, fmt.Errorf("cluster: row %d, coordinate %d is %v: %w", i, j, v, ErrInvalidInput)
 			}
 			mean[j] += v

@@ -31,6 +31,7 @@ const (
 	DefaultShutdownTimeout    = 30 * time.Second
 	DefaultProgressInterval   = time.Second
 	DefaultReadTimeout        = 10 * time.Minute // a 100 MB body at 170 KB/s
+	DefaultWorkerMetricsAddr  = ":9101"          // the worker's /metrics
 )
 
 // Config is the whole service's configuration. Each field names the
@@ -88,6 +89,16 @@ type Config struct {
 	// ShutdownTimeout (BUNKA_SHUTDOWN_TIMEOUT) is the grace period on SIGTERM;
 	// a job still running then is put back in the queue; default 30s.
 	ShutdownTimeout time.Duration
+
+	// WorkerMetricsAddr (BUNKA_WORKER_METRICS_ADDR) is where bunkaworker
+	// serves Prometheus metrics at /metrics; default :9101, "off" for none.
+	// The API serves its own on its listener, and `bunka serve` both there.
+	WorkerMetricsAddr string
+	// Monitor (BUNKA_MONITOR) mounts the asynq web UI (asynqmon) under
+	// /monitor/ on the API: "off" (the default), "on", or "readonly" (it
+	// shows the queues but cannot delete, run or archive tasks). It has no
+	// credentials of its own: never expose it beyond the operators' network.
+	Monitor string
 
 	// LogLevel (BUNKA_LOG_LEVEL) is debug, info, warn or error; default info.
 	LogLevel slog.Level
@@ -147,6 +158,19 @@ func (c Config) KeyPrefixOrDefault() string { return or(c.KeyPrefix, DefaultKeyP
 func (c Config) ProgressIntervalOrDefault() time.Duration {
 	return or(c.ProgressInterval, DefaultProgressInterval)
 }
+
+// WorkerMetricsAddrOrDefault returns WorkerMetricsAddr or its default;
+// "" when it is "off".
+func (c Config) WorkerMetricsAddrOrDefault() string {
+	if strings.EqualFold(c.WorkerMetricsAddr, "off") {
+		return ""
+	}
+	return or(c.WorkerMetricsAddr, DefaultWorkerMetricsAddr)
+}
+
+// MonitorOn reports whether the asynq web UI is mounted (BUNKA_MONITOR on
+// or readonly).
+func (c Config) MonitorOn() bool { return c.Monitor == "on" || c.Monitor == "readonly" }
 
 // ShutdownTimeoutOrDefault returns ShutdownTimeout or its default.
 func (c Config) ShutdownTimeoutOrDefault() time.Duration {
@@ -234,6 +258,13 @@ func FromEnv(lookup Lookup) (Config, error) {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			fail("BUNKA_LOG_LEVEL", v, fmt.Errorf("want debug, info, warn or error"))
 		}
+	}
+	c.WorkerMetricsAddr = get("BUNKA_WORKER_METRICS_ADDR")
+	if v := strings.ToLower(get("BUNKA_MONITOR")); v != "" {
+		if v != "on" && v != "off" && v != "readonly" {
+			fail("BUNKA_MONITOR", v, fmt.Errorf("want on, off or readonly"))
+		}
+		c.Monitor = v
 	}
 	if v := strings.ToLower(get("BUNKA_LOG_FORMAT")); v != "" {
 		if v != "json" && v != "text" {

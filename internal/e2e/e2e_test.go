@@ -504,25 +504,29 @@ func TestService(t *testing.T) {
 				// Axis words that the first rows use (the builtin embedder knows
 				// only words of the documents).
 				body, ct := frontendForm(csv, topicsFields("3", "china", "great", "people", "trump", "0.1"))
-				code, m := do(t, "POST", s.url+"/topics/csv/", ct, body)
-				if code != 200 {
-					t.Errorf("upload %d: %d %v", i, code, m)
+				code, m, err := request("POST", s.url+"/topics/csv/", ct, body)
+				if err != nil || code != 200 {
+					t.Errorf("upload %d: %d %v %v", i, code, m, err)
 					return
 				}
-				ids[i] = m["task_id"].(string)
+				id, ok := m["task_id"].(string)
+				if !ok {
+					t.Errorf("upload %d: no task_id in %v", i, m)
+					return
+				}
+				ids[i] = id
 			}()
 		}
 		wg.Wait()
 		if t.Failed() {
 			return
 		}
-		if seen := map[string]bool{}; true {
-			for _, id := range ids {
-				if seen[id] {
-					t.Fatalf("task id %s given twice", id)
-				}
-				seen[id] = true
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if seen[id] {
+				t.Fatalf("task id %s given twice", id)
 			}
+			seen[id] = true
 		}
 		results := make([]map[string]any, n)
 		for i, id := range ids {
@@ -534,11 +538,17 @@ func TestService(t *testing.T) {
 					t.Errorf("stream %d: %v", i, err)
 					return
 				}
-				if len(events) == 0 || events[len(events)-1]["state"] != "SUCCESS" {
-					t.Errorf("job %d ended %.200v", i, events[len(events)-1])
+				if len(events) == 0 {
+					t.Errorf("job %d: its stream ended with no event", i)
 					return
 				}
-				results[i] = events[len(events)-1]["result"].(map[string]any)
+				last := events[len(events)-1]
+				res, ok := last["result"].(map[string]any)
+				if last["state"] != "SUCCESS" || !ok {
+					t.Errorf("job %d ended %.200v", i, last)
+					return
+				}
+				results[i] = res
 			}()
 		}
 		wg.Wait()

@@ -23,15 +23,9 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/engine"
 	"github.com/bunkatopics/bunka-go/internal/service"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 	"github.com/bunkatopics/bunka-go/internal/worker"
 )
-
-func redisAddr() string {
-	if a := os.Getenv("BUNKA_TEST_REDIS_ADDR"); a != "" {
-		return a
-	}
-	return "127.0.0.1:6379"
-}
 
 // runPrefix is a key prefix (and so queues) of this test run alone: other
 // runs of this package may share the database.
@@ -39,7 +33,7 @@ func runPrefix(name string) string { return fmt.Sprintf("%s-%d:", name, os.Getpi
 
 // cleanup removes the keys of prefix and of its queues from database db.
 func cleanup(db int, prefix string) {
-	rdb := redis.NewClient(&redis.Options{Addr: redisAddr(), DB: db})
+	rdb := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(), DB: db})
 	defer rdb.Close()
 	ctx := context.Background()
 	q := tasks.QueuesFor(prefix)
@@ -70,13 +64,12 @@ func repoRoot(t *testing.T) string {
 	}
 }
 
-// dataFile returns a test data file of ../shared/data beside the repository.
+// dataFile returns the contents of a shared test data file (testenv.DataFile).
 func dataFile(t *testing.T, name string) []byte {
 	t.Helper()
-	path := filepath.Join(repoRoot(t), "..", "shared", "data", name)
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(testenv.DataFile(t, name))
 	if err != nil {
-		t.Fatalf("test data: %v (the tests expect shared/ beside the repository)", err)
+		t.Fatal(err)
 	}
 	return b
 }
@@ -99,7 +92,7 @@ type svc struct {
 func startService(t *testing.T, db int, prefix string, noWorker bool, tweak func(*config.Config)) *svc {
 	t.Helper()
 	cfg := config.Config{
-		RedisURL:         fmt.Sprintf("redis://%s/%d", redisAddr(), db),
+		RedisURL:         fmt.Sprintf("redis://%s/%d", testenv.RedisAddr(), db),
 		KeyPrefix:        prefix,
 		ProgressInterval: 200 * time.Millisecond,
 		Concurrency:      2,
@@ -182,23 +175,41 @@ func getJSON(t *testing.T, url string) (int, map[string]any) {
 	return do(t, "GET", url, "", nil)
 }
 
+// do sends a request and decodes its JSON object answer; it stops the test
+// on failure, so only the test's goroutine may call it (others call
+// request).
 func do(t *testing.T, method, url, ct string, body io.Reader) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(method, url, body)
+	code, m, err := request(method, url, ct, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code, m
+}
+
+// request sends a request and decodes its JSON object answer.
+func request(method, url, ct string, body io.Reader) (int, map[string]any, error) {
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		return 0, nil, err
+	}
 	if ct != "" {
 		req.Header.Set("Content-Type", ct)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
+		return 0, nil, fmt.Errorf("%s %s: %w", method, url, err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s %s: reading the body: %w", method, url, err)
+	}
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("%s %s: %d, body %.200q is not a JSON object", method, url, resp.StatusCode, b)
+		return 0, nil, fmt.Errorf("%s %s: %d, body %.200q is not a JSON object", method, url, resp.StatusCode, b)
 	}
-	return resp.StatusCode, m
+	return resp.StatusCode, m, nil
 }
 
 // follow reads a progress stream to its end, as EventSource does, and

@@ -6,7 +6,6 @@ package embed
 import (
 	"context"
 	"errors"
-	"math"
 )
 
 // ErrUnknownText is returned (wrapped) by Space.EmbedQueries when a query has
@@ -76,21 +75,4 @@ type Space interface {
 	Dim() int
 	// MarshalBinary saves what LoadSpace needs.
 	MarshalBinary() ([]byte, error)
-}
-
-// Normalize scales v to unit euclidean length in place and reports whether
-// it could (false for a zero or non-finite vector, which is left as it is).
-func Normalize(v []float32) bool {
-	var s float64
-	for _, x := range v {
-		s += float64(x) * float64(x)
-	}
-	if s == 0 || math.IsNaN(s) || math.IsInf(s, 0) {
-		return false
-	}
-	inv := float32(1 / math.Sqrt(s))
-	for i := range v {
-		v[i] *= inv
-	}
-	return true
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bunkatopics/bunka-go/internal/device"
 	"github.com/bunkatopics/bunka-go/internal/embed"
 	"github.com/bunkatopics/bunka-go/internal/onnx"
 )
@@ -26,12 +27,12 @@ const (
 // Settings choose the embedder. The zero value of each field means its
 // default; each names the environment variable that sets it.
 type Settings struct {
-	Embedder    string // BUNKA_EMBEDDER: auto, onnx or builtin; "": auto
-	Device      string // BUNKA_DEVICE: auto, cpu or cuda; "": auto
-	ModelDir    string // BUNKA_MODEL_DIR; "": models/all-MiniLM-L6-v2
-	LibraryPath string // ONNXRUNTIME_LIB; "": third_party/onnxruntime/lib/libonnxruntime.so, then system paths
-	Threads     int    // BUNKA_ONNX_THREADS: intra-op threads; 0: all cores
-	BatchSize   int    // BUNKA_ONNX_BATCH: texts per model run; 0: 32
+	Embedder    string        // BUNKA_EMBEDDER: auto, onnx or builtin; "": auto
+	Device      device.Device // BUNKA_DEVICE: auto, cpu or cuda; "": auto
+	ModelDir    string        // BUNKA_MODEL_DIR; "": models/all-MiniLM-L6-v2
+	LibraryPath string        // ONNXRUNTIME_LIB; "": third_party/onnxruntime/lib/libonnxruntime.so, then system paths
+	Threads     int           // BUNKA_ONNX_THREADS: intra-op threads; 0: all cores
+	BatchSize   int           // BUNKA_ONNX_BATCH: texts per model run; 0: 32
 }
 
 // FromEnv reads Settings from the environment through lookup (os.LookupEnv
@@ -43,7 +44,7 @@ func FromEnv(lookup func(string) (string, bool)) (Settings, error) {
 	get := func(k string) string { v, _ := lookup(k); return strings.TrimSpace(v) }
 	s := Settings{
 		Embedder:    strings.ToLower(get("BUNKA_EMBEDDER")),
-		Device:      strings.ToLower(get("BUNKA_DEVICE")),
+		Device:      device.Device(strings.ToLower(get("BUNKA_DEVICE"))),
 		ModelDir:    get("BUNKA_MODEL_DIR"),
 		LibraryPath: get("ONNXRUNTIME_LIB"),
 	}
@@ -65,9 +66,7 @@ func FromEnv(lookup func(string) (string, bool)) (Settings, error) {
 	default:
 		errs = append(errs, fmt.Errorf("BUNKA_EMBEDDER=%q: want auto, onnx or builtin", s.Embedder))
 	}
-	switch s.Device {
-	case "", onnx.DeviceAuto, onnx.DeviceCPU, onnx.DeviceCUDA:
-	default:
+	if !s.Device.Valid() {
 		errs = append(errs, fmt.Errorf("BUNKA_DEVICE=%q: want auto, cpu or cuda", s.Device))
 	}
 	return s, errors.Join(errs...)
@@ -107,7 +106,7 @@ func Choose(s Settings, logger *slog.Logger) (embed.Embedder, string, error) {
 	)
 	switch kind {
 	case Builtin:
-		if s.Device == onnx.DeviceCUDA {
+		if s.Device == device.CUDA {
 			err = errors.New("BUNKA_DEVICE=cuda asks for the GPU but BUNKA_EMBEDDER=builtin runs on the CPU (set BUNKA_DEVICE=auto or cpu, or BUNKA_EMBEDDER=onnx)")
 			break
 		}
@@ -115,11 +114,11 @@ func Choose(s Settings, logger *slog.Logger) (embed.Embedder, string, error) {
 	case ONNX:
 		var oe *onnx.Embedder
 		if oe, err = onnx.New(s.onnxOptions(logger)); err == nil {
-			e, reason = oe, "BUNKA_EMBEDDER=onnx, on "+oe.Device()
+			e, reason = oe, "BUNKA_EMBEDDER=onnx, on "+string(oe.Device())
 		}
 	case Auto:
 		if ok, why := onnx.Available(s.onnxOptions(logger)); !ok {
-			if s.Device == onnx.DeviceCUDA {
+			if s.Device == device.CUDA {
 				err = fmt.Errorf("BUNKA_DEVICE=cuda but the onnx embedder is unavailable: %s", why)
 				break
 			}
@@ -129,8 +128,8 @@ func Choose(s Settings, logger *slog.Logger) (embed.Embedder, string, error) {
 		oe, lerr := onnx.New(s.onnxOptions(logger))
 		switch {
 		case lerr == nil:
-			e, reason = oe, "BUNKA_EMBEDDER=auto found the model and runtime, on "+oe.Device()
-		case s.Device == onnx.DeviceCUDA:
+			e, reason = oe, "BUNKA_EMBEDDER=auto found the model and runtime, on "+string(oe.Device())
+		case s.Device == device.CUDA:
 			err = lerr
 		default:
 			reason = "BUNKA_EMBEDDER=auto but the onnx embedder failed to load: " + lerr.Error()
@@ -147,4 +146,13 @@ func Choose(s Settings, logger *slog.Logger) (embed.Embedder, string, error) {
 	}
 	logger.Info("embedder chosen", "embedder", name, "why", reason)
 	return e, reason, nil
+}
+
+// DeviceOf returns where e computes: the device its model runs on for the
+// ONNX embedder, the CPU for the builtin one (and any other).
+func DeviceOf(e embed.Embedder) device.Device {
+	if oe, ok := e.(*onnx.Embedder); ok {
+		return oe.Device()
+	}
+	return device.CPU
 }

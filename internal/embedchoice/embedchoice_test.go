@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bunkatopics/bunka-go/internal/device"
 	"github.com/bunkatopics/bunka-go/internal/onnx"
 )
 
@@ -92,12 +93,12 @@ func TestChoose(t *testing.T) {
 func TestChooseBuiltinCUDA(t *testing.T) {
 	for _, tc := range []struct {
 		desc    string
-		device  string
+		device  device.Device
 		wantErr bool
 	}{
-		{"cuda", onnx.DeviceCUDA, true},
-		{"cpu", onnx.DeviceCPU, false},
-		{"auto", onnx.DeviceAuto, false},
+		{"cuda", device.CUDA, true},
+		{"cpu", device.CPU, false},
+		{"auto", device.Auto, false},
 		{"unset", "", false},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {

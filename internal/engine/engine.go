@@ -55,5 +55,5 @@ func PipelineConfig(lookup func(string) (string, bool), log *slog.Logger) (pipel
 	} else {
 		log.Info("llm topic names off: no OPEN_AI_KEY or OPENAI_API_KEY; topics keep their term-based names")
 	}
-	return pipeline.Config{Embedder: emb, Namer: namer, Logger: log}, release, nil
+	return pipeline.Config{Embedder: emb, Device: embedchoice.DeviceOf(emb), Namer: namer, Logger: log}, release, nil
 }

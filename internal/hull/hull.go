@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"sort"
+
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // DefaultN is the number of points of the original's smoothed outline.
@@ -24,7 +26,7 @@ func Convex(xs, ys []float64) []int {
 	}
 	idx := make([]int, 0, len(xs))
 	for i := range xs {
-		if finite(xs[i]) && finite(ys[i]) {
+		if vecmath.IsFinite(xs[i]) && vecmath.IsFinite(ys[i]) {
 			idx = append(idx, i)
 		}
 	}
@@ -211,5 +213,3 @@ func thomas(a, b, c, r []float64) []float64 {
 	}
 	return x
 }
-
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -9,18 +9,16 @@ import (
 
 	"github.com/bunkatopics/bunka-go/internal/knn"
 	"github.com/bunkatopics/bunka-go/internal/lsa"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 )
-
-// corpus is the shared 2,000-document Debian sample, outside the module.
-const corpus = "../../../shared/data/debian_en_2k.csv"
 
 // TestRecallCorpus embeds the shared Debian sample with the builtin
 // embedder and checks NN-descent's recall@15 against exact search on those
 // real vectors (skipped when the shared data is absent).
 func TestRecallCorpus(t *testing.T) {
-	f, err := os.Open(corpus)
+	f, err := os.Open(testenv.DataFile(t, "debian_en_2k.csv"))
 	if err != nil {
-		t.Skipf("shared corpus not available: %v", err)
+		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(f).ReadAll()
 	f.Close()

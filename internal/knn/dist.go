@@ -22,22 +22,6 @@ func sqdist(a, b []float32) float32 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-func dot(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
-
 // dot4x2 returns the 8 dot products of a0..a3 with b0 and b1: the
 // register-blocked micro-kernel of the exact search's matrix product.
 func dot4x2(a0, a1, a2, a3, b0, b1 []float32) (c00, c01, c10, c11, c20, c21, c30, c31 float32) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 const (
@@ -35,7 +37,7 @@ func exact(ctx context.Context, m *matrix, k, workers int) (*Graph, error) {
 	norms := make([]float32, n)
 	for i := range n {
 		r := m.row(i)
-		norms[i] = dot(r, r)
+		norms[i] = vecmath.Dot(r, r)
 	}
 	var next atomic.Int64
 	nBlocks := (n + exactQueryBlock - 1) / exactQueryBlock
@@ -111,14 +113,14 @@ func blockDots(m *matrix, q0, q1, d0, d1 int, dots []float32) {
 		for ; j < d1; j++ {
 			b := m.row(j)
 			t := o + j - d0
-			dots[t], dots[t+L], dots[t+2*L], dots[t+3*L] = dot(a0, b), dot(a1, b), dot(a2, b), dot(a3, b)
+			dots[t], dots[t+L], dots[t+2*L], dots[t+3*L] = vecmath.Dot(a0, b), vecmath.Dot(a1, b), vecmath.Dot(a2, b), vecmath.Dot(a3, b)
 		}
 	}
 	for ; q < q1; q++ {
 		a := m.row(q)
 		o := (q - q0) * L
 		for j := d0; j < d1; j++ {
-			dots[o+j-d0] = dot(a, m.row(j))
+			dots[o+j-d0] = vecmath.Dot(a, m.row(j))
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"math"
 	"runtime"
 	"slices"
+
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // Method selects the search algorithm.
@@ -57,6 +59,31 @@ type Graph struct {
 func (g *Graph) Neighbors(i int) ([]int32, []float32) {
 	return g.Indices[i*g.K : (i+1)*g.K], g.Distances[i*g.K : (i+1)*g.K]
 }
+
+// Searcher finds the k nearest neighbours of every row of data (k < number
+// of rows; the row itself is not among them), nearest first, in
+// opt.Metric, with opt.Workers goroutines and opt.Seed for any randomness.
+// Rows holding NaN or an infinity are an error that names them. CPU and
+// GPU implementations sit side by side behind it; each runs the
+// conformance suite knntest.Run.
+type Searcher interface {
+	Search(ctx context.Context, data [][]float32, k int, opt Options) (*Graph, error)
+}
+
+// SearcherFunc adapts a function to a Searcher.
+type SearcherFunc func(ctx context.Context, data [][]float32, k int, opt Options) (*Graph, error)
+
+// Search calls f.
+func (f SearcherFunc) Search(ctx context.Context, data [][]float32, k int, opt Options) (*Graph, error) {
+	return f(ctx, data, k, opt)
+}
+
+// The CPU searchers.
+var (
+	ExactSearcher     Searcher = SearcherFunc(Exact)       // brute force, blocked
+	NNDescentSearcher Searcher = SearcherFunc(Approximate) // random-projection trees + NN-descent
+	AutoSearcher      Searcher = SearcherFunc(Search)      // exact below AutoThreshold rows, NN-descent above
+)
 
 // Search returns the k nearest neighbours of every row of data, choosing
 // exact search or NN-descent by size when opt.Method is Auto.
@@ -110,16 +137,7 @@ func prepare(data [][]float32, k int, metric Metric) (*matrix, error) {
 		dst := m.row(i)
 		copy(dst, r)
 		if metric == Cosine {
-			var s float64
-			for _, x := range dst {
-				s += float64(x) * float64(x)
-			}
-			if s > 0 {
-				inv := float32(1 / math.Sqrt(s))
-				for j := range dst {
-					dst[j] *= inv
-				}
-			}
+			vecmath.Normalize(dst) // a zero row stays zero
 		}
 	}
 	return m, nil
@@ -127,10 +145,8 @@ func prepare(data [][]float32, k int, metric Metric) (*matrix, error) {
 
 // CheckFinite returns an error naming row i if r holds a NaN or an infinity.
 func CheckFinite(i int, r []float32) error {
-	for j, x := range r {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return fmt.Errorf("knn: row %d, column %d: value %v is not finite", i, j, x)
-		}
+	if j := vecmath.NonFinite(r); j >= 0 {
+		return fmt.Errorf("knn: row %d, column %d: value %v is not finite", i, j, r[j])
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/bunkatopics/bunka-go/internal/parallel"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // Approximate returns approximate k nearest neighbours of every row of data
@@ -348,7 +349,7 @@ func rpTree(m *matrix, leafSize int, seed uint64) [][]int32 {
 		}
 		nl := 0
 		for _, p := range node {
-			v := dot(normal, m.row(int(p))) + off
+			v := vecmath.Dot(normal, m.row(int(p))) + off
 			s := v > 0
 			if v == 0 {
 				s = rng.IntN(2) == 0

@@ -3,18 +3,19 @@ package lang
 import (
 	"encoding/csv"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 )
 
-// readColumn returns the named column of a CSV file under shared/data, or
+// readColumn returns the named column of a shared CSV file (testenv.DataFile), or
 // skips when the file is absent.
 func readColumn(tb testing.TB, file, column string) []string {
 	tb.Helper()
-	path := filepath.Join("..", "..", "..", "shared", "data", file)
+	path := testenv.DataFile(tb, file)
 	f, err := os.Open(path)
 	if err != nil {
-		tb.Skipf("data set absent: %v", err)
+		tb.Fatal(err)
 	}
 	defer f.Close()
 	recs, err := csv.NewReader(f).ReadAll()

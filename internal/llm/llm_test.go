@@ -1,7 +1,6 @@
 package llm
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
 )
 
@@ -111,27 +111,9 @@ func topic(id, name string, docs ...string) topicmap.Topic {
 	return topicmap.Topic{TopicID: id, Name: name, TopDocContent: docs}
 }
 
-// logBuffer collects log lines for assertions.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestNameTopics(t *testing.T) {
 	f, url := startFake(t)
-	var logs logBuffer
+	var logs testenv.Logs
 	n := New(Options{
 		APIKey: "sk-test", OrgID: "org-test", BaseURL: url, Model: "test-model",
 		Timeout: 200 * time.Millisecond, Retries: 2, Backoff: time.Millisecond,
@@ -211,7 +193,7 @@ func TestPromptContent(t *testing.T) {
 
 func TestNoKey(t *testing.T) {
 	f, url := startFake(t)
-	var logs logBuffer
+	var logs testenv.Logs
 	n := New(Options{BaseURL: url, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	got, err := n.NameTopics(context.Background(), []topicmap.Topic{topic("bt-0", "food")}, "english")
 	f.mu.Lock()
@@ -240,7 +222,7 @@ func TestCanceled(t *testing.T) {
 // names, and the log lists them.
 func TestTotalTimeout(t *testing.T) {
 	f, url := startFake(t)
-	var logs logBuffer
+	var logs testenv.Logs
 	n := New(Options{
 		APIKey: "k", BaseURL: url, Concurrency: 1,
 		Timeout: time.Minute, Retries: 3, Backoff: time.Second, TotalTimeout: 300 * time.Millisecond,
@@ -297,7 +279,7 @@ func TestTotalTimeoutFromEnv(t *testing.T) {
 		t.Run(tc.desc, func(t *testing.T) {
 			env := map[string]string{"BUNKA_LLM_TIMEOUT": tc.env}
 			o := OptionsFromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
-			var logs logBuffer
+			var logs testenv.Logs
 			o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 			n := New(o)
 			if n.opts.TotalTimeout != tc.want {

@@ -6,29 +6,20 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"runtime"
 	"syscall"
 	"testing"
 
 	"github.com/bunkatopics/bunka-go/internal/cluster"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 )
-
-// dataDir holds the shared test data (debian_en_2k.csv, debian_en_10k.csv);
-// BUNKA_DATA overrides it.
-func dataDir() string {
-	if d := os.Getenv("BUNKA_DATA"); d != "" {
-		return d
-	}
-	return "/work/shared/data"
-}
 
 // readCSV returns the text and label columns of a shared data file, or
 // skips the benchmark when it is absent.
 func readCSV(tb testing.TB, name string) (texts, labels []string) {
-	f, err := os.Open(filepath.Join(dataDir(), name))
+	f, err := os.Open(testenv.DataFile(tb, name))
 	if err != nil {
-		tb.Skipf("no test data: %v", err)
+		tb.Fatal(err)
 	}
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()
@@ -57,7 +48,7 @@ func readCSV(tb testing.TB, name string) (texts, labels []string) {
 // ladder of sizes. It reports the vocabulary, the size of the encoded
 // Space, the heap allocated per embedding, and the NMI against the Debian
 // sections of k-means (10 clusters, mean over seeds 1 to 5) on the vectors, as
-// /work/shared/anchors/quality.py scores its "NMI high-dim".
+// ../shared/anchors/quality.py scores its "NMI high-dim".
 func BenchmarkEmbedDocuments(b *testing.B) {
 	texts, labels := readCSV(b, "debian_en_10k.csv")
 	for _, n := range []int{1_000, 2_000, 5_000, 10_000} {

@@ -1,7 +1,7 @@
 // Package lsa is the builtin embedder: latent semantic analysis (S.
 // Deerwester et al., "Indexing by latent semantic analysis", JASIS 41(6),
 // 1990) in pure Go, deterministic and needing no model download. It plays
-// the part of the reference embedder in /work/shared/anchors/embed_tfidf_svd.py
+// the part of the reference embedder in ../shared/anchors/embed_tfidf_svd.py
 // (scikit-learn's TfidfVectorizer + TruncatedSVD + L2 normalisation).
 //
 // Terms. A text is lower-cased and cut into words of Unicode letters,

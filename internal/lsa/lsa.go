@@ -11,6 +11,7 @@ import (
 
 	"github.com/bunkatopics/bunka-go/internal/embed"
 	"github.com/bunkatopics/bunka-go/internal/parallel"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // ErrNoTerms is wrapped by the error EmbedDocuments returns when the
@@ -217,7 +218,7 @@ func (e *Embedder) fit(ctx context.Context, texts []string, progress func(float6
 		for c := range row {
 			row[c] = float32(docs[i*k+c])
 		}
-		embed.Normalize(row)
+		vecmath.Normalize(row)
 		out[i] = row
 	}
 	sp := &Space{

@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/bunkatopics/bunka-go/internal/embed"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // Space is the latent space of one job's documents: the vocabulary, its
@@ -212,7 +213,7 @@ func (s *Space) EmbedQueries(ctx context.Context, texts []string) ([][]float32, 
 		for j, x := range acc {
 			row[j] = float32(x)
 		}
-		if !embed.Normalize(row) {
+		if !vecmath.Normalize(row) {
 			return nil, fmt.Errorf("lsa: query %q projects to zero: %w", text, embed.ErrUnknownText)
 		}
 		out[i] = row

@@ -4,9 +4,9 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"sort"
 
 	"github.com/bunkatopics/bunka-go/internal/parallel"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // Randomized truncated SVD parameters (Halko, Martinsson & Tropp 2011;
@@ -72,7 +72,7 @@ func truncatedSVD(ctx context.Context, a, at *csr, k, iters int, seed int64, wor
 			g[i*l+j], g[j*l+i] = s, s
 		}
 	}
-	lambda, ub := jacobiEigen(g, l)
+	lambda, ub := vecmath.SymEigen(g, l)
 	k = min(k, l)
 	sigma = make([]float64, k)
 	// V = Bᵀ U_B Σ⁻¹ = Z U_B Σ⁻¹, first k columns.
@@ -143,7 +143,7 @@ func cholQR(y []float64, n, l, workers int) bool {
 	lo := make([]float64, l*l)
 	for j := 0; j < l; j++ {
 		for i := 0; i <= j; i++ {
-			s := g[j*l+i] - dot(lo[j*l:j*l+i], lo[i*l:i*l+i])
+			s := g[j*l+i] - vecmath.Dot(lo[j*l:j*l+i], lo[i*l:i*l+i])
 			if i == j {
 				if s <= 1e-13*maxDiag {
 					return false
@@ -178,7 +178,7 @@ func cholQR(y []float64, n, l, workers int) bool {
 		for ; r < b; r++ {
 			q := y[r*l : r*l+l]
 			for j := 0; j < l; j++ {
-				q[j] = (q[j] - dot(q[:j], lo[j*l:j*l+j])) / lo[j*l+j]
+				q[j] = (q[j] - vecmath.Dot(q[:j], lo[j*l:j*l+j])) / lo[j*l+j]
 			}
 		}
 	})
@@ -199,11 +199,11 @@ func gramSchmidt(y []float64, n, l, workers int) []float64 {
 	c := make([]float64, l)
 	for j := 0; j < l; j++ {
 		v := qt[j*n : j*n+n]
-		norm0 := math.Sqrt(dot(v, v))
+		norm0 := math.Sqrt(vecmath.Dot(v, v))
 		for pass := 0; pass < 2 && j > 0; pass++ {
 			parallel.For(j, 8, workers, func(_, lo, hi int) {
 				for i := lo; i < hi; i++ {
-					c[i] = dot(qt[i*n:i*n+n], v)
+					c[i] = vecmath.Dot(qt[i*n:i*n+n], v)
 				}
 			})
 			parallel.For(n, 2048, workers, func(_, lo, hi int) {
@@ -213,7 +213,7 @@ func gramSchmidt(y []float64, n, l, workers int) []float64 {
 				}
 			})
 		}
-		norm := math.Sqrt(dot(v, v))
+		norm := math.Sqrt(vecmath.Dot(v, v))
 		if norm == 0 || norm <= 1e-10*norm0 {
 			clear(v)
 			continue
@@ -293,80 +293,4 @@ func gramSym(y []float64, n, l, workers int) []float64 {
 		}
 	}
 	return g
-}
-
-// jacobiEigen returns the eigenvalues of the symmetric m × m matrix a
-// (row-major, overwritten), in decreasing order, and the matching unit
-// eigenvectors as the columns of an m × m row-major matrix, by the cyclic
-// Jacobi method (Golub & Van Loan, Matrix Computations, 4th ed., §8.5.3,
-// with Rutishauser's stable rotation formulas).
-func jacobiEigen(a []float64, m int) ([]float64, []float64) {
-	vec := make([]float64, m*m)
-	for i := 0; i < m; i++ {
-		vec[i*m+i] = 1
-	}
-	var total float64
-	for _, x := range a {
-		total += x * x
-	}
-	for sweep := 0; sweep < 100; sweep++ {
-		var off float64
-		for i := 0; i < m; i++ {
-			for j := i + 1; j < m; j++ {
-				off += a[i*m+j] * a[i*m+j]
-			}
-		}
-		if off <= 1e-30*total || off == 0 {
-			break
-		}
-		for p := 0; p < m; p++ {
-			for q := p + 1; q < m; q++ {
-				apq := a[p*m+q]
-				if apq == 0 {
-					continue
-				}
-				app, aqq := a[p*m+p], a[q*m+q]
-				theta := (aqq - app) / (2 * apq)
-				t := 1 / (math.Abs(theta) + math.Sqrt(theta*theta+1))
-				if theta < 0 {
-					t = -t
-				}
-				c := 1 / math.Sqrt(t*t+1)
-				s := t * c
-				tau := s / (1 + c)
-				a[p*m+p] = app - t*apq
-				a[q*m+q] = aqq + t*apq
-				a[p*m+q], a[q*m+p] = 0, 0
-				for r := 0; r < m; r++ {
-					if r == p || r == q {
-						continue
-					}
-					arp, arq := a[r*m+p], a[r*m+q]
-					nrp := arp - s*(arq+tau*arp)
-					nrq := arq + s*(arp-tau*arq)
-					a[r*m+p], a[p*m+r] = nrp, nrp
-					a[r*m+q], a[q*m+r] = nrq, nrq
-				}
-				for r := 0; r < m; r++ {
-					vrp, vrq := vec[r*m+p], vec[r*m+q]
-					vec[r*m+p] = vrp - s*(vrq+tau*vrp)
-					vec[r*m+q] = vrq + s*(vrp-tau*vrq)
-				}
-			}
-		}
-	}
-	order := make([]int, m)
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(x, y int) bool { return a[order[x]*m+order[x]] > a[order[y]*m+order[y]] })
-	vals := make([]float64, m)
-	vecs := make([]float64, m*m)
-	for c, o := range order {
-		vals[c] = a[o*m+o]
-		for r := 0; r < m; r++ {
-			vecs[r*m+c] = vec[r*m+o]
-		}
-	}
-	return vals, vecs
 }

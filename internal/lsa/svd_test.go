@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // randomSparse returns an n × m sparse matrix with about density·n·m
@@ -71,7 +73,7 @@ func testTruncatedSVD(t *testing.T, decay float64, tol []float64) {
 			}
 		}
 	}
-	lambda, _ := jacobiEigen(slices.Clone(ata), m)
+	lambda, _ := vecmath.SymEigen(slices.Clone(ata), m)
 	for c := 0; c < k; c++ {
 		want := math.Sqrt(lambda[c])
 		if math.Abs(sigma[c]-want) > tol[c]*want {
@@ -102,21 +104,6 @@ func testTruncatedSVD(t *testing.T, decay float64, tol []float64) {
 				t.Fatalf("(AᵀA v%d)[%d] = %v, σ²v = %v", c, r, s, want)
 			}
 		}
-	}
-}
-
-func TestJacobiEigen(t *testing.T) {
-	// [[2 1 0] [1 2 1] [0 1 2]] has eigenvalues 2+√2, 2, 2−√2.
-	vals, vecs := jacobiEigen([]float64{2, 1, 0, 1, 2, 1, 0, 1, 2}, 3)
-	want := []float64{2 + math.Sqrt2, 2, 2 - math.Sqrt2}
-	for i := range want {
-		if math.Abs(vals[i]-want[i]) > 1e-12 {
-			t.Errorf("λ%d = %v, want %v", i, vals[i], want[i])
-		}
-	}
-	// First eigenvector ∝ (1, √2, 1).
-	if r := vecs[1*3+0] / vecs[0*3+0]; math.Abs(r-math.Sqrt2) > 1e-12 {
-		t.Errorf("v0 ratio %v, want √2", r)
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bunkatopics/bunka-go/internal/device"
 )
 
 // Benchmark models: the committed fixture, a MiniLM-sized BERT with random
@@ -82,11 +84,11 @@ func BenchmarkEmbedMixed(b *testing.B) {
 func benchEmbed(b *testing.B, dir string, texts []string, set ...func(*Embedder)) {
 	// BUNKA_BENCH_DEVICE=cuda measures the GPU (with the GPU build of ONNX
 	// Runtime); the default is the CPU.
-	device := os.Getenv("BUNKA_BENCH_DEVICE")
-	if device == "" {
-		device = DeviceCPU
+	on := device.Device(os.Getenv("BUNKA_BENCH_DEVICE"))
+	if on == "" {
+		on = device.CPU
 	}
-	e, err := New(Options{ModelDir: dir, LibraryPath: testLibrary(b), Device: device, Logger: quiet})
+	e, err := New(Options{ModelDir: dir, LibraryPath: testLibrary(b), Device: on, Logger: quiet})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,7 +15,9 @@ import (
 
 	ort "github.com/yalue/onnxruntime_go"
 
+	"github.com/bunkatopics/bunka-go/internal/device"
 	"github.com/bunkatopics/bunka-go/internal/embed"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 	"github.com/bunkatopics/bunka-go/internal/wordpiece"
 )
 
@@ -63,7 +65,7 @@ func releaseEnv() error {
 type Embedder struct {
 	opts   Options
 	name   string
-	device string
+	device device.Device
 	tok    *wordpiece.Tokenizer
 
 	inputs []string // the model's inputs, in the order tensors are passed
@@ -84,7 +86,7 @@ var _ embed.ProgressEmbedder = (*Embedder)(nil)
 func New(opts Options) (*Embedder, error) {
 	opts = opts.withDefaults()
 	switch opts.Device {
-	case DeviceAuto, DeviceCPU, DeviceCUDA:
+	case device.Auto, device.CPU, device.CUDA:
 	default:
 		return nil, fmt.Errorf("onnx: unknown device %q (want auto, cpu or cuda)", opts.Device)
 	}
@@ -145,11 +147,11 @@ func (e *Embedder) open(modelPath string) error {
 	}
 
 	switch e.opts.Device {
-	case DeviceCPU:
+	case device.CPU:
 		err = e.newSession(modelPath, false)
-	case DeviceCUDA:
+	case device.CUDA:
 		err = e.newSession(modelPath, true)
-	case DeviceAuto:
+	case device.Auto:
 		if err = e.newSession(modelPath, true); err != nil {
 			e.opts.Logger.Info("onnx: CUDA unavailable, using the CPU", "why", err)
 			err = e.newSession(modelPath, false)
@@ -171,9 +173,9 @@ func (e *Embedder) newSession(modelPath string, cuda bool) (err error) {
 	if err := so.SetInterOpNumThreads(1); err != nil {
 		return fmt.Errorf("onnx: threads: %w", err)
 	}
-	device := DeviceCPU
+	on := device.CPU
 	if cuda {
-		device = DeviceCUDA
+		on = device.CUDA
 		co, err := ort.NewCUDAProviderOptions()
 		if err != nil {
 			return fmt.Errorf("%w: CUDA asked for but not in this ONNX Runtime build (%s): %v", ErrUnavailable, e.opts.LibraryPath, err)
@@ -185,13 +187,13 @@ func (e *Embedder) newSession(modelPath string, cuda bool) (err error) {
 	}
 	s, err := ort.NewDynamicAdvancedSession(modelPath, e.inputs, []string{e.output}, so)
 	if err != nil {
-		return fmt.Errorf("%w: load %s on %s: %v", ErrUnavailable, modelPath, device, err)
+		return fmt.Errorf("%w: load %s on %s: %v", ErrUnavailable, modelPath, on, err)
 	}
-	e.session, e.device = s, device
+	e.session, e.device = s, on
 	if _, err := e.Embed(context.Background(), []string{"hello world"}); err != nil {
 		s.Destroy()
 		e.session = nil
-		return fmt.Errorf("%w: first run on %s: %v", ErrUnavailable, device, err)
+		return fmt.Errorf("%w: first run on %s: %v", ErrUnavailable, on, err)
 	}
 	return nil
 }
@@ -199,8 +201,8 @@ func (e *Embedder) newSession(modelPath string, cuda bool) (err error) {
 // Name is "onnx:" and the model directory's name ("onnx:all-MiniLM-L6-v2").
 func (e *Embedder) Name() string { return e.name }
 
-// Device is where the model runs: "cpu" or "cuda".
-func (e *Embedder) Device() string { return e.device }
+// Device is where the model runs: device.CPU or device.CUDA.
+func (e *Embedder) Device() device.Device { return e.device }
 
 // Dim is the length of the vectors.
 func (e *Embedder) Dim() int {
@@ -413,7 +415,7 @@ func pool(data []float32, shape ort.Shape, mask []int64, n, seq int, pooled bool
 				v[d] = float32(acc[d] / count)
 			}
 		}
-		embed.Normalize(v)
+		vecmath.Normalize(v)
 		vecs[i] = v
 	}
 	return vecs, nil

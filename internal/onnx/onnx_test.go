@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/bunkatopics/bunka-go/internal/device"
 	"github.com/bunkatopics/bunka-go/internal/embed"
 )
 
@@ -49,7 +50,7 @@ func newTiny(tb testing.TB, opts Options) *Embedder {
 		opts.ModelDir = fixtureDir
 	}
 	if opts.Device == "" {
-		opts.Device = DeviceCPU
+		opts.Device = device.CPU
 	}
 	if opts.Threads == 0 {
 		opts.Threads = 1
@@ -128,7 +129,7 @@ func checkVecs(t *testing.T, f fixture, texts []string, got [][]float32) {
 func TestEmbedMatchesNumpy(t *testing.T) {
 	f := readFixture(t)
 	e := newTiny(t, Options{})
-	if e.Name() != "onnx:tinybert" || e.Dim() != f.Dim || e.Device() != DeviceCPU {
+	if e.Name() != "onnx:tinybert" || e.Dim() != f.Dim || e.Device() != device.CPU {
 		t.Errorf("Name, Dim, Device = %q, %d, %q", e.Name(), e.Dim(), e.Device())
 	}
 	var texts []string
@@ -257,7 +258,7 @@ func TestCanceled(t *testing.T) {
 // and auto falls back to the CPU.
 func TestDevice(t *testing.T) {
 	lib := testLibrary(t)
-	_, err := New(Options{ModelDir: fixtureDir, LibraryPath: lib, Device: DeviceCUDA, Threads: 1})
+	_, err := New(Options{ModelDir: fixtureDir, LibraryPath: lib, Device: device.CUDA, Threads: 1})
 	if err == nil {
 		t.Skip("CUDA works here; nothing to check")
 	}
@@ -265,8 +266,8 @@ func TestDevice(t *testing.T) {
 	if !errors.Is(err, ErrUnavailable) {
 		t.Errorf("cuda error %v does not wrap ErrUnavailable", err)
 	}
-	e := newTiny(t, Options{Device: DeviceAuto})
-	if e.Device() != DeviceCPU {
+	e := newTiny(t, Options{Device: device.Auto})
+	if e.Device() != device.CPU {
 		t.Errorf("auto device = %q, want cpu", e.Device())
 	}
 	if _, err := New(Options{ModelDir: fixtureDir, LibraryPath: lib, Device: "tpu"}); err == nil {

@@ -7,13 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-)
 
-// Device names accepted by Options.Device.
-const (
-	DeviceAuto = "auto" // CUDA when it works, else CPU
-	DeviceCPU  = "cpu"
-	DeviceCUDA = "cuda" // CUDA or a start-up error
+	"github.com/bunkatopics/bunka-go/internal/device"
 )
 
 // RuntimeVersion is the ONNX Runtime version whose C API onnxruntime_go
@@ -38,13 +33,13 @@ var ErrUnavailable = errors.New("onnx embedder unavailable")
 
 // Options configure New. The zero value of each field means its default.
 type Options struct {
-	ModelDir    string       // model.onnx and tokenizer.json (or vocab.txt); "": DefaultModelDir
-	LibraryPath string       // libonnxruntime.so; "": $ONNXRUNTIME_LIB, else the first of DefaultLibraryPaths that exists
-	Device      string       // DeviceAuto, DeviceCPU or DeviceCUDA; "": auto
-	Threads     int          // intra-op threads; 0: runtime.GOMAXPROCS(0), the cores this process may use (cgroup-aware)
-	BatchSize   int          // texts per model run; 0: 32
-	MaxTokens   int          // tokens per text, [CLS] and [SEP] included; 0: 256
-	Logger      *slog.Logger // nil: slog.Default()
+	ModelDir    string        // model.onnx and tokenizer.json (or vocab.txt); "": DefaultModelDir
+	LibraryPath string        // libonnxruntime.so; "": $ONNXRUNTIME_LIB, else the first of DefaultLibraryPaths that exists
+	Device      device.Device // device.Auto (CUDA when it works, else the CPU), CPU or CUDA (or a start-up error); "": auto
+	Threads     int           // intra-op threads; 0: runtime.GOMAXPROCS(0), the cores this process may use (cgroup-aware)
+	BatchSize   int           // texts per model run; 0: 32
+	MaxTokens   int           // tokens per text, [CLS] and [SEP] included; 0: 256
+	Logger      *slog.Logger  // nil: slog.Default()
 }
 
 func (o Options) withDefaults() Options {
@@ -55,7 +50,7 @@ func (o Options) withDefaults() Options {
 		o.LibraryPath = LibraryPath()
 	}
 	if o.Device == "" {
-		o.Device = DeviceAuto
+		o.Device = device.Auto
 	}
 	if o.Threads <= 0 {
 		o.Threads = runtime.GOMAXPROCS(0)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/bunkatopics/bunka-go/internal/csvdocs"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
 )
 
@@ -13,9 +14,9 @@ import (
 // shared Debian corpus (2,000 documents; see scripts/bench_pipeline.sh for
 // the 10,000-document figures).
 func BenchmarkTopics(b *testing.B) {
-	f, err := os.Open("../../../shared/data/debian_en_2k.csv")
+	f, err := os.Open(testenv.DataFile(b, "debian_en_2k.csv"))
 	if err != nil {
-		b.Skip("shared data absent:", err)
+		b.Fatal(err)
 	}
 	texts, err := csvdocs.Read(f, "text", 0)
 	f.Close()

@@ -4,11 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"math"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // job is one request's documents after validation: ids unique, no empty
@@ -76,10 +76,8 @@ func prepare(in Input, seed int64) (*job, error) {
 			if len(e) == 0 || len(e) != dim {
 				return nil, fmt.Errorf("pipeline: embedding %d has %d dimensions, want %d: %w", i, len(e), dim, ErrInvalidInput)
 			}
-			for _, x := range e {
-				if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-					return nil, fmt.Errorf("pipeline: embedding %d is not finite: %w", i, ErrInvalidInput)
-				}
+			if vecmath.NonFinite(e) >= 0 {
+				return nil, fmt.Errorf("pipeline: embedding %d is not finite: %w", i, ErrInvalidInput)
 			}
 			j.embeddings = append(j.embeddings, e)
 		}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/bunkatopics/bunka-go/internal/bourdieu"
+	"github.com/bunkatopics/bunka-go/internal/device"
 	"github.com/bunkatopics/bunka-go/internal/embed"
 	"github.com/bunkatopics/bunka-go/internal/knn"
 	"github.com/bunkatopics/bunka-go/internal/lang"
@@ -75,6 +76,12 @@ type State struct {
 	Embedder   string      // embed.Embedder.Name() that made the vectors
 	Space      []byte      // embed.Space.MarshalBinary()
 	Embeddings [][]float32 // row i for Docs[i] of the result
+
+	// BourdieuLeftOut is why Topics left the Bourdieu map it was asked
+	// for empty (an ErrInvalidInput naming, say, the axis word the
+	// embedder cannot place); nil when it drew it or was not asked. It
+	// tells the job's client; it is not encoded (MarshalBinary).
+	BourdieuLeftOut error
 }
 
 // Config wires a Pipeline. The zero value of each field means its default.
@@ -83,6 +90,16 @@ type Config struct {
 	Namer    Namer          // nil: term-based names only
 	Logger   *slog.Logger   // nil: slog.Default()
 	Seed     int64          // 0: 42, as the original's UMAP random_state
+
+	// Device is where the embedder computes (engine sets it with
+	// embedchoice.DeviceOf); it sets the progress stages' weights. "":
+	// the CPU.
+	Device device.Device
+	// The projection's backends; nil: the CPU ones (knn.AutoSearcher,
+	// umap.CPULayout). A GPU version is chosen here, in engine, without
+	// touching umap's callers.
+	Searcher knn.Searcher
+	Layout   umap.Optimizer
 }
 
 // Pipeline runs topic-modelling jobs. It is safe for concurrent use.
@@ -112,7 +129,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	if in.Bourdieu != nil {
 		stages = append(stages, StageBourdieu)
 	}
-	pr := newProgress(progress, stageWeights(p.cfg.Embedder), stages...)
+	pr := newProgress(progress, stageWeights(p.cfg.Embedder, p.cfg.Device), stages...)
 	// The query is not checked up front: a topics job whose axis words the
 	// embedder cannot place keeps its topic map (see below).
 	query := in.Bourdieu
@@ -131,6 +148,8 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 		Metric:    knn.Euclidean,
 		Seed:      p.cfg.Seed,
 		Progress:  pr.within,
+		Searcher:  p.cfg.Searcher,
+		Layout:    p.cfg.Layout,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("pipeline: projection: %w", err)
@@ -167,6 +186,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	// view fails on null): without a query it is the empty map of the
 	// empty query.
 	resp := &topicmap.TopicsResponse{Docs: r.docs, Topics: tps, Terms: r.terms, BourdieuResponse: EmptyBourdieu(topicmap.BourdieuQuery{})}
+	var leftOut error
 	if query != nil {
 		pr.begin(StageBourdieu)
 		t0 = time.Now()
@@ -182,6 +202,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 			// null). The refresh endpoint answers such a query with a 422.
 			p.cfg.Logger.WarnContext(ctx, "bourdieu map left out, topic map kept", "err", err)
 			resp.BourdieuResponse = EmptyBourdieu(*query)
+			leftOut = err
 		case err != nil:
 			return nil, nil, err
 		default:
@@ -193,6 +214,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	if err != nil {
 		return nil, nil, err
 	}
+	st.BourdieuLeftOut = leftOut
 	if in.IncludeEmbeddings {
 		for i := range resp.Docs {
 			resp.Docs[i].Embedding = r.emb[i]
@@ -242,7 +264,7 @@ func (p *Pipeline) Bourdieu(ctx context.Context, in Input, progress ProgressFunc
 	if in.Bourdieu == nil {
 		return nil, fmt.Errorf("pipeline: no Bourdieu query: %w", ErrInvalidInput)
 	}
-	pr := newProgress(progress, stageWeights(p.cfg.Embedder), StageLanguage, StageEmbedding, StageTerms, StageBourdieu)
+	pr := newProgress(progress, stageWeights(p.cfg.Embedder, p.cfg.Device), StageLanguage, StageEmbedding, StageTerms, StageBourdieu)
 	r, err := p.start(ctx, in, pr)
 	if err != nil {
 		return nil, err

@@ -19,8 +19,11 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/bunkatopics/bunka-go/internal/csvdocs"
+	"github.com/bunkatopics/bunka-go/internal/device"
 	"github.com/bunkatopics/bunka-go/internal/embed"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // wordEmbedder embeds a text as the normalised sum of its known words'
@@ -42,7 +45,7 @@ func (e wordEmbedder) vec(text string) ([]float32, bool) {
 			v[i] += x
 		}
 	}
-	return v, embed.Normalize(v)
+	return v, vecmath.Normalize(v)
 }
 
 func (e wordEmbedder) EmbedDocuments(_ context.Context, texts []string) ([][]float32, embed.Space, error) {
@@ -401,11 +404,6 @@ func (e progressWords) EmbedDocumentsProgress(ctx context.Context, texts []strin
 	return e.EmbedDocuments(ctx, texts)
 }
 
-// gpuWords is words that says it runs on a GPU.
-type gpuWords struct{ wordEmbedder }
-
-func (gpuWords) Device() string { return "cuda" }
-
 // stageReport is one call of a ProgressFunc.
 type stageReport struct {
 	stage string
@@ -433,19 +431,20 @@ func TestProgressWithinEmbedding(t *testing.T) {
 	for _, tc := range []struct {
 		desc     string
 		e        embed.Embedder
+		dev      device.Device
 		weights  map[string]float64
 		fraction []float64 // within embedding, reported after its start
 	}{
-		{"model embedder", progressWords{words, []float64{0.1, 0.25, 0.5, 0.75, 1}}, modelWeights, []float64{0.1, 0.25, 0.5, 0.75, 1}},
-		{"reports closer than half a percent are merged", progressWords{words, []float64{0.001, 0.002, 0.5}}, modelWeights, []float64{0.5, 1}},
-		{"plain embedder", words, modelWeights, []float64{1}},
-		{"on a GPU", gpuWords{words}, builtinWeights, []float64{1}},
-		{"builtin", nil, builtinWeights, nil},
+		{"model embedder", progressWords{words, []float64{0.1, 0.25, 0.5, 0.75, 1}}, "", modelWeights, []float64{0.1, 0.25, 0.5, 0.75, 1}},
+		{"reports closer than half a percent are merged", progressWords{words, []float64{0.001, 0.002, 0.5}}, device.CPU, modelWeights, []float64{0.5, 1}},
+		{"plain embedder", words, device.CPU, modelWeights, []float64{1}},
+		{"on a GPU", words, device.CUDA, builtinWeights, []float64{1}},
+		{"builtin", nil, device.CPU, builtinWeights, nil},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			f, reports := recordProgress()
 			in := warPeaceInput(2)
-			if _, _, err := New(Config{Embedder: tc.e, Logger: quiet()}).Topics(context.Background(), in, f); err != nil {
+			if _, _, err := New(Config{Embedder: tc.e, Device: tc.dev, Logger: quiet()}).Topics(context.Background(), in, f); err != nil {
 				t.Fatal(err)
 			}
 			got := reports()
@@ -489,9 +488,9 @@ func TestProgressWithinEmbedding(t *testing.T) {
 
 // tweets reads the shared test corpus, or skips.
 func tweets(t *testing.T) []string {
-	f, err := os.Open("../../../shared/data/tweets_463.csv")
+	f, err := os.Open(testenv.DataFile(t, "tweets_463.csv"))
 	if err != nil {
-		t.Skip("shared data absent:", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	texts, err := csvdocs.Read(f, "text", 0)

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"sync"
 
+	"github.com/bunkatopics/bunka-go/internal/device"
 	"github.com/bunkatopics/bunka-go/internal/embed"
 	"github.com/bunkatopics/bunka-go/internal/lsa"
 )
@@ -45,20 +46,19 @@ var modelWeights = map[string]float64{
 }
 
 // stageWeights returns the stage weights for embedder e (nil: the builtin
-// one): modelWeights for any embedder but the builtin one, unless it says
-// that it runs on a GPU (Device() == "cuda"), where MiniLM is expected,
-// not measured, to embed thousands of documents a second, about as fast as
-// the builtin embedder: then builtinWeights. Within the embedding stage
-// the embedder's own reports move the progress (embed.ProgressEmbedder),
-// so the weights only need to be roughly right.
-func stageWeights(e embed.Embedder) map[string]float64 {
-	switch e := e.(type) {
+// one) computing on dev: modelWeights for any embedder but the builtin one,
+// unless it runs on a GPU (device.CUDA), where MiniLM is expected, not
+// measured, to embed thousands of documents a second, about as fast as the
+// builtin embedder: then builtinWeights. Within the embedding stage the
+// embedder's own reports move the progress (embed.ProgressEmbedder), so the
+// weights only need to be roughly right.
+func stageWeights(e embed.Embedder, dev device.Device) map[string]float64 {
+	switch e.(type) {
 	case nil, *lsa.Embedder:
 		return builtinWeights
-	case interface{ Device() string }:
-		if e.Device() == "cuda" {
-			return builtinWeights
-		}
+	}
+	if dev == device.CUDA {
+		return builtinWeights
 	}
 	return modelWeights
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // View chooses which map of a TopicsResponse to draw.
@@ -128,12 +129,12 @@ func build(kind View, docs []topicmap.Document, topics []topicmap.Topic, mirror 
 		if t.Size != nil {
 			mt.Size = *t.Size
 		}
-		if t.XCentroid != nil && t.YCentroid != nil && finite(*t.XCentroid) && finite(*t.YCentroid) {
+		if t.XCentroid != nil && t.YCentroid != nil && vecmath.IsFinite(*t.XCentroid) && vecmath.IsFinite(*t.YCentroid) {
 			mt.X, mt.Y, mt.HasCentroid = sx**t.XCentroid, *t.YCentroid, true
 		}
 		if h := t.ConvexHull; h != nil && len(h.XCoordinates) == len(h.YCoordinates) {
 			for j := range h.XCoordinates {
-				if finite(h.XCoordinates[j]) && finite(h.YCoordinates[j]) {
+				if vecmath.IsFinite(h.XCoordinates[j]) && vecmath.IsFinite(h.YCoordinates[j]) {
 					mt.HullX = append(mt.HullX, sx*h.XCoordinates[j])
 					mt.HullY = append(mt.HullY, h.YCoordinates[j])
 				}
@@ -144,7 +145,7 @@ func build(kind View, docs []topicmap.Document, topics []topicmap.Topic, mirror 
 	m.Points = make([]Point, 0, len(docs))
 	counted := make([]int, len(topics))
 	for _, d := range docs {
-		if d.X == nil || d.Y == nil || !finite(*d.X) || !finite(*d.Y) {
+		if d.X == nil || d.Y == nil || !vecmath.IsFinite(*d.X) || !vecmath.IsFinite(*d.Y) {
 			continue
 		}
 		p := Point{X: sx * *d.X, Y: *d.Y, Topic: -1, ID: d.DocID, Text: d.Content}
@@ -163,8 +164,6 @@ func build(kind View, docs []topicmap.Document, topics []topicmap.Topic, mirror 
 	}
 	return m
 }
-
-func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 // bounds returns the extent of the points, centroids and hulls, padded.
 func (m *Map) bounds() (x0, y0, x1, y1 float64) {

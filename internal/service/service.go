@@ -18,11 +18,13 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bunkatopics/bunka-go/internal/api"
 	"github.com/bunkatopics/bunka-go/internal/config"
 	"github.com/bunkatopics/bunka-go/internal/logctx"
+	"github.com/bunkatopics/bunka-go/internal/metrics"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
 )
@@ -46,8 +48,15 @@ type Main struct {
 	Redis  *redis.Client
 	Store  *store.Store
 
+	// Metrics is the process's Prometheus registry: API() and JobMetrics()
+	// register their collectors on it, the API serves it at /metrics and
+	// RunMetrics on the worker's address.
+	Metrics *prometheus.Registry
+
 	// Addr is the API's listening address once RunAPI has started.
 	Addr chan string
+	// MetricsAddr is the worker's metrics address once RunMetrics has started.
+	MetricsAddr chan string
 
 	closers []func() error
 }
@@ -64,7 +73,7 @@ func OpenEmbedded(cfg config.Config, log *slog.Logger) (*Main, error) {
 }
 
 func open(cfg config.Config, log *slog.Logger, embedded bool) (*Main, error) {
-	m := &Main{Config: cfg, Logger: log, Addr: make(chan string, 1)}
+	m := &Main{Config: cfg, Logger: log, Addr: make(chan string, 1), MetricsAddr: make(chan string, 1), Metrics: metrics.NewRegistry()}
 	store.SetRedisLogger(log) // go-redis's own lines in the same JSON log
 	if embedded && !cfg.RedisConfigured() {
 		mr := miniredis.NewMiniRedis()
@@ -118,6 +127,14 @@ func (m *Main) API() (*api.Server, error) {
 	// nothing else (their Close refuses a shared connection): closing
 	// m.Redis, last, releases them.
 	q := asynq.NewClientFromRedisClient(m.Redis)
+	in := asynq.NewInspectorFromRedisClient(m.Redis)
+	metrics.NewQueue(m.Metrics, in)
+	var mon http.Handler
+	if c.MonitorOn() {
+		mon = monitor(m.Redis, c.Monitor == "readonly")
+		m.Logger.Warn("the asynq web UI is served under /monitor/ without credentials: keep it off public networks",
+			"BUNKA_MONITOR", c.Monitor)
+	}
 	return api.New(m.Store.WithReplyClient(replies), q, api.Config{
 		MaxDocs:          c.MaxDocsOrDefault(),
 		MaxBodyBytes:     c.MaxBodyBytesOrDefault(),
@@ -128,8 +145,48 @@ func (m *Main) API() (*api.Server, error) {
 		ProgressInterval: c.ProgressIntervalOrDefault(),
 		Logger:           m.Logger,
 		Queues:           tasks.QueuesFor(c.KeyPrefixOrDefault()),
-		Inspector:        asynq.NewInspectorFromRedisClient(m.Redis),
+		Inspector:        in,
+		Metrics:          metrics.NewHTTP(m.Metrics),
+		MetricsHandler:   metrics.Handler(m.Metrics),
+		Monitor:          mon,
 	}), nil
+}
+
+// JobMetrics registers the worker's collectors on m.Metrics and returns
+// them, for worker.Config.Metrics. Call it once per Main.
+func (m *Main) JobMetrics() *metrics.Jobs { return metrics.NewJobs(m.Metrics) }
+
+// RunMetrics serves m.Metrics at /metrics on Config.WorkerMetricsAddr
+// (bunkaworker's) until ctx ends; with the address "off" it only waits.
+func (m *Main) RunMetrics(ctx context.Context) error {
+	addr := m.Config.WorkerMetricsAddrOrDefault()
+	if addr == "" {
+		<-ctx.Done()
+		return nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("service: metrics listen %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Handler(m.Metrics))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
+	select {
+	case m.MetricsAddr <- ln.Addr().String():
+	default:
+	}
+	m.Logger.Info("metrics listening", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("service: metrics: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
 }
 
 // RunAPI serves the API on Config.APIAddr until ctx ends, then shuts it

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bunkatopics/bunka-go/internal/store"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 )
 
 // The store's tests use the real Redis, database 12, under a prefix of
@@ -20,11 +22,7 @@ import (
 
 func newStore(t *testing.T, ttl time.Duration) (*store.Store, *redis.Client) {
 	t.Helper()
-	addr := os.Getenv("BUNKA_TEST_REDIS_ADDR")
-	if addr == "" {
-		addr = "127.0.0.1:6379"
-	}
-	rdb := redis.NewClient(&redis.Options{Addr: addr, DB: 12})
+	rdb := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(), DB: 12})
 	if err := rdb.Ping(context.Background()).Err(); err != nil {
 		t.Fatalf("redis: %v", err)
 	}
@@ -114,13 +112,17 @@ func TestRetention(t *testing.T) {
 func TestReply(t *testing.T) {
 	s, _ := newStore(t, time.Hour)
 	ctx := context.Background()
+	sent := make(chan error, 1)
 	go func() {
-		time.Sleep(50 * time.Millisecond)
-		s.Reply(ctx, "r1", []byte("answer"))
+		time.Sleep(50 * time.Millisecond) // answer after the wait began, most often
+		sent <- s.Reply(ctx, "r1", []byte("answer"))
 	}()
 	b, err := s.WaitReply(ctx, "r1", 10*time.Second)
 	if err != nil || string(b) != "answer" {
 		t.Errorf("WaitReply = %q, %v", b, err)
+	}
+	if err := <-sent; err != nil {
+		t.Errorf("Reply: %v", err)
 	}
 	if _, err := s.WaitReply(ctx, "r2", 100*time.Millisecond); !errors.Is(err, store.ErrTimeout) {
 		t.Errorf("no reply: %v, want ErrTimeout", err)
@@ -183,7 +185,17 @@ func TestWaitsOnTheirOwnClient(t *testing.T) {
 			errc <- err
 		})
 	}
-	time.Sleep(200 * time.Millisecond) // let them block
+	// Wait until every waiter holds its connection of the reply pool.
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		ps := replies.PoolStats()
+		if int(ps.TotalConns)-int(ps.IdleConns) >= n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 30s, %d of %d waiters hold a connection", int(ps.TotalConns)-int(ps.IdleConns), n)
+		}
+		runtime.Gosched()
+	}
 	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for range 10 { // more commands than the small pool has connections

@@ -4,22 +4,20 @@ import (
 	"context"
 	"encoding/csv"
 	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 )
 
-// readColumn returns the named column of a CSV file under shared/data, or
+// readColumn returns the named column of a shared CSV file (testenv.DataFile), or
 // skips the test or benchmark when the file is absent.
 func readColumn(tb testing.TB, file, column string) []string {
 	tb.Helper()
-	path := filepath.Join("..", "..", "..", "shared", "data", file)
-	if dir := os.Getenv("BUNKA_DATA"); dir != "" {
-		path = filepath.Join(dir, file)
-	}
+	path := testenv.DataFile(tb, file)
 	f, err := os.Open(path)
 	if err != nil {
-		tb.Skipf("data set absent: %v", err)
+		tb.Fatal(err)
 	}
 	defer f.Close()
 	recs, err := csv.NewReader(f).ReadAll()

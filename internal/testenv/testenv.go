@@ -1,12 +1,16 @@
 // Package testenv tells tests where their outside resources are: the shared
-// corpora under ../shared/data and the Redis server to use. Only tests
-// import it.
+// corpora under ../shared/data and the Redis server to use; and it holds the
+// one log-capturing helper that tests share. Only tests import it.
 package testenv
 
 import (
+	"bytes"
 	"errors"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -68,4 +72,32 @@ func moduleRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// Logs is a log destination that a test reads while other goroutines
+// (handlers, workers) write to it.
+type Logs struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (l *Logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns what was written so far.
+func (l *Logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// Logger returns a text slog.Logger that writes to the returned Logs and to
+// the test's output.
+func Logger(tb testing.TB) (*slog.Logger, *Logs) {
+	logs := &Logs{}
+	return slog.New(slog.NewTextHandler(io.MultiWriter(logs, tb.Output()), nil)), logs
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 const (
@@ -46,7 +48,7 @@ func spectralLayout(ctx context.Context, g *graph, rng *rand.Rand, workers int) 
 	basis := [][]float64{v0}
 	deflate := func(x []float64) {
 		for _, b := range basis {
-			axpy(-dotf(b, x), b, x)
+			axpy(-vecmath.Dot(b, x), b, x)
 		}
 	}
 	op := func(x, y []float64) {
@@ -108,11 +110,11 @@ func lanczosTop(ctx context.Context, n, dim int, op func(x, y []float64), deflat
 		steps := 0
 		for j := 0; j < m; j++ {
 			op(q[j], w)
-			alpha = append(alpha, dotf(q[j], w))
+			alpha = append(alpha, vecmath.Dot(q[j], w))
 			// full reorthogonalisation (twice is enough)
 			for range 2 {
 				for i := 0; i <= j; i++ {
-					axpy(-dotf(q[i], w), q[i], w)
+					axpy(-vecmath.Dot(q[i], w), q[i], w)
 				}
 				deflate(w)
 			}
@@ -126,28 +128,20 @@ func lanczosTop(ctx context.Context, n, dim int, op func(x, y []float64), deflat
 			scale(q[j+1], 1/b)
 		}
 		// eigenpairs of the tridiagonal matrix
-		t := make([][]float64, steps)
-		for i := range t {
-			t[i] = make([]float64, steps)
-		}
-		for i := range t {
-			t[i][i] = alpha[i]
+		t := make([]float64, steps*steps)
+		for i := range steps {
+			t[i*steps+i] = alpha[i]
 			if i+1 < steps {
-				t[i][i+1], t[i+1][i] = beta[i], beta[i]
+				t[i*steps+i+1], t[(i+1)*steps+i] = beta[i], beta[i]
 			}
 		}
-		vals, vecs := jacobiEigen(t)
-		top := 0
-		for i := range vals {
-			if vals[i] > vals[top] {
-				top = i
-			}
-		}
+		_, vecs := vecmath.SymEigen(t, steps) // the largest first
+		const top = 0
 		bLast := beta[steps-1]
-		res := math.Abs(bLast * vecs[steps-1][top])
+		res := math.Abs(bLast * vecs[(steps-1)*steps+top])
 		y := make([]float64, n)
 		for i := range steps {
-			axpy(vecs[i][top], q[i], y)
+			axpy(vecs[i*steps+top], q[i], y)
 		}
 		deflate(y)
 		ny := norm(y)
@@ -163,73 +157,6 @@ func lanczosTop(ctx context.Context, n, dim int, op func(x, y []float64), deflat
 	return nil, errNoSpectral
 }
 
-// jacobiEigen returns the eigenvalues and eigenvectors (as columns of vecs)
-// of the symmetric matrix a, by cyclic Jacobi rotations; a is destroyed.
-func jacobiEigen(a [][]float64) ([]float64, [][]float64) {
-	n := len(a)
-	v := make([][]float64, n)
-	for i := range v {
-		v[i] = make([]float64, n)
-		v[i][i] = 1
-	}
-	for sweep := 0; sweep < 100; sweep++ {
-		var off, diag float64
-		for i := range n {
-			diag += a[i][i] * a[i][i]
-			for j := i + 1; j < n; j++ {
-				off += a[i][j] * a[i][j]
-			}
-		}
-		if off <= 1e-30*diag || off == 0 {
-			break
-		}
-		for p := 0; p < n; p++ {
-			for r := p + 1; r < n; r++ {
-				if math.Abs(a[p][r]) < 1e-300 {
-					continue
-				}
-				theta := (a[r][r] - a[p][p]) / (2 * a[p][r])
-				t := math.Copysign(1, theta) / (math.Abs(theta) + math.Sqrt(theta*theta+1))
-				c := 1 / math.Sqrt(t*t+1)
-				s := t * c
-				for k := range n {
-					akp, akr := a[k][p], a[k][r]
-					a[k][p] = c*akp - s*akr
-					a[k][r] = s*akp + c*akr
-				}
-				for k := range n {
-					apk, ark := a[p][k], a[r][k]
-					a[p][k] = c*apk - s*ark
-					a[r][k] = s*apk + c*ark
-				}
-				for k := range n {
-					vkp, vkr := v[k][p], v[k][r]
-					v[k][p] = c*vkp - s*vkr
-					v[k][r] = s*vkp + c*vkr
-				}
-			}
-		}
-	}
-	vals := make([]float64, n)
-	for i := range n {
-		vals[i] = a[i][i]
-	}
-	return vals, v
-}
-
-func dotf(a, b []float64) float64 {
-	var s0, s1 float64
-	i := 0
-	for ; i+2 <= len(a); i += 2 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-	}
-	if i < len(a) {
-		s0 += a[i] * b[i]
-	}
-	return s0 + s1
-}
-
 func axpy(alpha float64, x, y []float64) {
 	y = y[:len(x)]
 	for i, v := range x {
@@ -243,4 +170,4 @@ func scale(x []float64, s float64) {
 	}
 }
 
-func norm(x []float64) float64 { return math.Sqrt(dotf(x, x)) }
+func norm(x []float64) float64 { return math.Sqrt(vecmath.Dot(x, x)) }

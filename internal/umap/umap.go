@@ -8,6 +8,7 @@ import (
 	"runtime"
 
 	"github.com/bunkatopics/bunka-go/internal/knn"
+	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
 
 // Options configures Project. The zero value of each field means its
@@ -21,6 +22,10 @@ type Options struct {
 	Seed      int64                  // 0 allowed (a fixed seed); same seed+workers => identical output
 	Workers   int                    // 0: runtime.GOMAXPROCS(0)
 	Progress  func(fraction float64) // optional, called now and then with 0..1: 0.3 after the neighbours, 0.35 after the graph and initial layout, then along the epochs, 1 at the end; on the calling goroutine
+
+	// The backends: nil means the CPU ones (knn.AutoSearcher, CPULayout).
+	Searcher knn.Searcher
+	Layout   Optimizer
 }
 
 // Fixed parameters of umap-learn that Options does not expose.
@@ -50,6 +55,12 @@ func (o Options) withDefaults(n int) Options {
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
+	if o.Searcher == nil {
+		o.Searcher = knn.AutoSearcher
+	}
+	if o.Layout == nil {
+		o.Layout = CPULayout{}
+	}
 	return o
 }
 
@@ -73,10 +84,8 @@ func Project(ctx context.Context, data [][]float32, opt Options) ([][2]float32, 
 		if len(r) != dim {
 			return nil, fmt.Errorf("umap: row %d has %d values, row 0 has %d", i, len(r), dim)
 		}
-		for j, x := range r {
-			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-				return nil, fmt.Errorf("umap: row %d, column %d: value %v is not finite", i, j, x)
-			}
+		if j := vecmath.NonFinite(r); j >= 0 {
+			return nil, fmt.Errorf("umap: row %d, column %d: value %v is not finite", i, j, r[j])
 		}
 	}
 	if dim == 0 {
@@ -96,7 +105,7 @@ func Project(ctx context.Context, data [][]float32, opt Options) ([][2]float32, 
 	// 1. neighbours (the point itself is not among them)
 	k := min(opt.Neighbors-1, n-1)
 	k = max(k, 1)
-	nn, err := knn.Search(ctx, data, k, knn.Options{Metric: opt.Metric, Workers: opt.Workers, Seed: opt.Seed})
+	nn, err := opt.Searcher.Search(ctx, data, k, knn.Options{Metric: opt.Metric, Workers: opt.Workers, Seed: opt.Seed})
 	if err != nil {
 		return nil, fmt.Errorf("umap: neighbours: %w", err)
 	}
@@ -144,11 +153,11 @@ func Project(ctx context.Context, data [][]float32, opt Options) ([][2]float32, 
 	// 4. layout
 	a, b := FitAB(opt.MinDist, opt.Spread)
 	every := max(1, opt.Epochs/20)
-	err = optimize(ctx, g, pos, layoutParams{
-		a: a, b: b, gamma: repulsionStrength, negRate: negativeSampleRate,
-		epochs: opt.Epochs, initialAlpha: initialAlpha,
-		seed: uint64(opt.Seed), workers: opt.Workers, phases: layoutPhases,
-		progress: func(e int) {
+	err = opt.Layout.Optimize(ctx, &Graph{N: g.n, RowPtr: g.rowPtr, Col: g.col, W: g.w}, pos, LayoutParams{
+		A: a, B: b, Gamma: repulsionStrength, NegativeRate: negativeSampleRate,
+		Epochs: opt.Epochs, InitialAlpha: initialAlpha,
+		Seed: uint64(opt.Seed), Workers: opt.Workers,
+		Progress: func(e int) {
 			if e%every == 0 && e < opt.Epochs {
 				progress(0.35 + 0.65*float64(e)/float64(opt.Epochs))
 			}

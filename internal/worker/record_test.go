@@ -15,6 +15,7 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
 	"github.com/bunkatopics/bunka-go/internal/worker"
 )
@@ -79,7 +80,7 @@ func TestLogAttemptIsTheRecords(t *testing.T) {
 // Every line the pipeline logs about a job carries its task_id, the
 // "bourdieu map left out" warning included.
 func TestPipelineLinesCarryTaskID(t *testing.T) {
-	var buf syncBuffer
+	var buf testenv.Logs
 	plog := slog.New(logctx.Handler(slog.NewJSONHandler(&buf, nil)))
 	e := start(t, pipeline.New(pipeline.Config{Logger: plog}), worker.Config{})
 	var docs []string

@@ -34,7 +34,7 @@ func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
 		defer cancel()
 	}
 	ctx = logctx.With(ctx, "task_id", p.TaskID, "reply_id", p.ReplyID)
-	rep := w.refresh1(ctx, p)
+	rep := w.refreshReply(ctx, p)
 	b, err := json.Marshal(rep)
 	if err != nil {
 		return fmt.Errorf("worker: refresh reply: %v: %w", err, asynq.SkipRetry)
@@ -43,6 +43,7 @@ func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
 		w.log.Error("refresh reply not sent", "task_id", p.TaskID, "error", err)
 		return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
 	}
+	w.cfg.Metrics.Refresh(string(rep.Code), time.Since(start))
 	attrs := []any{"task_id", p.TaskID, "type", tasks.TypeRefresh, "reply_id", p.ReplyID,
 		"duration", time.Since(start).Round(time.Millisecond).String(), "outcome", rep.Code}
 	if rep.Code == tasks.ReplyOK {
@@ -56,7 +57,8 @@ func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
 // refreshMargin is how long before its task's deadline a refresh gives up.
 const refreshMargin = time.Second
 
-func (w *Worker) refresh1(ctx context.Context, p tasks.RefreshPayload) tasks.RefreshReply {
+// refreshReply computes the answer to one refresh request.
+func (w *Worker) refreshReply(ctx context.Context, p tasks.RefreshPayload) tasks.RefreshReply {
 	// The API logs the message of an internal reply in full and tells its
 	// client "internal error".
 	internal := func(err error) tasks.RefreshReply {
@@ -107,19 +109,40 @@ func (w *Worker) refresh1(ctx context.Context, p tasks.RefreshPayload) tasks.Ref
 	case err != nil:
 		return internal(err)
 	}
-	for i := range res.Docs {
-		res.Docs[i].Embedding = nil
-	}
-	if b, err = json.Marshal(res); err != nil {
+	if b, err = clientJSON(res); err != nil {
 		return internal(err)
 	}
 	return tasks.RefreshReply{Code: tasks.ReplyOK, Result: b}
 }
 
+// clientJSON encodes a result as the client reads it: the one place where
+// the documents' embeddings (kept in the pipeline state, for refreshes)
+// are left out of what clients receive.
+func clientJSON(res any) ([]byte, error) {
+	var docs [][]topicmap.Document
+	switch r := res.(type) {
+	case *topicmap.TopicsResponse:
+		docs = append(docs, r.Docs)
+		if r.BourdieuResponse != nil {
+			docs = append(docs, r.BourdieuResponse.Docs)
+		}
+	case *topicmap.BourdieuResponse:
+		docs = append(docs, r.Docs)
+	default:
+		return nil, fmt.Errorf("worker: result of type %T", res)
+	}
+	for _, ds := range docs {
+		for i := range ds {
+			ds[i].Embedding = nil
+		}
+	}
+	return json.Marshal(res)
+}
+
 // marshalResult encodes a job's result as the client reads it and its
 // pipeline state (nil when it has none) as the store keeps it.
 func marshalResult(o jobResult) (result, state []byte, err error) {
-	if result, err = json.Marshal(o.res); err != nil {
+	if result, err = clientJSON(o.res); err != nil {
 		return nil, nil, fmt.Errorf("encode result: %w", err)
 	}
 	if o.st != nil {

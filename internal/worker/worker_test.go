@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
 	"github.com/bunkatopics/bunka-go/internal/worker"
 )
@@ -27,13 +29,6 @@ import (
 // (database 14) with an in-memory Modeler.
 
 const testDB = 14
-
-func redisAddr() string {
-	if a := os.Getenv("BUNKA_TEST_REDIS_ADDR"); a != "" {
-		return a
-	}
-	return "127.0.0.1:6379"
-}
 
 // runPrefix returns a key prefix (and so queues) of this run and test
 // alone: other runs of this package may share the database.
@@ -95,36 +90,19 @@ type env struct {
 	rdb   *redis.Client
 	store *store.Store
 	queue *asynq.Client
-	logs  *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs  *testenv.Logs
 }
 
 // start runs a worker over m until the test ends.
 func start(t *testing.T, m worker.Modeler, cfg worker.Config) *env {
 	t.Helper()
-	rdb := redis.NewClient(&redis.Options{Addr: redisAddr(), DB: testDB})
+	rdb := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(), DB: testDB})
 	if err := rdb.Ping(context.Background()).Err(); err != nil {
 		t.Fatalf("redis: %v", err)
 	}
 	prefix := runPrefix(t)
 	st := store.New(rdb, prefix, time.Hour)
-	logs := &syncBuffer{}
+	logs := &testenv.Logs{}
 	cfg.Logger = slog.New(slog.NewTextHandler(io.MultiWriter(logs, t.Output()), nil))
 	cfg.PollInterval = 50 * time.Millisecond
 	cfg.Queues = tasks.QueuesFor(prefix)
@@ -310,7 +288,10 @@ func TestRefreshNotBlockedByLongJob(t *testing.T) {
 	ask := func(taskID string, q topicmap.BourdieuQuery) tasks.RefreshReply {
 		t.Helper()
 		p := tasks.RefreshPayload{TaskID: taskID, ReplyID: "r-" + taskID + fmt.Sprint(len(q.XLeftWords)), Query: q}
-		task, _ := tasks.NewRefreshTask(p, 10*time.Second)
+		task, err := tasks.NewRefreshTask(p, 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if _, err := e.queue.Enqueue(task, asynq.Queue(e.q.Refresh)); err != nil {
 			t.Fatal(err)
 		}
@@ -319,7 +300,9 @@ func TestRefreshNotBlockedByLongJob(t *testing.T) {
 			t.Fatalf("refresh of %s: %v (blocked by the long job?)", taskID, err)
 		}
 		var rep tasks.RefreshReply
-		json.Unmarshal(b, &rep)
+		if err := json.Unmarshal(b, &rep); err != nil {
+			t.Fatalf("reply %q: %v", b, err)
+		}
 		return rep
 	}
 	q := topicmap.DefaultBourdieuQuery()
@@ -353,12 +336,12 @@ func TestShutdownRequeuesRunningJob(t *testing.T) {
 		return nil, nil, ctx.Err()
 	}}
 	defer close(block)
-	rdb := redis.NewClient(&redis.Options{Addr: redisAddr(), DB: testDB})
+	rdb := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(), DB: testDB})
 	defer rdb.Close()
 	prefix := runPrefix(t)
 	defer cleanup(rdb, prefix)
 	st := store.New(rdb, prefix, time.Hour)
-	logs := &syncBuffer{}
+	logs := &testenv.Logs{}
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(logs, t.Output()), nil))
 	cfg := worker.Config{Logger: log, PollInterval: 50 * time.Millisecond, ShutdownTimeout: 200 * time.Millisecond,
 		Queues: tasks.QueuesFor(prefix)}
@@ -416,7 +399,9 @@ func TestRefreshEmbedderMismatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rep tasks.RefreshReply
-	json.Unmarshal(b, &rep)
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("reply %q: %v", b, err)
+	}
 	if rep.Code != tasks.ReplyConflict || !strings.Contains(rep.Message, "embedded with fake and this worker embeds with builtin") ||
 		!strings.Contains(rep.Message, "same embedder") {
 		t.Errorf("reply %+v, want a conflict naming both embedders", rep)
@@ -446,7 +431,10 @@ func TestRefreshPastDeadlineNotArchived(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rep tasks.RefreshReply
-	if json.Unmarshal(b, &rep); rep.Code != tasks.ReplyInternal {
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("reply %q: %v", b, err)
+	}
+	if rep.Code != tasks.ReplyInternal {
 		t.Errorf("reply %+v", rep)
 	}
 	insp := asynq.NewInspectorFromRedisClient(e.rdb)
@@ -467,11 +455,24 @@ func TestRefreshPastDeadlineNotArchived(t *testing.T) {
 	}
 }
 
+// noRefresh is the real pipeline, counting the calls of Refresh.
+type noRefresh struct {
+	*pipeline.Pipeline
+	refreshes atomic.Int32
+}
+
+func (n *noRefresh) Refresh(ctx context.Context, prev *topicmap.TopicsResponse, st *pipeline.State, q topicmap.BourdieuQuery, param topicmap.TopicParam) (*topicmap.BourdieuResponse, error) {
+	n.refreshes.Add(1)
+	return n.Pipeline.Refresh(ctx, prev, st, q, param)
+}
+
 // TestBourdieuLeftOutWarns checks that a topics job whose Bourdieu axes the
 // real pipeline cannot place succeeds with its topic map, an empty
-// bourdieu_response with the query and a warning naming the word.
+// bourdieu_response with the query and a warning naming the word, which
+// the pipeline gave with the result (no second computation through Refresh).
 func TestBourdieuLeftOutWarns(t *testing.T) {
-	e := start(t, pipeline.New(pipeline.Config{}), worker.Config{})
+	model := &noRefresh{Pipeline: pipeline.New(pipeline.Config{})}
+	e := start(t, model, worker.Config{})
 	var docs []string
 	for i := 0; i < 30; i++ {
 		docs = append(docs, fmt.Sprintf("The army won the battle of the war number %d in the valley.", i),
@@ -495,6 +496,9 @@ func TestBourdieuLeftOutWarns(t *testing.T) {
 	st := e.wait(t, "bw1")
 	if st.State != store.Success || !strings.Contains(st.Warning, "Bourdieu map was left out") || !strings.Contains(st.Warning, "zzyzx") {
 		t.Fatalf("status %+v, want SUCCESS with a warning naming the word", st)
+	}
+	if n := model.refreshes.Load(); n != 0 {
+		t.Errorf("the worker called Refresh %d times to learn why the map was left out", n)
 	}
 	b, err := e.store.Result(ctx, "bw1")
 	if err != nil {

@@ -1,0 +1,156 @@
+// Package umaptest is the conformance suite of umap.Optimizer, the UMAP
+// layout seam: every layout optimiser (the CPU one today, a GPU one beside
+// it later) runs RunLayout from its own tests.
+package umaptest
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/bunkatopics/bunka-go/internal/umap"
+)
+
+// MinTrustworthiness is the bar that a layout of the suite's labelled set
+// must reach (trustworthiness with k = 10; the CPU layout scores about
+// 0.944 there: within a blob the points are isotropic noise).
+const MinTrustworthiness = 0.90
+
+// RunLayout projects data through umap.Project with o as the layout and
+// checks: the same seed gives the same layout; well-separated blobs stay
+// apart (every point nearer its own blob's centre than any other blob's);
+// trustworthiness on a small labelled set reaches MinTrustworthiness.
+func RunLayout(t *testing.T, o umap.Optimizer) {
+	t.Helper()
+	ctx := context.Background()
+	data, labels := Blobs(4, 60, 16, 3)
+	project := func(seed int64) [][2]float32 {
+		t.Helper()
+		xy, err := umap.Project(ctx, data, umap.Options{Seed: seed, Layout: o, Epochs: 200})
+		if err != nil {
+			t.Fatalf("Project: %v", err)
+		}
+		if len(xy) != len(data) {
+			t.Fatalf("%d points for %d rows", len(xy), len(data))
+		}
+		for i, p := range xy {
+			if math.IsNaN(float64(p[0])) || math.IsNaN(float64(p[1])) || math.IsInf(float64(p[0]), 0) || math.IsInf(float64(p[1]), 0) {
+				t.Fatalf("point %d at %v", i, p)
+			}
+		}
+		return xy
+	}
+	a := project(7)
+	t.Run("deterministic", func(t *testing.T) {
+		if b := project(7); !slices.Equal(a, b) {
+			t.Error("two runs with seed 7 differ")
+		}
+	})
+	t.Run("blobs stay separated", func(t *testing.T) {
+		centre := make([][2]float64, 4)
+		count := make([]float64, 4)
+		for i, p := range a {
+			centre[labels[i]][0] += float64(p[0])
+			centre[labels[i]][1] += float64(p[1])
+			count[labels[i]]++
+		}
+		for c := range centre {
+			centre[c][0] /= count[c]
+			centre[c][1] /= count[c]
+		}
+		wrong := 0
+		for i, p := range a {
+			best, bestD := -1, math.Inf(1)
+			for c, m := range centre {
+				if d := math.Hypot(float64(p[0])-m[0], float64(p[1])-m[1]); d < bestD {
+					best, bestD = c, d
+				}
+			}
+			if best != labels[i] {
+				wrong++
+			}
+		}
+		if wrong > 0 {
+			t.Errorf("%d of %d points nearer another blob's centre", wrong, len(a))
+		}
+	})
+	t.Run("trustworthiness", func(t *testing.T) {
+		if tw := Trustworthiness(data, a, 10); tw < MinTrustworthiness {
+			t.Errorf("trustworthiness %.4f, want at least %.2f", tw, MinTrustworthiness)
+		}
+	})
+}
+
+// Blobs returns k Gaussian blobs of n points each in dim dimensions,
+// centres 10 apart along the axes, unit spread, and each point's blob.
+func Blobs(k, n, dim int, seed uint64) ([][]float32, []int) {
+	rng := rand.New(rand.NewPCG(seed, 11))
+	var data [][]float32
+	var labels []int
+	for c := range k {
+		for range n {
+			row := make([]float32, dim)
+			for j := range row {
+				row[j] = float32(rng.NormFloat64())
+			}
+			row[c%dim] += 10
+			data = append(data, row)
+			labels = append(labels, c)
+		}
+	}
+	return data, labels
+}
+
+// Trustworthiness is scikit-learn's trustworthiness(X, Y, n_neighbors=k):
+// 1 minus a penalty for each point's k nearest neighbours in the layout
+// that are not among its k nearest in the data, weighted by their rank
+// there.
+func Trustworthiness(data [][]float32, xy [][2]float32, k int) float64 {
+	n := len(data)
+	var penalty float64
+	for i := range n {
+		order := func(d func(j int) float64) []int {
+			idx := make([]int, 0, n-1)
+			for j := range n {
+				if j != i {
+					idx = append(idx, j)
+				}
+			}
+			slices.SortStableFunc(idx, func(a, b int) int {
+				da, db := d(a), d(b)
+				switch {
+				case da < db:
+					return -1
+				case da > db:
+					return 1
+				}
+				return 0
+			})
+			return idx
+		}
+		high := order(func(j int) float64 {
+			var s float64
+			for c := range data[i] {
+				x := float64(data[i][c]) - float64(data[j][c])
+				s += x * x
+			}
+			return s
+		})
+		rank := make([]int, n)
+		for r, j := range high {
+			rank[j] = r + 1
+		}
+		low := order(func(j int) float64 {
+			dx, dy := float64(xy[i][0]-xy[j][0]), float64(xy[i][1]-xy[j][1])
+			return dx*dx + dy*dy
+		})
+		for _, j := range low[:k] {
+			if r := rank[j]; r > k {
+				penalty += float64(r - k)
+			}
+		}
+	}
+	return 1 - 2/(float64(n)*float64(k)*(2*float64(n)-3*float64(k)-1))*penalty
+}
