@@ -48,6 +48,7 @@ type Config struct {
 	RefreshTimeout   time.Duration // how long a refresh may take
 	MaxRefreshWaits  int           // refreshes waiting for a worker at once; each holds a connection of the store's reply client (store.ConnectReplies)
 	ProgressInterval time.Duration // period of progress events
+	StreamGiveUp     time.Duration // how long a progress stream waits for an unreadable task state before it closes without a final state
 	Logger           *slog.Logger  // default slog.Default()
 	Queues           tasks.Queues  // default tasks.QueuesFor("")
 
@@ -106,6 +107,9 @@ func (c *Config) fill() {
 	}
 	if c.Queues.Jobs == "" || c.Queues.Refresh == "" {
 		c.Queues = tasks.QueuesFor("")
+	}
+	if c.StreamGiveUp <= 0 {
+		c.StreamGiveUp = config.DefaultStreamGiveUp
 	}
 	if c.LostCheckInterval <= 0 {
 		c.LostCheckInterval = 15 * time.Second

@@ -30,6 +30,7 @@ const (
 	DefaultKeyPrefix          = "bunka:"
 	DefaultShutdownTimeout    = 30 * time.Second
 	DefaultProgressInterval   = time.Second
+	DefaultStreamGiveUp       = 5 * time.Minute
 	DefaultReadTimeout        = 10 * time.Minute // a 100 MB body at 170 KB/s
 	DefaultWorkerMetricsAddr  = ":9101"          // the worker's /metrics
 )
@@ -66,6 +67,11 @@ type Config struct {
 	// connections open; default 10m, enough for a 100 MB upload at 170 KB/s.
 	// Answers that take longer (progress streams, refreshes) are not cut by it.
 	ReadTimeout time.Duration
+	// StreamGiveUp (BUNKA_STREAM_GIVEUP) is how long a progress stream waits
+	// for a task state that Redis cannot give (down, slow, or the record
+	// lost), sending SSE comments to keep the connection, before it closes
+	// without a final state so that the client reconnects; default 5m.
+	StreamGiveUp time.Duration
 	// ProgressInterval (BUNKA_PROGRESS_INTERVAL) is the period of the progress
 	// stream's events; default 1s.
 	ProgressInterval time.Duration
@@ -154,6 +160,9 @@ func (c Config) RefreshConcurrencyOrDefault() int {
 // KeyPrefixOrDefault returns KeyPrefix or its default.
 func (c Config) KeyPrefixOrDefault() string { return or(c.KeyPrefix, DefaultKeyPrefix) }
 
+// StreamGiveUpOrDefault returns StreamGiveUp or its default.
+func (c Config) StreamGiveUpOrDefault() time.Duration { return or(c.StreamGiveUp, DefaultStreamGiveUp) }
+
 // ProgressIntervalOrDefault returns ProgressInterval or its default.
 func (c Config) ProgressIntervalOrDefault() time.Duration {
 	return or(c.ProgressInterval, DefaultProgressInterval)
@@ -238,6 +247,7 @@ func FromEnv(lookup Lookup) (Config, error) {
 	durVar("BUNKA_JOB_TIMEOUT", &c.JobTimeout)
 	durVar("BUNKA_REFRESH_TIMEOUT", &c.RefreshTimeout)
 	durVar("BUNKA_PROGRESS_INTERVAL", &c.ProgressInterval)
+	durVar("BUNKA_STREAM_GIVEUP", &c.StreamGiveUp)
 	durVar("BUNKA_READ_TIMEOUT", &c.ReadTimeout)
 	durVar("BUNKA_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	if v := get("BUNKA_MAX_BODY_BYTES"); v != "" {

@@ -55,6 +55,20 @@ func NewJobs(reg prometheus.Registerer) *Jobs {
 	return m
 }
 
+// Init makes the job series of each type in types exist at zero from the
+// start, so that rate() and increase() see the first job of each.
+func (m *Jobs) Init(types ...string) {
+	if m == nil {
+		return
+	}
+	for _, typ := range types {
+		m.running.WithLabelValues(typ)
+		for _, outcome := range []string{"success", "failure"} {
+			m.jobs.WithLabelValues(typ, outcome)
+		}
+	}
+}
+
 // JobStarted counts a running job of type typ; call the function it
 // returns with the outcome when the run ends.
 func (m *Jobs) JobStarted(typ string) (ended func(outcome string)) {

@@ -80,6 +80,7 @@ bunka_http_requests_total{code="500",method="GET",route="/fail"} 1
 func TestJobs(t *testing.T) {
 	reg := metrics.NewRegistry()
 	j := metrics.NewJobs(reg)
+	j.Init("topics")
 	end := j.JobStarted("topics")
 	if got := gauge(t, reg, "bunka_jobs_running"); got != 1 {
 		t.Errorf("running %v during the job, want 1", got)
@@ -92,6 +93,7 @@ func TestJobs(t *testing.T) {
 # HELP bunka_jobs_total Job runs ended, by type and outcome (success, failure, requeued: back in the queue at shutdown, retry: left to asynq after a Redis error).
 # TYPE bunka_jobs_total counter
 bunka_jobs_total{outcome="failure",type="topics"} 1
+bunka_jobs_total{outcome="success",type="topics"} 0
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "bunka_jobs_total"); err != nil {
 		t.Error(err)

@@ -272,9 +272,9 @@ func TestMetrics(t *testing.T) {
 
 	// The worker counts a job, and a refresh, just after it has stored it.
 	work := scrapeUntil(t, workerMetrics, func(mf map[string]*dto.MetricFamily) bool {
-		_, job := value(mf, "bunka_jobs_total", "outcome", "success")
+		jobs, _ := value(mf, "bunka_jobs_total", "type", "topics", "outcome", "success")
 		_, refresh := value(mf, "bunka_refreshes_total")
-		return job && refresh
+		return jobs == 1 && refresh
 	})
 	for _, tc := range []struct {
 		desc   string

@@ -143,6 +143,7 @@ func (m *Main) API() (*api.Server, error) {
 		RefreshTimeout:   c.RefreshTimeoutOrDefault(),
 		MaxRefreshWaits:  c.MaxRefreshWaitsOrDefault(),
 		ProgressInterval: c.ProgressIntervalOrDefault(),
+		StreamGiveUp:     c.StreamGiveUpOrDefault(),
 		Logger:           m.Logger,
 		Queues:           tasks.QueuesFor(c.KeyPrefixOrDefault()),
 		Inspector:        in,

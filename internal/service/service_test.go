@@ -89,8 +89,8 @@ func TestServeEmbedded(t *testing.T) {
 			// One listener serves the API's, the worker's and the
 			// queues' metrics, over the embedded Redis too.
 			mf := scrapeUntil(t, base+"/metrics", func(mf map[string]*dto.MetricFamily) bool {
-				_, ok := value(mf, "bunka_jobs_total", "type", "topics", "outcome", "success")
-				return ok
+				jobs, _ := value(mf, "bunka_jobs_total", "type", "topics", "outcome", "success")
+				return jobs == 1
 			})
 			for _, name := range []string{"bunka_http_requests_total", "bunka_jobs_total", "asynq_queue_size"} {
 				if _, ok := mf[name]; !ok {

@@ -114,6 +114,7 @@ type Worker struct {
 // computes them with m.
 func New(rdb redis.UniversalClient, st *store.Store, m Modeler, cfg Config) *Worker {
 	cfg.fill()
+	cfg.Metrics.Init(tasks.TypeTopics, tasks.TypeBourdieu)
 	w := &Worker{cfg: cfg, rdb: rdb, store: st, model: m, log: cfg.Logger}
 	level := asynq.InfoLevel
 	switch {
