@@ -118,10 +118,11 @@ func New(cfg Config) *Pipeline {
 	return &Pipeline{cfg: cfg}
 }
 
-// Topics computes the topic map of in (and its Bourdieu map when
-// in.Bourdieu is set; a query that cannot be drawn, say an axis word that
-// the embedder cannot place, gives an empty map, EmptyBourdieu, logged,
-// instead of failing the job). The returned documents carry no embeddings unless
+// Topics computes the topic map of in and its Bourdieu map when
+// in.Bourdieu is set. The Bourdieu map is never nil: without a query it is
+// EmptyBourdieu of the zero query, and a query that cannot be drawn, say an
+// axis word that the embedder cannot place, gives EmptyBourdieu of that
+// query, logged, instead of failing the job. The returned documents carry no embeddings unless
 // in.IncludeEmbeddings; those are in the State, for Refresh.
 func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) (*topicmap.TopicsResponse, *State, error) {
 	stages := []string{StageLanguage, StageEmbedding, StageProjection, StageTerms, StageTopics}
@@ -181,7 +182,10 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	p.name(ctx, tps, r)
 	p.cfg.Logger.DebugContext(ctx, "topics done", "topics", len(tps), "seconds", time.Since(t0).Seconds())
 
-	resp := &topicmap.TopicsResponse{Docs: r.docs, Topics: tps, Terms: r.terms}
+	// bourdieu_response is never null (the original frontend's Bourdieu
+	// view fails on null): without a query it is the empty map of the
+	// empty query.
+	resp := &topicmap.TopicsResponse{Docs: r.docs, Topics: tps, Terms: r.terms, BourdieuResponse: EmptyBourdieu(topicmap.BourdieuQuery{})}
 	var leftOut error
 	if query != nil {
 		pr.begin(StageBourdieu)
@@ -220,20 +224,27 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	return resp, st, nil
 }
 
-// EmptyBourdieu is the Bourdieu map of a query that could not be drawn:
-// the query, no documents, no topics.
+// EmptyBourdieu is the Bourdieu map of a query that could not be drawn,
+// or of a topics job that asked for none (the zero query): the query, no
+// documents, no topics. Every list is empty rather than nil, so that its
+// JSON holds [] and never null.
 func EmptyBourdieu(q topicmap.BourdieuQuery) *topicmap.BourdieuResponse {
 	return &topicmap.BourdieuResponse{
 		Docs:   []topicmap.Document{},
 		Topics: []topicmap.Topic{},
 		Query: topicmap.BourdieuQuery{
-			XLeftWords:   slices.Clone(q.XLeftWords),
-			XRightWords:  slices.Clone(q.XRightWords),
-			YTopWords:    slices.Clone(q.YTopWords),
-			YBottomWords: slices.Clone(q.YBottomWords),
+			XLeftWords:   cloneWords(q.XLeftWords),
+			XRightWords:  cloneWords(q.XRightWords),
+			YTopWords:    cloneWords(q.YTopWords),
+			YBottomWords: cloneWords(q.YBottomWords),
 			RadiusSize:   q.RadiusSize,
 		},
 	}
+}
+
+// cloneWords copies an axis word list; nil gives an empty list.
+func cloneWords(w []string) []string {
+	return append([]string{}, w...)
 }
 
 // topicsBourdieu computes the Bourdieu map of a topics job.
