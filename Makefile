@@ -15,7 +15,8 @@ DOCKER_GPUS ?= --gpus all
 build:
 	go build -o bin/ ./cmd/...
 
-# The tests need Redis on 127.0.0.1:6379 and, for the ONNX embedder's
+# The tests need Redis on 127.0.0.1:6379, PostgreSQL on 127.0.0.1:5432
+# (database test, user postgres, trust; BUNKA_TEST_DATABASE_URL overrides) and, for the ONNX embedder's
 # tests, the ONNX Runtime library that make ort fetches.
 test: ort
 	go vet ./...

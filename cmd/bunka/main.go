@@ -6,10 +6,12 @@
 //
 // Commands:
 //
+//	keys      create an API key for a user
 //	project   2-D UMAP projection of the rows of a .npy file
 //	render    SVG, PNG or interactive HTML map of a result JSON
 //	serve     the API and a worker in one process (embedded Redis if none is configured)
 //	topics    topic map (and Bourdieu map) of one column of a CSV file
+//	users     add, list, disable, enable users and change their passwords
 //
 // Run "bunka <command> -h" for a command's flags.
 package main
@@ -29,10 +31,12 @@ import (
 // commands maps each subcommand to its entry point; args exclude the
 // command's name. Adding a subcommand is one line here and one file.
 var commands = map[string]func(ctx context.Context, args []string) error{
+	"keys":    runKeys,
 	"project": runProject,
 	"render":  runRender,
 	"serve":   runServe,
 	"topics":  runTopics,
+	"users":   runUsers,
 }
 
 func usage() {

@@ -49,7 +49,10 @@ func runServe(ctx context.Context, args []string) error {
 	defer cancel()
 	errc := make(chan error, 2)
 	go func() { errc <- m.RunAPI(ctx); cancel() }()
-	w := worker.New(m.Redis, m.Store, model, worker.ConfigFrom(m.Config, m.Logger))
+	// One listener: the worker's metrics are on the API's /metrics.
+	wc := worker.ConfigFrom(m.Config, m.Logger)
+	wc.Metrics = m.JobMetrics()
+	w := worker.New(m.Redis, m.Store, model, wc)
 	go func() { errc <- w.Run(ctx); cancel() }()
 	return errors.Join(<-errc, <-errc)
 }

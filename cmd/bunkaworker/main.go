@@ -1,12 +1,14 @@
 // Command bunkaworker runs the service's jobs: it takes topics and bourdieu
 // jobs from Redis (one at a time by default, like Celery's solo pool) and,
 // beside them, Bourdieu refreshes, and computes them with the topic
-// pipeline. Configuration comes from the environment: see .env.model and
-// internal/config.
+// pipeline. It serves Prometheus metrics at /metrics on
+// BUNKA_WORKER_METRICS_ADDR (default :9101). Configuration comes from the
+// environment: see .env.model and internal/config.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -43,5 +45,13 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer release()
-	return worker.New(m.Redis, m.Store, model, worker.ConfigFrom(m.Config, m.Logger)).Run(ctx)
+	wc := worker.ConfigFrom(m.Config, m.Logger)
+	wc.Metrics = m.JobMetrics()
+	// Either part failing stops the other.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 2)
+	go func() { errc <- m.RunMetrics(ctx); cancel() }()
+	go func() { errc <- worker.New(m.Redis, m.Store, model, wc).Run(ctx); cancel() }()
+	return errors.Join(<-errc, <-errc)
 }

@@ -15,6 +15,8 @@
 //	GET  /tasks/{task_name}/{task_id}/map.{svg,png,html}   the result drawn (maps.go)
 //	GET  /docs                             Swagger UI over api/openapi.yaml
 //	GET  /healthz, /readyz                 liveness, Redis readiness
+//	GET  /metrics                          Prometheus metrics (when Config.MetricsHandler is set)
+//	     /monitor/                         asynq web UI (when Config.Monitor is set)
 package api
 
 import (
@@ -30,7 +32,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 
+	"github.com/bunkatopics/bunka-go/internal/auth"
 	"github.com/bunkatopics/bunka-go/internal/config"
+	"github.com/bunkatopics/bunka-go/internal/metrics"
+	"github.com/bunkatopics/bunka-go/internal/projects"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
 )
@@ -45,6 +50,7 @@ type Config struct {
 	RefreshTimeout   time.Duration // how long a refresh may take
 	MaxRefreshWaits  int           // refreshes waiting for a worker at once; each holds a connection of the store's reply client (store.ConnectReplies)
 	ProgressInterval time.Duration // period of progress events
+	StreamGiveUp     time.Duration // how long a progress stream waits for an unreadable task state before it closes without a final state
 	Logger           *slog.Logger  // default slog.Default()
 	Queues           tasks.Queues  // default tasks.QueuesFor("")
 
@@ -57,6 +63,29 @@ type Config struct {
 	// would otherwise run late and then archive.
 	Inspector         Inspector
 	LostCheckInterval time.Duration
+
+	// Auth, when set, identifies callers (internal/auth): with it enabled,
+	// every route but /healthz, /readyz, /docs, /auth/login, /auth/signup
+	// and share links needs credentials, and a task belongs to its creator
+	// (another user's is 404, as a missing one). Nil: the open API.
+	Auth *auth.Service
+	// UserMaxJobs bounds one user's jobs queued or running (auth on);
+	// default 3.
+	UserMaxJobs int
+	// Projects, when set, keeps saved projects (the /projects and /shared
+	// routes); Auth's store.
+	Projects projects.Store
+	// Metrics, when set, counts and times requests, progress streams and
+	// refresh waits; MetricsHandler, when set, is served at /metrics.
+	Metrics        *metrics.HTTP
+	MetricsHandler http.Handler
+
+	// Monitor, when set, is served under /monitor/ (the asynq web UI,
+	// BUNKA_MONITOR). It is unauthenticated unless MonitorGuard is set:
+	// MonitorGuard wraps it, and is the place for the middleware that
+	// demands operator credentials once the service has accounts.
+	Monitor      http.Handler
+	MonitorGuard func(http.Handler) http.Handler
 }
 
 // Inspector reads and deletes a task's queue entry; *asynq.Inspector is one.
@@ -92,6 +121,12 @@ func (c *Config) fill() {
 	if c.Queues.Jobs == "" || c.Queues.Refresh == "" {
 		c.Queues = tasks.QueuesFor("")
 	}
+	if c.UserMaxJobs <= 0 {
+		c.UserMaxJobs = 3
+	}
+	if c.StreamGiveUp <= 0 {
+		c.StreamGiveUp = config.DefaultStreamGiveUp
+	}
 	if c.LostCheckInterval <= 0 {
 		c.LostCheckInterval = 15 * time.Second
 	}
@@ -112,6 +147,7 @@ type Server struct {
 	log   *slog.Logger
 	waits chan struct{} // a slot per waiting refresh
 
+	anon      anon          // the owner of projects saved with auth off
 	closing   chan struct{} // closed by CloseStreams
 	closeOnce sync.Once
 }
@@ -130,7 +166,7 @@ func (s *Server) CloseStreams() { s.closeOnce.Do(func() { close(s.closing) }) }
 // Handler returns the router with its middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, commonHeaders, Logger(s.log), middleware.Recoverer,
+	r.Use(s.cfg.Metrics.Middleware, middleware.RequestID, commonHeaders, Logger(s.log), middleware.Recoverer,
 		CORS(s.cfg.CORSOrigins), middleware.RequestSize(s.cfg.MaxBodyBytes))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
@@ -138,12 +174,40 @@ func (s *Server) Handler() http.Handler {
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"detail": "Method Not Allowed"})
 	})
-	r.Mount("/topics", topicsResource{s}.Routes())
-	r.Mount("/bourdieu", bourdieuResource{s}.Routes())
-	r.Mount("/tasks", tasksResource{s}.Routes())
 	r.Mount("/docs", docsRoutes())
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
+	if s.cfg.Auth != nil {
+		r.Post("/auth/login", s.handle(s.login))
+		r.Post("/auth/signup", s.handle(s.signup))
+	}
+	if s.cfg.Projects != nil {
+		r.Get("/shared/{token}/map", s.handle(s.sharedMap))
+	}
+	r.Group(func(r chi.Router) {
+		if s.cfg.Auth != nil {
+			r.Use(s.cfg.Auth.Middleware(s.authFailed))
+			r.Mount("/auth", authResource{s}.Routes())
+		}
+		r.Mount("/topics", topicsResource{s}.Routes())
+		r.Mount("/bourdieu", bourdieuResource{s}.Routes())
+		r.Mount("/tasks", tasksResource{s}.Routes())
+		if s.cfg.Projects != nil {
+			r.Mount("/projects", projectsResource{s}.Routes())
+		}
+	})
+	if s.cfg.MetricsHandler != nil {
+		r.Handle("/metrics", s.cfg.MetricsHandler)
+	}
+	if mon := s.cfg.Monitor; mon != nil {
+		switch {
+		case s.cfg.MonitorGuard != nil:
+			mon = s.cfg.MonitorGuard(mon)
+		case s.authOn():
+			mon = s.cfg.Auth.Middleware(s.authFailed)(mon) // any signed-in user
+		}
+		r.Mount("/monitor", mon)
+	}
 	return r
 }
 
@@ -173,6 +237,10 @@ func (s *Server) enqueue(ctx context.Context, kind string, mk func(id string) (*
 	}
 	if err := s.store.Create(ctx, id, kind); err != nil {
 		return "", s.unavailable(ctx, err)
+	}
+	if err := s.claim(ctx, id); err != nil {
+		s.store.Delete(context.WithoutCancel(ctx), id)
+		return "", err
 	}
 	if _, err := s.queue.EnqueueContext(ctx, t, asynq.Queue(s.cfg.Queues.Jobs)); err != nil {
 		s.store.Delete(context.WithoutCancel(ctx), id)

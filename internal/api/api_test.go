@@ -379,7 +379,7 @@ func TestResultBeforeAndAfterSuccess(t *testing.T) {
 		t.Errorf("pending: status %d, want 404", code)
 	}
 	e.store.Start(ctx, "t1", tasks.TypeTopics)
-	e.store.Succeed(ctx, store.Run{ID: "t1"}, []byte(`{"docs": [], "topics": [], "bourdieu_response": null, "terms": []}`), nil, "")
+	e.store.Succeed(ctx, store.Run{ID: "t1"}, []byte(`{"docs": [], "topics": [], "bourdieu_response": {"docs":[],"topics":[],"query":{"x_left_words":[],"x_right_words":[],"y_top_words":[],"y_bottom_words":[],"radius_size":0}}, "terms": []}`), nil, "")
 	code, m := getJSON(t, e.srv.URL+"/tasks/topics/t1/result")
 	if code != 200 || len(m) != 4 {
 		t.Errorf("success: status %d, body %v", code, m)
@@ -449,7 +449,7 @@ func TestProgressStream(t *testing.T) {
 			t.Fatalf("no PROCESSING 42.5 event; last %v", ev)
 		}
 	}
-	e.store.Succeed(ctx, store.Run{ID: "p1"}, []byte(`{"docs":[],"topics":[],"bourdieu_response":null,"terms":[]}`), nil, "")
+	e.store.Succeed(ctx, store.Run{ID: "p1"}, []byte(`{"docs":[],"topics":[],"bourdieu_response":{"docs":[],"topics":[],"query":{"x_left_words":[],"x_right_words":[],"y_top_words":[],"y_bottom_words":[],"radius_size":0}},"terms":[]}`), nil, "")
 	var last map[string]any
 	for _, m := range readEvents(t, resp.Body, 1000) {
 		last = m
@@ -466,7 +466,7 @@ func TestProgressStreamWarning(t *testing.T) {
 	ctx := context.Background()
 	e.store.Create(ctx, "w1", tasks.TypeTopics)
 	e.store.Start(ctx, "w1", tasks.TypeTopics)
-	e.store.Succeed(ctx, store.Run{ID: "w1"}, []byte(`{"docs":[],"topics":[],"bourdieu_response":null,"terms":[]}`), nil,
+	e.store.Succeed(ctx, store.Run{ID: "w1"}, []byte(`{"docs":[],"topics":[],"bourdieu_response":{"docs":[],"topics":[],"query":{"x_left_words":[],"x_right_words":[],"y_top_words":[],"y_bottom_words":[],"radius_size":0}},"terms":[]}`), nil,
 		`the Bourdieu map was left out: "peace": text unknown to the embedder`)
 	resp, err := http.Get(e.srv.URL + "/tasks/topics/w1/progress")
 	if err != nil {

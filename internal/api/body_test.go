@@ -54,7 +54,7 @@ func TestAbortedBodies(t *testing.T) {
 	e := newEnv(t, api.Config{})
 	ctx := context.Background()
 	e.store.Create(ctx, "done", tasks.TypeTopics)
-	e.store.Succeed(ctx, store.Run{ID: "done"}, []byte(`{"docs":[],"topics":[],"bourdieu_response":null,"terms":[]}`), nil, "")
+	e.store.Succeed(ctx, store.Run{ID: "done"}, []byte(`{"docs":[],"topics":[],"bourdieu_response":{"docs":[],"topics":[],"query":{"x_left_words":[],"x_right_words":[],"y_top_words":[],"y_bottom_words":[],"radius_size":0}},"terms":[]}`), nil, "")
 	form, ct := csvForm(t, smallCSV, nil)
 	formPart, err := io.ReadAll(form)
 	if err != nil {

@@ -92,24 +92,15 @@ func (s *Server) enqueueBourdieu(w http.ResponseWriter, r *http.Request, p tasks
 // a worker on its refresh queue while this request waits.
 func (rs bourdieuResource) refresh(w http.ResponseWriter, r *http.Request) error {
 	s := rs.s
-	o, err := decodeBody(r)
+	q, p, err := refreshBody(r)
 	if err != nil {
-		return err
-	}
-	var e errs
-	var q topicmap.BourdieuQuery
-	if qo, ok := o.sub(&e, "bourdieu_query"); ok {
-		q = qo.bourdieuQuery(&e, "bourdieu_query.")
-	}
-	var p topicmap.TopicParam
-	if tp, ok := o.sub(&e, "topic_param"); ok {
-		p = tp.topicParam(&e, "topic_param.")
-	}
-	if err := e.err(); err != nil {
 		return err
 	}
 	ctx := r.Context()
 	id := chi.URLParam(r, "task_id")
+	if err := s.checkOwner(ctx, id); err != nil {
+		return err
+	}
 	st, err := s.store.Status(ctx, id)
 	if isNotFound(err) || (err == nil && (st.State != store.Success || st.Kind != tasks.TypeTopics)) {
 		return errNotFound
@@ -117,49 +108,95 @@ func (rs bourdieuResource) refresh(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return s.unavailable(ctx, err)
 	}
+	b, err := s.runRefresh(ctx, id, q, p)
+	if err != nil || b == nil {
+		return err
+	}
+	writeRawJSON(w, http.StatusOK, b)
+	return nil
+}
+
+// refreshBody reads a refresh's {"bourdieu_query", "topic_param"}.
+func refreshBody(r *http.Request) (topicmap.BourdieuQuery, topicmap.TopicParam, error) {
+	var q topicmap.BourdieuQuery
+	var p topicmap.TopicParam
+	o, err := decodeBody(r)
+	if err != nil {
+		return q, p, err
+	}
+	var e errs
+	if qo, ok := o.sub(&e, "bourdieu_query"); ok {
+		q = qo.bourdieuQuery(&e, "bourdieu_query.")
+	}
+	if tp, ok := o.sub(&e, "topic_param"); ok {
+		p = tp.topicParam(&e, "topic_param.")
+	}
+	return q, p, e.err()
+}
+
+// runRefresh has a worker compute the Bourdieu map of the finished topics
+// job id (its result and pipeline state in the store) under q and p, and
+// waits for it. It returns the BourdieuResponse JSON, or nil and nil when
+// the client went away.
+func (s *Server) runRefresh(ctx context.Context, id string, q topicmap.BourdieuQuery, p topicmap.TopicParam) ([]byte, error) {
 	select {
 	case s.waits <- struct{}{}:
 		defer func() { <-s.waits }()
 	default:
 		s.log.WarnContext(ctx, "refresh refused: too many waiting", "max", cap(s.waits), "request_id", RequestID(ctx))
-		return Errorf(EUNAVAILABLE, "too many Bourdieu refreshes are waiting for a worker (%d); try again later", cap(s.waits))
+		return nil, Errorf(EUNAVAILABLE, "too many Bourdieu refreshes are waiting for a worker (%d); try again later", cap(s.waits))
 	}
+	wait := s.cfg.Metrics.RefreshWaiting()
+	outcome := "unavailable" // Redis failed
+	defer func() { wait(outcome) }()
 	payload := tasks.RefreshPayload{TaskID: id, ReplyID: uuid.NewString(), Query: q, Param: p}
 	t, err := tasks.NewRefreshTask(payload, s.cfg.RefreshTimeout)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	return s.askWorker(ctx, t, id, payload.ReplyID)
+}
+
+// askWorker enqueues t (a refresh or a search of task id) on the refresh
+// queue and waits for its reply. It returns the reply's result, or nil and
+// nil when the client went away.
+func (s *Server) askWorker(ctx context.Context, t *asynq.Task, id, replyID string) ([]byte, error) {
+	wait := s.cfg.Metrics.RefreshWaiting()
+	outcome := "unavailable" // Redis failed
+	defer func() { wait(outcome) }()
 	if _, err := s.queue.EnqueueContext(ctx, t, asynq.Queue(s.cfg.Queues.Refresh)); err != nil {
-		return s.unavailable(ctx, err)
+		return nil, s.unavailable(ctx, err)
 	}
-	b, err := s.store.WaitReply(ctx, payload.ReplyID, s.cfg.RefreshTimeout)
+	b, err := s.store.WaitReply(ctx, replyID, s.cfg.RefreshTimeout)
 	switch {
 	case errors.Is(err, store.ErrTimeout):
-		s.dropRefresh(ctx, payload.ReplyID)
-		return Errorf(ETIMEOUT, "no worker computed the refresh within %s; is a worker running?", s.cfg.RefreshTimeout)
+		outcome = "timeout"
+		s.dropRefresh(ctx, replyID)
+		return nil, Errorf(ETIMEOUT, "no worker answered within %s; is a worker running?", s.cfg.RefreshTimeout)
 	case ctx.Err() != nil:
-		s.dropRefresh(ctx, payload.ReplyID)
-		return nil // the client went away
+		outcome = "gone"
+		s.dropRefresh(ctx, replyID)
+		return nil, nil // the client went away
 	case err != nil:
-		return s.unavailable(ctx, err)
+		return nil, s.unavailable(ctx, err)
 	}
 	var rep tasks.RefreshReply
 	if err := json.Unmarshal(b, &rep); err != nil {
-		return fmt.Errorf("refresh reply: %w", err)
+		return nil, fmt.Errorf("%s reply: %w", t.Type(), err)
 	}
+	outcome = string(rep.Code)
 	switch rep.Code {
 	case tasks.ReplyOK:
-		writeRawJSON(w, http.StatusOK, rep.Result)
-		return nil
+		return rep.Result, nil
 	case tasks.ReplyNotFound:
-		return errNotFound
+		return nil, errNotFound
 	case tasks.ReplyInvalid:
-		return &Error{Code: EINVALID, Message: rep.Message}
+		return nil, &Error{Code: EINVALID, Message: rep.Message}
 	case tasks.ReplyConflict:
-		return &Error{Code: ECONFLICT, Message: rep.Message}
+		return nil, &Error{Code: ECONFLICT, Message: rep.Message}
 	default:
 		// writeError logs it in full and tells the client "internal error".
-		return fmt.Errorf("refresh of %s: worker reply %s: %s", id, rep.Code, rep.Message)
+		return nil, fmt.Errorf("%s of %s: worker reply %s: %s", t.Type(), id, rep.Code, rep.Message)
 	}
 }
 

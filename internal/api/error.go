@@ -5,38 +5,46 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 )
 
 // Error codes. Each maps to one HTTP status in codeStatus.
 const (
-	EINVALID     = "invalid"     // the request is malformed or its data unusable
-	ENOTFOUND    = "not_found"   // unknown task, or no result yet
-	ETOOLARGE    = "too_large"   // the body is over the size limit
-	ETIMEOUT     = "timeout"     // a worker did not answer in time
-	ECONFLICT    = "conflict"    // the deployment cannot serve this task (workers disagree on the embedder)
-	EUNAVAILABLE = "unavailable" // Redis is unreachable
-	EINTERNAL    = "internal"    // a bug or an unexpected failure
-	EABORTED     = "aborted"     // the client aborted its request body
-	ESLOW        = "slow"        // the request body did not arrive within the read timeout
+	EINVALID      = "invalid"      // the request is malformed or its data unusable
+	ENOTFOUND     = "not_found"    // unknown task, or no result yet
+	ETOOLARGE     = "too_large"    // the body is over the size limit
+	ETIMEOUT      = "timeout"      // a worker did not answer in time
+	ECONFLICT     = "conflict"     // the deployment cannot serve this task (workers disagree on the embedder)
+	EUNAVAILABLE  = "unavailable"  // Redis is unreachable
+	EINTERNAL     = "internal"     // a bug or an unexpected failure
+	EABORTED      = "aborted"      // the client aborted its request body
+	ESLOW         = "slow"         // the request body did not arrive within the read timeout
+	EUNAUTHORIZED = "unauthorized" // no credentials, or wrong ones (auth on)
+	ETOOMANY      = "too_many"     // over a limit: login failures, request rate, jobs per user
 )
 
 var codeStatus = map[string]int{
-	EINVALID:     http.StatusUnprocessableEntity,
-	ENOTFOUND:    http.StatusNotFound,
-	ETOOLARGE:    http.StatusRequestEntityTooLarge,
-	ETIMEOUT:     http.StatusGatewayTimeout,
-	ECONFLICT:    http.StatusConflict,
-	EUNAVAILABLE: http.StatusServiceUnavailable,
-	EINTERNAL:    http.StatusInternalServerError,
-	EABORTED:     http.StatusBadRequest,
-	ESLOW:        http.StatusRequestTimeout,
+	EINVALID:      http.StatusUnprocessableEntity,
+	ENOTFOUND:     http.StatusNotFound,
+	ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	ETIMEOUT:      http.StatusGatewayTimeout,
+	ECONFLICT:     http.StatusConflict,
+	EUNAVAILABLE:  http.StatusServiceUnavailable,
+	EINTERNAL:     http.StatusInternalServerError,
+	EABORTED:      http.StatusBadRequest,
+	ESLOW:         http.StatusRequestTimeout,
+	EUNAUTHORIZED: http.StatusUnauthorized,
+	ETOOMANY:      http.StatusTooManyRequests,
 }
 
 // Error is an error the client may read: a code and a message.
 type Error struct {
-	Code    string
-	Message string
+	Code       string
+	Message    string
+	RetryAfter time.Duration // sent as Retry-After (whole seconds) when > 0
 
 	cause error // what happened, for the log; never shown to the client
 }
@@ -84,17 +92,23 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	switch {
 	case errors.As(err, &e):
 		if e.cause != nil {
-			log.InfoContext(r.Context(), "request body not read", "method", r.Method, "path", r.URL.Path,
+			log.InfoContext(r.Context(), "request body not read", "method", r.Method, "path", LogPath(r),
 				"request_id", RequestID(r.Context()), "error", e.cause)
 		}
 	case errors.As(err, &mb):
 		e = Errorf(ETOOLARGE, "request body too large: the limit is %s", formatBytes(mb.Limit))
 	default:
-		log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path,
+		log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", LogPath(r),
 			"request_id", RequestID(r.Context()), "error", err)
 		e = &Error{Code: EINTERNAL, Message: "internal error"}
 	}
 	status := ErrorStatus(e)
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
+	}
+	if e.Code == EUNAUTHORIZED {
+		w.Header().Set("WWW-Authenticate", `Basic realm="bunka", charset="UTF-8"`)
+	}
 	if e.Code == ENOTFOUND {
 		writeJSON(w, status, map[string]string{"message": e.Message})
 		return

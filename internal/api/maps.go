@@ -57,6 +57,9 @@ func (rs tasksResource) taskMap(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	id := chi.URLParam(r, "task_id")
+	if err := rs.s.checkOwner(ctx, id); err != nil {
+		return err
+	}
 	b, err := rs.s.store.Result(ctx, id)
 	if isNotFound(err) {
 		return errNotFound

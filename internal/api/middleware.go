@@ -58,7 +58,7 @@ func (e logEntry) Write(status, bytes int, _ http.Header, elapsed time.Duration,
 	}
 	e.log.LogAttrs(e.r.Context(), level, "request",
 		slog.String("method", e.r.Method),
-		slog.String("path", e.r.URL.Path),
+		slog.String("path", LogPath(e.r)),
 		slog.Int("status", status),
 		slog.String("duration", elapsed.Round(time.Microsecond).String()),
 		slog.Int("bytes", bytes),
@@ -67,7 +67,7 @@ func (e logEntry) Write(status, bytes int, _ http.Header, elapsed time.Duration,
 }
 
 func (e logEntry) Panic(v any, stack []byte) {
-	e.log.ErrorContext(e.r.Context(), "panic", "method", e.r.Method, "path", e.r.URL.Path,
+	e.log.ErrorContext(e.r.Context(), "panic", "method", e.r.Method, "path", LogPath(e.r),
 		"request_id", RequestID(e.r.Context()), "panic", v, "stack", string(stack))
 }
 
@@ -123,4 +123,15 @@ func CORS(origins []string) func(http.Handler) http.Handler {
 			anyone.ServeHTTP(w, r)
 		})
 	}
+}
+
+// LogPath is r's path as logs show it: a share link's token, a secret, is
+// replaced by {token}.
+func LogPath(r *http.Request) string {
+	p := r.URL.Path
+	if rest, ok := strings.CutPrefix(p, "/shared/"); ok {
+		_, tail, _ := strings.Cut(rest, "/")
+		return "/shared/{token}/" + tail
+	}
+	return p
 }

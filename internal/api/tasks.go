@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -43,14 +44,24 @@ func (rs tasksResource) result(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	b, err := rs.s.store.Result(ctx, chi.URLParam(r, "task_id"))
+	id := chi.URLParam(r, "task_id")
+	if err := rs.s.checkOwner(ctx, id); err != nil {
+		return err
+	}
+	res, err := rs.s.store.ResultReader(ctx, id)
 	if isNotFound(err) {
 		return errNotFound
 	}
 	if err != nil {
 		return rs.s.unavailable(ctx, err)
 	}
-	writeRawJSON(w, http.StatusOK, b)
+	defer res.Close()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	if _, err := io.Copy(w, res); err != nil && ctx.Err() == nil {
+		// Too late for an error status: the client sees a cut body.
+		rs.s.log.WarnContext(ctx, "result not sent whole", "task_id", id, "error", err, "request_id", RequestID(ctx))
+	}
 	return nil
 }
 
@@ -58,15 +69,12 @@ func (rs tasksResource) result(w http.ResponseWriter, r *http.Request) error {
 // the job left something out, such as a Bourdieu map whose axis words the
 // embedder could not place), Error on FAILURE, Progress otherwise.
 type event struct {
-	State    store.State     `json:"state"`
-	Progress *float64        `json:"progress,omitempty"`
-	Result   json.RawMessage `json:"result,omitempty"`
-	Warning  string          `json:"warning,omitempty"`
-	Error    string          `json:"error,omitempty"`
+	State    store.State   `json:"state"`
+	Progress *float64      `json:"progress,omitempty"`
+	Result   io.ReadCloser `json:"-"` // streamed into the event as it is
+	Warning  string        `json:"warning,omitempty"`
+	Error    string        `json:"error,omitempty"`
 }
-
-// maxStatusErrors is how many Redis failures in a row end a stream.
-const maxStatusErrors = 10
 
 // progress is GET /tasks/{task_name}/{task_id}/progress: a text/event-stream
 // of {"state", "progress"} events every ProgressInterval, whose progress
@@ -81,6 +89,9 @@ func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	id := chi.URLParam(r, "task_id")
+	if err := s.checkOwner(ctx, id); err != nil {
+		return err
+	}
 	st, err := s.store.Status(ctx, id)
 	if isNotFound(err) {
 		return errNotFound
@@ -97,43 +108,90 @@ func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
 	send := func(ev event) bool {
-		var b []byte
 		if ev.Result != nil {
-			// The stored result is valid JSON without newlines: write it as
-			// it is rather than have json.Marshal scan megabytes again.
-			b = append(append([]byte(`{"state":"`+string(ev.State)+`","result":`), ev.Result...), '}')
-			if ev.Warning != "" {
-				warning, err := json.Marshal(ev.Warning)
-				if err != nil {
-					return false
-				}
-				b = append(append(append(b[:len(b)-1], `,"warning":`...), warning...), '}')
-			}
-		} else {
-			var err error
-			if b, err = json.Marshal(ev); err != nil {
+			// The stored result is JSON without newlines: stream it into
+			// the event as it is (decompressed as it goes), never whole in
+			// memory.
+			defer ev.Result.Close()
+			head, err := json.Marshal(struct {
+				State   store.State `json:"state"`
+				Warning string      `json:"warning,omitempty"`
+			}{ev.State, ev.Warning})
+			if err != nil {
 				return false
 			}
+			if _, err := fmt.Fprintf(w, "data: %s,\"result\":", head[:len(head)-1]); err != nil {
+				return false
+			}
+			if _, err := io.Copy(w, ev.Result); err != nil {
+				return false
+			}
+			if _, err := io.WriteString(w, "}\n\n"); err != nil {
+				return false
+			}
+			return rc.Flush() == nil
+		}
+		b, err := json.Marshal(ev)
+		if err != nil {
+			return false
 		}
 		if _, err := fmt.Fprintf(w, "data: %s\n\n", b); err != nil {
 			return false
 		}
 		return rc.Flush() == nil
 	}
+	comment := func(text string) bool {
+		if _, err := fmt.Fprintf(w, ": %s\n\n", text); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
 
+	defer s.cfg.Metrics.StreamOpened()()
 	tick := time.NewTicker(s.cfg.ProgressInterval)
 	defer tick.Stop()
-	failures := 0
 	lastCheck := time.Now()
-	high := 0.0 // the highest progress sent: a retry starts its record at 0 again
+	high := 0.0             // the highest progress sent: a retry starts its record at 0 again
+	fresh := true           // st was just read
+	var downSince time.Time // when the task state became unreadable; zero while it is readable
 	for {
-		ev, final := s.event(ctx, id, st)
-		if ev.Progress != nil {
-			high = max(high, *ev.Progress)
-			ev.Progress = &high
+		if fresh {
+			ev, final, err := s.event(ctx, id, st)
+			if err == nil {
+				if !downSince.IsZero() {
+					s.log.Info("progress stream: task state readable again", "task_id", id,
+						"after", time.Since(downSince).Round(time.Millisecond).String())
+					downSince = time.Time{}
+				}
+				if ev.Progress != nil {
+					high = max(high, *ev.Progress)
+					ev.Progress = &high
+				}
+				if !send(ev) || final {
+					return nil
+				}
+			} else {
+				fresh = false
+			}
 		}
-		if !send(ev) || final {
-			return nil
+		if !fresh {
+			// Redis is down or slow, or lost the record: that is no
+			// failure of the task. Keep the connection alive and the last
+			// progress, and read again; give up after StreamGiveUp by
+			// closing without a final state, so that the client's
+			// EventSource reconnects.
+			if downSince.IsZero() {
+				downSince = time.Now()
+				s.log.Warn("progress stream: task state unavailable, waiting", "task_id", id)
+			}
+			if time.Since(downSince) >= s.cfg.StreamGiveUp {
+				s.log.Warn("progress stream: task state unavailable, closing for the client to reconnect",
+					"task_id", id, "waited", s.cfg.StreamGiveUp.String())
+				return nil
+			}
+			if !comment("waiting for the task state") {
+				return nil
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -143,28 +201,19 @@ func (rs tasksResource) progress(w http.ResponseWriter, r *http.Request) error {
 		case <-tick.C:
 		}
 		next, err := s.store.Status(ctx, id)
-		switch {
-		case isNotFound(err):
-			send(event{State: store.Failure, Error: "the task expired or was removed"})
-			return nil
-		case err != nil:
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			if failures++; failures >= maxStatusErrors {
-				s.log.Error("progress stream: status unavailable", "task_id", id, "error", err)
-				send(event{State: store.Failure, Error: "the task state is unavailable, try again later"})
-				return nil
-			}
-			continue // send the last state again
+			fresh = false
+			continue
 		}
-		failures = 0
-		st = next
+		st, fresh = next, true
 		if !st.State.Done() && time.Since(lastCheck) >= s.cfg.LostCheckInterval {
 			lastCheck = time.Now()
 			if s.lost(ctx, st) {
 				if st, err = s.store.Status(ctx, id); err != nil {
-					continue
+					fresh = false
 				}
 			}
 		}
@@ -198,22 +247,24 @@ func (s *Server) lost(ctx context.Context, st store.Status) bool {
 	return true
 }
 
-// event returns the event for st, and whether it is the last one.
-func (s *Server) event(ctx context.Context, id string, st store.Status) (event, bool) {
+// event returns the event for st, and whether it is the last one. It
+// fails when a SUCCESS's result cannot be read (Redis is down or slow):
+// the caller tries again rather than tell the client of a failure.
+func (s *Server) event(ctx context.Context, id string, st store.Status) (event, bool, error) {
 	switch st.State {
 	case store.Success:
-		b, err := s.store.Result(ctx, id)
+		res, err := s.store.ResultReader(ctx, id)
 		if err != nil {
-			return event{State: store.Failure, Error: "the result is unavailable: it expired or could not be read"}, true
+			return event{}, false, err
 		}
-		return event{State: store.Success, Result: b, Warning: st.Warning}, true
+		return event{State: store.Success, Result: res, Warning: st.Warning}, true, nil
 	case store.Failure:
 		msg := st.Error
 		if msg == "" {
 			msg = "the task failed"
 		}
-		return event{State: store.Failure, Error: msg}, true
+		return event{State: store.Failure, Error: msg}, true, nil
 	}
 	p := st.Progress
-	return event{State: st.State, Progress: &p}, false
+	return event{State: st.State, Progress: &p}, false, nil
 }

@@ -82,6 +82,7 @@ func (s *Server) enqueueTopics(w http.ResponseWriter, r *http.Request, p tasks.T
 	if err != nil {
 		return err
 	}
+	s.keepMeta(r, id, p)
 	writeJSON(w, http.StatusOK, taskID{id})
 	return nil
 }

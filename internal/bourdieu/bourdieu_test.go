@@ -180,3 +180,36 @@ func TestCosine(t *testing.T) {
 		}
 	}
 }
+
+// TestMapNullTopicIDs: the documents of a topics result may carry
+// topic_id null (topics under the minimum size) or ids of the topic map;
+// the Bourdieu map ignores both and gives each kept document a topic of
+// its own map, or null, never an id it does not list.
+func TestMapNullTopicIDs(t *testing.T) {
+	docs, emb, terms := testDocs()
+	stale := "topic-map-7"
+	for i := range docs {
+		if i%2 == 0 {
+			docs[i].TopicID = &stale
+		}
+	}
+	res, err := Map(context.Background(), docs, emb, terms, space, topicmap.DefaultBourdieuQuery(), TopicOptions(topicmap.TopicParam{NClusters: 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, tp := range res.Topics {
+		listed[tp.TopicID] = true
+	}
+	if len(res.Docs) == 0 || len(listed) == 0 {
+		t.Fatalf("%d documents, %d topics", len(res.Docs), len(listed))
+	}
+	for _, d := range res.Docs {
+		if d.TopicID != nil && !listed[*d.TopicID] {
+			t.Errorf("%s: topic %q is not in the map's topics", d.DocID, *d.TopicID)
+		}
+	}
+	if docs[0].TopicID != &stale || docs[1].TopicID != nil {
+		t.Errorf("input documents changed: %v, %v", docs[0].TopicID, docs[1].TopicID)
+	}
+}

@@ -29,8 +29,14 @@ const (
 	DefaultRefreshConcurrency = 2
 	DefaultKeyPrefix          = "bunka:"
 	DefaultShutdownTimeout    = 30 * time.Second
+	DefaultDataDir            = "./bunka-data"
+	DefaultUserMaxJobs        = 3
+	DefaultSessionTTL         = 7 * 24 * time.Hour
+	DefaultKeyRate            = 10 // requests per second per API key or user
 	DefaultProgressInterval   = time.Second
+	DefaultStreamGiveUp       = 5 * time.Minute
 	DefaultReadTimeout        = 10 * time.Minute // a 100 MB body at 170 KB/s
+	DefaultWorkerMetricsAddr  = ":9101"          // the worker's /metrics
 )
 
 // Config is the whole service's configuration. Each field names the
@@ -65,6 +71,11 @@ type Config struct {
 	// connections open; default 10m, enough for a 100 MB upload at 170 KB/s.
 	// Answers that take longer (progress streams, refreshes) are not cut by it.
 	ReadTimeout time.Duration
+	// StreamGiveUp (BUNKA_STREAM_GIVEUP) is how long a progress stream waits
+	// for a task state that Redis cannot give (down, slow, or the record
+	// lost), sending SSE comments to keep the connection, before it closes
+	// without a final state so that the client reconnects; default 5m.
+	StreamGiveUp time.Duration
 	// ProgressInterval (BUNKA_PROGRESS_INTERVAL) is the period of the progress
 	// stream's events; default 1s.
 	ProgressInterval time.Duration
@@ -89,10 +100,43 @@ type Config struct {
 	// a job still running then is put back in the queue; default 30s.
 	ShutdownTimeout time.Duration
 
+	// WorkerMetricsAddr (BUNKA_WORKER_METRICS_ADDR) is where bunkaworker
+	// serves Prometheus metrics at /metrics; default :9101, "off" for none.
+	// The API serves its own on its listener, and `bunka serve` both there.
+	WorkerMetricsAddr string
+	// Monitor (BUNKA_MONITOR) mounts the asynq web UI (asynqmon) under
+	// /monitor/ on the API: "off" (the default), "on", or "readonly" (it
+	// shows the queues but cannot delete, run or archive tasks). It has no
+	// credentials of its own: never expose it beyond the operators' network.
+	Monitor string
+
 	// LogLevel (BUNKA_LOG_LEVEL) is debug, info, warn or error; default info.
 	LogLevel slog.Level
 	// LogFormat (BUNKA_LOG_FORMAT) is json or text; default json.
 	LogFormat string
+
+	// DatabaseURL (DATABASE_URL) is the PostgreSQL database of accounts and
+	// saved projects (postgres://user:password@host:5432/db). Unset: an
+	// SQLite file in DataDir.
+	DatabaseURL string
+	// DataDir (BUNKA_DATA_DIR) holds the SQLite file when DatabaseURL is
+	// unset; default ./bunka-data.
+	DataDir string
+	// Auth (BUNKA_AUTH=on|off) requires credentials on every route but
+	// /healthz, /readyz, /docs and share links; default off, as the original.
+	Auth bool
+	// Signup (BUNKA_SIGNUP=on|off) lets anyone create an account through
+	// POST /auth/signup; default off.
+	Signup bool
+	// UserMaxJobs (BUNKA_USER_MAX_JOBS) is how many jobs one user may have
+	// queued or running with auth on; default 3.
+	UserMaxJobs int
+	// KeyRate (BUNKA_KEY_RATE) is the request rate allowed per API key (or
+	// per user signed in otherwise), per second; default 10, bursts of 4x.
+	KeyRate int
+	// SessionTTL (BUNKA_SESSION_TTL) is the lifetime of a login session;
+	// default 7 days (168h).
+	SessionTTL time.Duration
 
 	// The model settings (embedder, device, LLM namer: BUNKA_EMBEDDER,
 	// BUNKA_DEVICE, OPEN_AI_KEY, ...) are not here: internal/embedchoice and
@@ -143,15 +187,43 @@ func (c Config) RefreshConcurrencyOrDefault() int {
 // KeyPrefixOrDefault returns KeyPrefix or its default.
 func (c Config) KeyPrefixOrDefault() string { return or(c.KeyPrefix, DefaultKeyPrefix) }
 
+// StreamGiveUpOrDefault returns StreamGiveUp or its default.
+func (c Config) StreamGiveUpOrDefault() time.Duration { return or(c.StreamGiveUp, DefaultStreamGiveUp) }
+
 // ProgressIntervalOrDefault returns ProgressInterval or its default.
 func (c Config) ProgressIntervalOrDefault() time.Duration {
 	return or(c.ProgressInterval, DefaultProgressInterval)
 }
 
+// WorkerMetricsAddrOrDefault returns WorkerMetricsAddr or its default;
+// "" when it is "off".
+func (c Config) WorkerMetricsAddrOrDefault() string {
+	if strings.EqualFold(c.WorkerMetricsAddr, "off") {
+		return ""
+	}
+	return or(c.WorkerMetricsAddr, DefaultWorkerMetricsAddr)
+}
+
+// MonitorOn reports whether the asynq web UI is mounted (BUNKA_MONITOR on
+// or readonly).
+func (c Config) MonitorOn() bool { return c.Monitor == "on" || c.Monitor == "readonly" }
+
 // ShutdownTimeoutOrDefault returns ShutdownTimeout or its default.
 func (c Config) ShutdownTimeoutOrDefault() time.Duration {
 	return or(c.ShutdownTimeout, DefaultShutdownTimeout)
 }
+
+// DataDirOrDefault returns DataDir or its default.
+func (c Config) DataDirOrDefault() string { return or(c.DataDir, DefaultDataDir) }
+
+// UserMaxJobsOrDefault returns UserMaxJobs or its default.
+func (c Config) UserMaxJobsOrDefault() int { return or(c.UserMaxJobs, DefaultUserMaxJobs) }
+
+// SessionTTLOrDefault returns SessionTTL or its default.
+func (c Config) SessionTTLOrDefault() time.Duration { return or(c.SessionTTL, DefaultSessionTTL) }
+
+// KeyRateOrDefault returns KeyRate or its default.
+func (c Config) KeyRateOrDefault() int { return or(c.KeyRate, DefaultKeyRate) }
 
 func or[T comparable](v, def T) T {
 	var zero T
@@ -214,6 +286,7 @@ func FromEnv(lookup Lookup) (Config, error) {
 	durVar("BUNKA_JOB_TIMEOUT", &c.JobTimeout)
 	durVar("BUNKA_REFRESH_TIMEOUT", &c.RefreshTimeout)
 	durVar("BUNKA_PROGRESS_INTERVAL", &c.ProgressInterval)
+	durVar("BUNKA_STREAM_GIVEUP", &c.StreamGiveUp)
 	durVar("BUNKA_READ_TIMEOUT", &c.ReadTimeout)
 	durVar("BUNKA_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	if v := get("BUNKA_MAX_BODY_BYTES"); v != "" {
@@ -230,10 +303,38 @@ func FromEnv(lookup Lookup) (Config, error) {
 			}
 		}
 	}
+	c.DatabaseURL = get("DATABASE_URL")
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		fail("DATABASE_URL", "(hidden)", fmt.Errorf("want postgres://user:password@host:5432/db"))
+	}
+	c.DataDir = get("BUNKA_DATA_DIR")
+	onOff := func(k string, dst *bool) {
+		switch v := strings.ToLower(get(k)); v {
+		case "":
+		case "on", "true", "1", "yes":
+			*dst = true
+		case "off", "false", "0", "no":
+			*dst = false
+		default:
+			fail(k, v, fmt.Errorf("want on or off"))
+		}
+	}
+	onOff("BUNKA_AUTH", &c.Auth)
+	onOff("BUNKA_SIGNUP", &c.Signup)
+	intVar("BUNKA_USER_MAX_JOBS", &c.UserMaxJobs)
+	intVar("BUNKA_KEY_RATE", &c.KeyRate)
+	durVar("BUNKA_SESSION_TTL", &c.SessionTTL)
 	if v := get("BUNKA_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			fail("BUNKA_LOG_LEVEL", v, fmt.Errorf("want debug, info, warn or error"))
 		}
+	}
+	c.WorkerMetricsAddr = get("BUNKA_WORKER_METRICS_ADDR")
+	if v := strings.ToLower(get("BUNKA_MONITOR")); v != "" {
+		if v != "on" && v != "off" && v != "readonly" {
+			fail("BUNKA_MONITOR", v, fmt.Errorf("want on, off or readonly"))
+		}
+		c.Monitor = v
 	}
 	if v := strings.ToLower(get("BUNKA_LOG_FORMAT")); v != "" {
 		if v != "json" && v != "text" {

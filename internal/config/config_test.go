@@ -40,6 +40,8 @@ func TestZeroValueMeansDefaults(t *testing.T) {
 		{"job timeout", c.JobTimeoutOrDefault(), 2 * time.Hour},
 		{"read timeout", c.ReadTimeoutOrDefault(), 10 * time.Minute},
 		{"log level", c.LogLevel, slog.LevelInfo},
+		{"worker metrics addr", c.WorkerMetricsAddrOrDefault(), ":9101"},
+		{"monitor", c.MonitorOn(), false},
 	} {
 		if !reflect.DeepEqual(tc.got, tc.want) {
 			t.Errorf("%s: got %v, want %v", tc.desc, tc.got, tc.want)
@@ -53,6 +55,7 @@ func TestFromEnv(t *testing.T) {
 		"BUNKA_MAX_DOCS": "500", "BUNKA_MAX_BODY_BYTES": "5MB", "BUNKA_RESULT_TTL": "1h",
 		"BUNKA_JOB_TIMEOUT": "10m", "BUNKA_WORKER_CONCURRENCY": "3", "BUNKA_LOG_LEVEL": "debug",
 		"BUNKA_LOG_FORMAT": "TEXT", "BUNKA_CORS_ORIGINS": "https://a.example, https://b.example",
+		"BUNKA_WORKER_METRICS_ADDR": "127.0.0.1:9101", "BUNKA_MONITOR": "ReadOnly",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +64,7 @@ func TestFromEnv(t *testing.T) {
 		RedisURL: "rediss://:secret@redis.example:6380/2", APIAddr: "127.0.0.1:9000", MaxDocs: 500,
 		MaxBodyBytes: 5 << 20, ResultTTL: time.Hour, JobTimeout: 10 * time.Minute, Concurrency: 3,
 		LogLevel: slog.LevelDebug, LogFormat: "text", CORSOrigins: []string{"https://a.example", "https://b.example"},
+		WorkerMetricsAddr: "127.0.0.1:9101", Monitor: "readonly",
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got  %+v\nwant %+v", c, want)
@@ -77,6 +81,7 @@ func TestFromEnvErrors(t *testing.T) {
 		{"size overflow", "BUNKA_MAX_BODY_BYTES", "99999999999GB"},
 		{"level", "BUNKA_LOG_LEVEL", "loud"},
 		{"format", "BUNKA_LOG_FORMAT", "xml"},
+		{"monitor", "BUNKA_MONITOR", "yes"},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			_, err := config.FromEnv(env(map[string]string{tc.key: tc.value}))
@@ -110,7 +115,7 @@ func TestEnvModel(t *testing.T) {
 	}
 	for _, k := range []string{"OPEN_AI_KEY", "REDIS_URL", "REDIS_ADDR", "BUNKA_API_ADDR", "BUNKA_MAX_DOCS",
 		"BUNKA_MAX_BODY_BYTES", "BUNKA_RESULT_TTL", "BUNKA_JOB_TIMEOUT", "BUNKA_WORKER_CONCURRENCY",
-		"BUNKA_LOG_LEVEL", "BUNKA_LOG_FORMAT", "BUNKA_CORS_ORIGINS", "BUNKA_MAX_REFRESH_WAITS", "BUNKA_READ_TIMEOUT", "API_IMAGE_NAME", "WORKER_CONTAINER_NAME"} {
+		"BUNKA_LOG_LEVEL", "BUNKA_LOG_FORMAT", "BUNKA_CORS_ORIGINS", "BUNKA_MAX_REFRESH_WAITS", "BUNKA_READ_TIMEOUT", "BUNKA_WORKER_METRICS_ADDR", "BUNKA_MONITOR", "API_IMAGE_NAME", "WORKER_CONTAINER_NAME"} {
 		if _, ok := vars[k]; !ok {
 			t.Errorf(".env.model lacks %s", k)
 		}
@@ -125,7 +130,8 @@ func TestEnvModel(t *testing.T) {
 		c.JobTimeoutOrDefault() != def.JobTimeoutOrDefault() || c.ConcurrencyOrDefault() != def.ConcurrencyOrDefault() ||
 		c.KeyPrefixOrDefault() != def.KeyPrefixOrDefault() || c.RefreshTimeoutOrDefault() != def.RefreshTimeoutOrDefault() ||
 		c.MaxRefreshWaitsOrDefault() != def.MaxRefreshWaitsOrDefault() || c.ReadTimeoutOrDefault() != def.ReadTimeoutOrDefault() ||
-		c.ShutdownTimeoutOrDefault() != def.ShutdownTimeoutOrDefault() || c.LogLevel != def.LogLevel || c.RedisConfigured() {
+		c.ShutdownTimeoutOrDefault() != def.ShutdownTimeoutOrDefault() || c.WorkerMetricsAddrOrDefault() != def.WorkerMetricsAddrOrDefault() ||
+		c.MonitorOn() != def.MonitorOn() || c.LogLevel != def.LogLevel || c.RedisConfigured() {
 		t.Errorf(".env.model's values are not the defaults: %+v", c)
 	}
 }
@@ -158,6 +164,28 @@ func TestParseBytes(t *testing.T) {
 			t.Errorf("%s: ParseBytes(%q) = %d, %v; want %d", tc.desc, tc.in, got, err, tc.want)
 		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
 			t.Errorf("%s: ParseBytes(%q) = %d, %v; want an error containing %q", tc.desc, tc.in, got, err, tc.err)
+		}
+	}
+}
+
+func TestAccountsFromEnv(t *testing.T) {
+	env := map[string]string{"BUNKA_AUTH": "on", "BUNKA_SIGNUP": "off", "BUNKA_USER_MAX_JOBS": "5",
+		"BUNKA_KEY_RATE": "2", "BUNKA_SESSION_TTL": "1h", "DATABASE_URL": "postgres://u@db:5432/bunka", "BUNKA_DATA_DIR": "/data"}
+	c, err := config.FromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Auth || c.Signup || c.UserMaxJobsOrDefault() != 5 || c.KeyRateOrDefault() != 2 || c.SessionTTLOrDefault() != time.Hour ||
+		c.DatabaseURL != "postgres://u@db:5432/bunka" || c.DataDirOrDefault() != "/data" {
+		t.Errorf("FromEnv = %+v", c)
+	}
+	var zero config.Config
+	if zero.Auth || zero.UserMaxJobsOrDefault() != 3 || zero.DataDirOrDefault() != "./bunka-data" {
+		t.Errorf("zero Config: auth %v, max jobs %d, data dir %q", zero.Auth, zero.UserMaxJobsOrDefault(), zero.DataDirOrDefault())
+	}
+	for k, v := range map[string]string{"BUNKA_AUTH": "maybe", "DATABASE_URL": "mysql://x"} {
+		if _, err := config.FromEnv(func(key string) (string, bool) { return v, key == k }); err == nil {
+			t.Errorf("%s=%s accepted", k, v)
 		}
 	}
 }

@@ -153,15 +153,27 @@ func checkTopicsResult(t *testing.T, res map[string]any, contents []string, nClu
 		}
 	}
 	br := res["bourdieu_response"]
-	if !withBourdieu {
-		if br != nil {
-			t.Fatalf("bourdieu_response %.100v, want null", br)
-		}
-		return
-	}
 	b, ok := br.(map[string]any)
 	if !ok {
-		t.Fatalf("bourdieu_response %.100v", br)
+		// Never null: the original frontend's Bourdieu view fails on null.
+		t.Fatalf("bourdieu_response %.100v, want an object", br)
+	}
+	if !withBourdieu {
+		// No map asked for: the empty map of the empty query.
+		wantKeys(t, "bourdieu response", b, "docs", "topics", "query")
+		q, _ := b["query"].(map[string]any)
+		wantKeys(t, "query", q, "x_left_words", "x_right_words", "y_top_words", "y_bottom_words", "radius_size")
+		for _, k := range []string{"docs", "topics"} {
+			if l, ok := b[k].([]any); !ok || len(l) != 0 {
+				t.Errorf("bourdieu_response.%s = %v, want []", k, b[k])
+			}
+		}
+		for _, k := range []string{"x_left_words", "x_right_words", "y_top_words", "y_bottom_words"} {
+			if l, ok := q[k].([]any); !ok || len(l) != 0 {
+				t.Errorf("bourdieu_response.query.%s = %v, want []", k, q[k])
+			}
+		}
+		return
 	}
 	checkBourdieu(t, b, docIDs)
 }

@@ -118,10 +118,11 @@ func New(cfg Config) *Pipeline {
 	return &Pipeline{cfg: cfg}
 }
 
-// Topics computes the topic map of in (and its Bourdieu map when
-// in.Bourdieu is set; a query that cannot be drawn, say an axis word that
-// the embedder cannot place, gives an empty map, EmptyBourdieu, logged,
-// instead of failing the job). The returned documents carry no embeddings unless
+// Topics computes the topic map of in and its Bourdieu map when
+// in.Bourdieu is set. The Bourdieu map is never nil: without a query it is
+// EmptyBourdieu of the zero query, and a query that cannot be drawn, say an
+// axis word that the embedder cannot place, gives EmptyBourdieu of that
+// query, logged, instead of failing the job. The returned documents carry no embeddings unless
 // in.IncludeEmbeddings; those are in the State, for Refresh.
 func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) (*topicmap.TopicsResponse, *State, error) {
 	stages := []string{StageLanguage, StageEmbedding, StageProjection, StageTerms, StageTopics}
@@ -181,7 +182,10 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	p.name(ctx, tps, r)
 	p.cfg.Logger.DebugContext(ctx, "topics done", "topics", len(tps), "seconds", time.Since(t0).Seconds())
 
-	resp := &topicmap.TopicsResponse{Docs: r.docs, Topics: tps, Terms: r.terms}
+	// bourdieu_response is never null (the original frontend's Bourdieu
+	// view fails on null): without a query it is the empty map of the
+	// empty query.
+	resp := &topicmap.TopicsResponse{Docs: r.docs, Topics: tps, Terms: r.terms, BourdieuResponse: EmptyBourdieu(topicmap.BourdieuQuery{})}
 	var leftOut error
 	if query != nil {
 		pr.begin(StageBourdieu)
@@ -220,20 +224,27 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	return resp, st, nil
 }
 
-// EmptyBourdieu is the Bourdieu map of a query that could not be drawn:
-// the query, no documents, no topics.
+// EmptyBourdieu is the Bourdieu map of a query that could not be drawn,
+// or of a topics job that asked for none (the zero query): the query, no
+// documents, no topics. Every list is empty rather than nil, so that its
+// JSON holds [] and never null.
 func EmptyBourdieu(q topicmap.BourdieuQuery) *topicmap.BourdieuResponse {
 	return &topicmap.BourdieuResponse{
 		Docs:   []topicmap.Document{},
 		Topics: []topicmap.Topic{},
 		Query: topicmap.BourdieuQuery{
-			XLeftWords:   slices.Clone(q.XLeftWords),
-			XRightWords:  slices.Clone(q.XRightWords),
-			YTopWords:    slices.Clone(q.YTopWords),
-			YBottomWords: slices.Clone(q.YBottomWords),
+			XLeftWords:   cloneWords(q.XLeftWords),
+			XRightWords:  cloneWords(q.XRightWords),
+			YTopWords:    cloneWords(q.YTopWords),
+			YBottomWords: cloneWords(q.YBottomWords),
 			RadiusSize:   q.RadiusSize,
 		},
 	}
+}
+
+// cloneWords copies an axis word list; nil gives an empty list.
+func cloneWords(w []string) []string {
+	return append([]string{}, w...)
 }
 
 // topicsBourdieu computes the Bourdieu map of a topics job.
@@ -274,6 +285,37 @@ func (p *Pipeline) Bourdieu(ctx context.Context, in Input, progress ProgressFunc
 	return br, nil
 }
 
+// stateSpace returns the embedding space of a finished job's state, in
+// which new queries are embedded beside its documents.
+func (p *Pipeline) stateSpace(ctx context.Context, prev *topicmap.TopicsResponse, st *State, language string) (embed.Space, error) {
+	e := p.embedder(language)
+	var space embed.Space
+	var err error
+	switch {
+	case st.Embedder != e.Name():
+		return nil, &EmbedderMismatchError{State: st.Embedder, Pipeline: e.Name()}
+	case len(st.Space) > 0:
+		space, err = e.LoadSpace(st.Space)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: loading the %s space: %w", e.Name(), err)
+		}
+	default:
+		// The job's embeddings were pre-computed: build the space now.
+		texts := make([]string, len(prev.Docs))
+		for i, d := range prev.Docs {
+			texts[i] = d.Content
+		}
+		_, space, err = e.EmbedDocuments(ctx, texts)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: %w", err)
+		}
+	}
+	if d := len(st.Embeddings[0]); space.Dim() != d {
+		return nil, fmt.Errorf("pipeline: embeddings of %d dimensions, the %s space has %d: %w", d, e.Name(), space.Dim(), ErrInvalidInput)
+	}
+	return space, nil
+}
+
 // Refresh recomputes the Bourdieu map of a finished topics job for a new
 // query, from its result and state, without embedding the documents again.
 func (p *Pipeline) Refresh(ctx context.Context, prev *topicmap.TopicsResponse, st *State, q topicmap.BourdieuQuery, param topicmap.TopicParam) (*topicmap.BourdieuResponse, error) {
@@ -294,29 +336,9 @@ func (p *Pipeline) Refresh(ctx context.Context, prev *topicmap.TopicsResponse, s
 	if language == "" {
 		language = "english"
 	}
-	e := p.embedder(language)
-	var space embed.Space
-	switch {
-	case st.Embedder != e.Name():
-		return nil, &EmbedderMismatchError{State: st.Embedder, Pipeline: e.Name()}
-	case len(st.Space) > 0:
-		space, err = e.LoadSpace(st.Space)
-		if err != nil {
-			return nil, fmt.Errorf("pipeline: refresh: loading the %s space: %w", e.Name(), err)
-		}
-	default:
-		// The job's embeddings were pre-computed: build the space now.
-		texts := make([]string, len(prev.Docs))
-		for i, d := range prev.Docs {
-			texts[i] = d.Content
-		}
-		_, space, err = e.EmbedDocuments(ctx, texts)
-		if err != nil {
-			return nil, fmt.Errorf("pipeline: refresh: %w", err)
-		}
-	}
-	if d := len(st.Embeddings[0]); space.Dim() != d {
-		return nil, fmt.Errorf("pipeline: refresh: embeddings of %d dimensions, the %s space has %d: %w", d, e.Name(), space.Dim(), ErrInvalidInput)
+	space, err := p.stateSpace(ctx, prev, st, language)
+	if err != nil {
+		return nil, err
 	}
 	return p.bourdieuMap(ctx, prev.Docs, st.Embeddings, prev.Terms, space, q, param, language)
 }

@@ -156,6 +156,26 @@ func TestTopicsKeepsMapOnUnplaceableQuery(t *testing.T) {
 	}
 }
 
+func TestTopicsWithoutQueryNotNull(t *testing.T) {
+	// A topics job that asked for no Bourdieu map (process_bourdieu=false,
+	// or POST /topics/ without a query) gives the empty map of the empty
+	// query: never null, and every list [] rather than null, as the
+	// original frontend's Bourdieu view needs.
+	p := New(Config{Embedder: words, Logger: quiet()})
+	resp, _, err := p.Topics(context.Background(), warPeaceInput(2), nil)
+	if err != nil {
+		t.Fatalf("Topics: %v", err)
+	}
+	b, err := json.Marshal(resp.BourdieuResponse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"docs":[],"topics":[],"query":{"x_left_words":[],"x_right_words":[],"y_top_words":[],"y_bottom_words":[],"radius_size":0}}`
+	if string(b) != want {
+		t.Errorf("bourdieu_response = %s, want %s", b, want)
+	}
+}
+
 func TestNoSharedWords(t *testing.T) {
 	// The builtin embedder needs words found in at least two documents.
 	param := topicmap.DefaultTopicParam()

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,13 +53,14 @@ func needBrowser(t *testing.T) string {
 
 // browserExpect is what maptest.mjs checks a page against.
 type browserExpect struct {
-	Topics    []string `json:"topics"`
-	Hover     int      `json:"hover"`
-	HoverText string   `json:"hoverText"`
-	Search    string   `json:"search"`
-	Matches   int      `json:"matches"`
-	Colors    []string `json:"colors"`
-	TopDocs   int      `json:"topDocs"`
+	Topics     []string `json:"topics"`
+	Hover      int      `json:"hover"`
+	HoverText  string   `json:"hoverText"`
+	HoverTopic string   `json:"hoverTopic"`
+	Search     string   `json:"search"`
+	Matches    int      `json:"matches"`
+	Colors     []string `json:"colors"`
+	TopDocs    int      `json:"topDocs"`
 }
 
 // expectFor returns what the HTML map of m with o should show.
@@ -86,6 +88,10 @@ func expectFor(m *Map, o Options, search string) browserExpect {
 		}
 	}
 	e.HoverText = truncate(m.Points[e.Hover].Text, o.TextChars)
+	e.HoverTopic = "no topic"
+	if t := m.Points[e.Hover].Topic; t >= 0 {
+		e.HoverTopic = m.Topics[t].Name
+	}
 	for _, p := range m.Points {
 		if strings.Contains(strings.ToLower(truncate(p.Text, o.TextChars)), search) {
 			e.Matches++
@@ -100,7 +106,21 @@ func TestHTMLInBrowser(t *testing.T) {
 	node := needBrowser(t)
 	dir := t.TempDir()
 	res := Synthetic(3000, 7, 5)
-	res.BourdieuResponse = &topicmap.BourdieuResponse{Docs: res.Docs[:1500], Topics: res.Topics[:4],
+	// The Bourdieu map's documents of its unlisted topics have topic_id
+	// null, as the pipeline writes for topics under the minimum size: the
+	// hovered one (farthest from every centroid) is one of them, and its
+	// tooltip must say "no topic".
+	bdocs := slices.Clone(res.Docs[:1500])
+	listed := map[string]bool{}
+	for _, tp := range res.Topics[:4] {
+		listed[tp.TopicID] = true
+	}
+	for i := range bdocs {
+		if !listed[*bdocs[i].TopicID] {
+			bdocs[i].TopicID = nil
+		}
+	}
+	res.BourdieuResponse = &topicmap.BourdieuResponse{Docs: bdocs, Topics: res.Topics[:4],
 		Query: topicmap.DefaultBourdieuQuery()}
 	args := []string{"maptest.mjs"}
 	for _, tc := range []struct {
@@ -132,6 +152,9 @@ func TestHTMLInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		e := expectFor(m, o, tc.search)
+		if tc.view == ViewBourdieu && e.HoverTopic != "no topic" {
+			t.Fatalf("bourdieu: the hovered document has topic %q, want one without a topic", e.HoverTopic)
+		}
 		if e.Matches == 0 || e.Matches == len(m.Points) {
 			t.Fatalf("%s: search %q matches %d of %d documents: a useless check", tc.name, tc.search, e.Matches, len(m.Points))
 		}

@@ -271,6 +271,13 @@ func TestNoBourdieu(t *testing.T) {
 	if _, err := FromTopics(Synthetic(10, 2, 1), ViewBourdieu); !errors.Is(err, ErrNoBourdieu) {
 		t.Errorf("err = %v, want ErrNoBourdieu", err)
 	}
+	// A job that asked for no map, or whose axes could not be placed,
+	// carries an empty map (never null): there is nothing to draw either.
+	res := Synthetic(10, 2, 1)
+	res.BourdieuResponse = &topicmap.BourdieuResponse{Docs: []topicmap.Document{}, Topics: []topicmap.Topic{}}
+	if _, err := FromTopics(res, ViewBourdieu); !errors.Is(err, ErrNoBourdieu) {
+		t.Errorf("empty map: err = %v, want ErrNoBourdieu", err)
+	}
 	if _, err := ParseView("sideways"); err == nil {
 		t.Error("ParseView accepted sideways")
 	}
@@ -517,4 +524,129 @@ func TestContours(t *testing.T) {
 		}
 		prev = mean
 	}
+}
+
+// withoutTopic returns a synthetic result in which some documents carry
+// topic_id null, as the pipeline writes for the documents of topics under
+// the minimum size: those of its last topic, which is no longer listed,
+// and every 7th other one. It returns how many have no topic and the name
+// of the topic left out.
+func withoutTopic(n, k int, seed uint64) (res *topicmap.TopicsResponse, nulls int, goneName string) {
+	res = Synthetic(n, k, seed)
+	gone := res.Topics[len(res.Topics)-1].TopicID
+	goneName = res.Topics[len(res.Topics)-1].Name
+	res.Topics = res.Topics[:len(res.Topics)-1]
+	size := map[string]int{}
+	for i := range res.Docs {
+		if *res.Docs[i].TopicID == gone || i%7 == 0 {
+			res.Docs[i].TopicID = nil
+			nulls++
+			continue
+		}
+		size[*res.Docs[i].TopicID]++
+	}
+	for i := range res.Topics {
+		s := size[res.Topics[i].TopicID]
+		res.Topics[i].Size = &s
+	}
+	return res, nulls, goneName
+}
+
+var svgDiscRE = regexp.MustCompile(`<path d="M[^"]*A[^"]*A[^"]*" style="fill:(#[0-9A-Fa-f]{6})"`)
+
+// TestNullTopicIDs: documents with topic_id null are drawn in the theme's
+// neutral grey, never in a topic's colour, and get no label; the HTML map
+// marks them with topic -1 (map.js shows them grey, its tooltip says "no
+// topic").
+func TestNullTopicIDs(t *testing.T) {
+	const k = 6
+	res, nulls, gone := withoutTopic(1500, k, 7)
+	m, err := FromTopics(res, ViewTopics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := 0
+	for _, p := range m.Points {
+		if p.Topic < 0 {
+			without++
+		}
+	}
+	if len(m.Points) != len(res.Docs) || without != nulls || len(m.Topics) != k-1 {
+		t.Fatalf("%d points, %d without a topic, %d topics; want %d, %d, %d", len(m.Points), without, len(m.Topics), len(res.Docs), nulls, k-1)
+	}
+	o := Options{}
+	if err := o.fill(); err != nil {
+		t.Fatal(err)
+	}
+	th := ThemeOf(o.Dark)
+	grey, goneColour := cssColour(th.Muted), cssColour(th.Colour(k-1))
+
+	t.Run("SVG", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := m.SVG(&b, o); err != nil {
+			t.Fatal(err)
+		}
+		checkSVG(t, m, b.Bytes(), o) // one label per listed topic
+		discs := map[string]int{}
+		for _, s := range svgDiscRE.FindAllSubmatch(b.Bytes(), -1) {
+			discs[strings.ToLower(string(s[1]))]++
+		}
+		if discs[grey] != nulls {
+			t.Errorf("%d grey discs, want one per document without a topic (%d)", discs[grey], nulls)
+		}
+		if discs[goneColour] != 0 {
+			t.Errorf("%d discs in the colour of the unlisted topic", discs[goneColour])
+		}
+		for i, tp := range m.Topics {
+			if c := discs[cssColour(th.Colour(i))]; c < tp.Size {
+				t.Errorf("topic %s: %d discs of its colour for %d documents", tp.ID, c, tp.Size)
+			}
+		}
+		if bytes.Contains(b.Bytes(), []byte(">"+labelText(gone)+"<")) || bytes.Contains(b.Bytes(), []byte("no topic")) {
+			t.Errorf("the SVG labels documents without a topic (%q)", gone)
+		}
+	})
+
+	t.Run("PNG", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := m.PNG(&b, o); err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := colourCounts(img)
+		if counts[th.Muted] < nulls {
+			t.Errorf("%d grey pixels for %d documents without a topic", counts[th.Muted], nulls)
+		}
+		if c := counts[th.Colour(k-1)]; c != 0 {
+			t.Errorf("%d pixels in the colour of the unlisted topic", c)
+		}
+		for i, tp := range m.Topics {
+			if c := counts[th.Colour(i)]; c < tp.Size {
+				t.Errorf("topic %s: %d pixels of its colour for %d documents", tp.ID, c, tp.Size)
+			}
+		}
+	})
+
+	t.Run("HTML", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := m.HTML(&b, o); err != nil {
+			t.Fatal(err)
+		}
+		ts := regexp.MustCompile(`"t":\[([-0-9,]*)\]`).FindSubmatch(b.Bytes())
+		if ts == nil {
+			t.Fatal("no topic list in the page's data")
+		}
+		got := 0
+		for _, s := range strings.Split(string(ts[1]), ",") {
+			if s == "-1" {
+				got++
+			}
+		}
+		if got != nulls {
+			t.Errorf("%d documents with topic -1 in the page, want %d", got, nulls)
+		}
+	})
 }

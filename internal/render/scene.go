@@ -30,7 +30,8 @@ func ParseView(s string) (View, error) {
 }
 
 // ErrNoBourdieu is returned for the Bourdieu view of a topics result that
-// has no Bourdieu map.
+// has no Bourdieu map: null (results stored by older versions), or the
+// empty map of a job that asked for none or whose axes could not be placed.
 var ErrNoBourdieu = errors.New("render: the result has no Bourdieu map")
 
 // Map is what the renderers draw: documents placed on a plane and their
@@ -79,7 +80,7 @@ func FromTopics(res *topicmap.TopicsResponse, v View) (*Map, error) {
 	case "", ViewTopics:
 		return build(ViewTopics, res.Docs, res.Topics, false), nil
 	case ViewBourdieu:
-		if res.BourdieuResponse == nil {
+		if res.BourdieuResponse == nil || len(res.BourdieuResponse.Docs) == 0 {
 			return nil, ErrNoBourdieu
 		}
 		return FromBourdieu(res.BourdieuResponse), nil

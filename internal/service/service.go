@@ -14,15 +14,23 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bunkatopics/bunka-go/internal/api"
+	"github.com/bunkatopics/bunka-go/internal/auth"
 	"github.com/bunkatopics/bunka-go/internal/config"
 	"github.com/bunkatopics/bunka-go/internal/logctx"
+	"github.com/bunkatopics/bunka-go/internal/metrics"
+	"github.com/bunkatopics/bunka-go/internal/projects"
+	"github.com/bunkatopics/bunka-go/internal/projects/postgres"
+	"github.com/bunkatopics/bunka-go/internal/projects/sqlite"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
 )
@@ -45,9 +53,19 @@ type Main struct {
 	Logger *slog.Logger
 	Redis  *redis.Client
 	Store  *store.Store
+	// Projects is the accounts and projects database, once OpenProjects
+	// (or API) opened it.
+	Projects projects.Store
+
+	// Metrics is the process's Prometheus registry: API() and JobMetrics()
+	// register their collectors on it, the API serves it at /metrics and
+	// RunMetrics on the worker's address.
+	Metrics *prometheus.Registry
 
 	// Addr is the API's listening address once RunAPI has started.
 	Addr chan string
+	// MetricsAddr is the worker's metrics address once RunMetrics has started.
+	MetricsAddr chan string
 
 	closers []func() error
 }
@@ -64,7 +82,7 @@ func OpenEmbedded(cfg config.Config, log *slog.Logger) (*Main, error) {
 }
 
 func open(cfg config.Config, log *slog.Logger, embedded bool) (*Main, error) {
-	m := &Main{Config: cfg, Logger: log, Addr: make(chan string, 1)}
+	m := &Main{Config: cfg, Logger: log, Addr: make(chan string, 1), MetricsAddr: make(chan string, 1), Metrics: metrics.NewRegistry()}
 	store.SetRedisLogger(log) // go-redis's own lines in the same JSON log
 	if embedded && !cfg.RedisConfigured() {
 		mr := miniredis.NewMiniRedis()
@@ -93,6 +111,43 @@ func open(cfg config.Config, log *slog.Logger, embedded bool) (*Main, error) {
 	return m, nil
 }
 
+// OpenProjects opens the accounts and projects database once: PostgreSQL
+// at Config.DatabaseURL, or else an SQLite file in Config.DataDir. Its
+// migrations run first. Close closes it.
+func (m *Main) OpenProjects(ctx context.Context) (projects.Store, error) {
+	if m.Projects != nil {
+		return m.Projects, nil
+	}
+	ps, err := OpenProjects(ctx, m.Config, m.Logger)
+	if err != nil {
+		return nil, err
+	}
+	m.closers = append(m.closers, ps.Close)
+	m.Projects = ps
+	return ps, nil
+}
+
+// OpenProjects opens the accounts and projects database that cfg names
+// (DATABASE_URL, or an SQLite file bunka.db in BUNKA_DATA_DIR) and
+// migrates it; the caller closes it. The API and the command-line tools
+// (bunka users, bunka keys) share it.
+func OpenProjects(ctx context.Context, cfg config.Config, log *slog.Logger) (projects.Store, error) {
+	if u := cfg.DatabaseURL; u != "" {
+		return postgres.Open(ctx, u, log)
+	}
+	dir := cfg.DataDirOrDefault()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("service: data dir: %w", err)
+	}
+	return sqlite.Open(ctx, filepath.Join(dir, "bunka.db"), log)
+}
+
+// loopback reports whether addr is a loopback address only.
+func loopback(addr net.Addr) bool {
+	ta, ok := addr.(*net.TCPAddr)
+	return ok && ta.IP.IsLoopback()
+}
+
 // Close releases what Open and the Run methods acquired, last first.
 func (m *Main) Close() error {
 	var errs []error
@@ -118,7 +173,30 @@ func (m *Main) API() (*api.Server, error) {
 	// nothing else (their Close refuses a shared connection): closing
 	// m.Redis, last, releases them.
 	q := asynq.NewClientFromRedisClient(m.Redis)
+	ps, err := m.OpenProjects(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	authSvc := auth.New(ps, auth.Config{
+		Enabled:    c.Auth,
+		Signup:     c.Signup,
+		SessionTTL: c.SessionTTLOrDefault(),
+		KeyRate:    float64(c.KeyRateOrDefault()),
+		KeyBurst:   4 * c.KeyRateOrDefault(),
+		Logger:     m.Logger,
+	})
+	in := asynq.NewInspectorFromRedisClient(m.Redis)
+	metrics.NewQueue(m.Metrics, in)
+	var mon http.Handler
+	if c.MonitorOn() {
+		mon = monitor(m.Redis, c.Monitor == "readonly")
+		m.Logger.Warn("the asynq web UI is served under /monitor/ without credentials: keep it off public networks",
+			"BUNKA_MONITOR", c.Monitor)
+	}
 	return api.New(m.Store.WithReplyClient(replies), q, api.Config{
+		Auth:             authSvc,
+		Projects:         ps,
+		UserMaxJobs:      c.UserMaxJobsOrDefault(),
 		MaxDocs:          c.MaxDocsOrDefault(),
 		MaxBodyBytes:     c.MaxBodyBytesOrDefault(),
 		CORSOrigins:      c.CORSOrigins,
@@ -126,10 +204,51 @@ func (m *Main) API() (*api.Server, error) {
 		RefreshTimeout:   c.RefreshTimeoutOrDefault(),
 		MaxRefreshWaits:  c.MaxRefreshWaitsOrDefault(),
 		ProgressInterval: c.ProgressIntervalOrDefault(),
+		StreamGiveUp:     c.StreamGiveUpOrDefault(),
 		Logger:           m.Logger,
 		Queues:           tasks.QueuesFor(c.KeyPrefixOrDefault()),
-		Inspector:        asynq.NewInspectorFromRedisClient(m.Redis),
+		Inspector:        in,
+		Metrics:          metrics.NewHTTP(m.Metrics),
+		MetricsHandler:   metrics.Handler(m.Metrics),
+		Monitor:          mon,
 	}), nil
+}
+
+// JobMetrics registers the worker's collectors on m.Metrics and returns
+// them, for worker.Config.Metrics. Call it once per Main.
+func (m *Main) JobMetrics() *metrics.Jobs { return metrics.NewJobs(m.Metrics) }
+
+// RunMetrics serves m.Metrics at /metrics on Config.WorkerMetricsAddr
+// (bunkaworker's) until ctx ends; with the address "off" it only waits.
+func (m *Main) RunMetrics(ctx context.Context) error {
+	addr := m.Config.WorkerMetricsAddrOrDefault()
+	if addr == "" {
+		<-ctx.Done()
+		return nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("service: metrics listen %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Handler(m.Metrics))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
+	select {
+	case m.MetricsAddr <- ln.Addr().String():
+	default:
+	}
+	m.Logger.Info("metrics listening", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("service: metrics: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
 }
 
 // RunAPI serves the API on Config.APIAddr until ctx ends, then shuts it
@@ -161,7 +280,11 @@ func (m *Main) RunAPI(ctx context.Context) error {
 	case m.Addr <- ln.Addr().String():
 	default:
 	}
-	m.Logger.Info("api listening", "addr", ln.Addr().String())
+	m.Logger.Info("api listening", "addr", ln.Addr().String(), "auth", m.Config.Auth)
+	if !m.Config.Auth && !loopback(ln.Addr()) {
+		m.Logger.Warn("BUNKA_AUTH is off and the API listens beyond loopback: anyone who reaches it can read every task; set BUNKA_AUTH=on (see README, Accounts)",
+			"addr", ln.Addr().String())
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/bunkatopics/bunka-go/internal/config"
 	"github.com/bunkatopics/bunka-go/internal/engine"
 	"github.com/bunkatopics/bunka-go/internal/service"
@@ -34,7 +36,9 @@ func TestServeEmbedded(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 2)
 	go func() { errc <- m.RunAPI(ctx) }()
-	w := worker.New(m.Redis, m.Store, mustEngine(t, log), worker.ConfigFrom(m.Config, m.Logger))
+	wc := worker.ConfigFrom(m.Config, m.Logger)
+	wc.Metrics = m.JobMetrics() // as bunka serve: on the API's /metrics
+	w := worker.New(m.Redis, m.Store, mustEngine(t, log), wc)
 	go func() { errc <- w.Run(ctx) }()
 	defer func() {
 		cancel()
@@ -81,6 +85,17 @@ func TestServeEmbedded(t *testing.T) {
 		if resp.StatusCode == 200 {
 			if d, _ := res["docs"].([]any); len(d) != len(docs) {
 				t.Errorf("%d docs in the result", len(d))
+			}
+			// One listener serves the API's, the worker's and the
+			// queues' metrics, over the embedded Redis too.
+			mf := scrapeUntil(t, base+"/metrics", func(mf map[string]*dto.MetricFamily) bool {
+				jobs, _ := value(mf, "bunka_jobs_total", "type", "topics", "outcome", "success")
+				return jobs == 1
+			})
+			for _, name := range []string{"bunka_http_requests_total", "bunka_jobs_total", "asynq_queue_size"} {
+				if _, ok := mf[name]; !ok {
+					t.Errorf("no %s on bunka serve's /metrics", name)
+				}
 			}
 			return
 		}

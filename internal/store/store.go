@@ -6,7 +6,7 @@
 // Keys, under a configurable prefix (default "bunka:"):
 //
 //	task:{id}    hash   kind, state, progress, stage, error, attempt, created, started, finished (RFC 3339)
-//	result:{id}  string the result JSON, as the client receives it
+//	result:{id}  string the result JSON, as the client receives it, zstd-compressed (result.go)
 //	pstate:{id}  string the pipeline state, as the worker encoded it (opaque here)
 //	reply:{id}   list   the answer to a refresh, pushed once by the worker
 //
@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/bunkatopics/bunka-go/internal/config"
 )
@@ -67,6 +68,7 @@ type Status struct {
 type Store struct {
 	rdb    redis.UniversalClient
 	waits  redis.UniversalClient // WaitReply's client: rdb unless WithReplyClient
+	flight *singleflight.Group   // one read at a time per result (result.go)
 	prefix string
 	ttl    time.Duration
 }
@@ -77,7 +79,7 @@ func New(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Store {
 	if ttl <= 0 {
 		ttl = config.DefaultResultTTL
 	}
-	return &Store{rdb: rdb, waits: rdb, prefix: prefix, ttl: ttl}
+	return &Store{rdb: rdb, waits: rdb, flight: new(singleflight.Group), prefix: prefix, ttl: ttl}
 }
 
 // WithReplyClient returns a Store like s whose WaitReply blocks on c. Each
@@ -267,7 +269,7 @@ func (s *Store) Progress(ctx context.Context, id, stage string, percent float64)
 func (s *Store) Succeed(ctx context.Context, run Run, result, state []byte, warning string) error {
 	id := run.ID
 	pipe := s.rdb.TxPipeline()
-	pipe.Set(ctx, s.resultKey(id), result, s.ttl)
+	pipe.Set(ctx, s.resultKey(id), compress(result), s.ttl)
 	if state != nil {
 		pipe.Set(ctx, s.stateKey(id), state, s.ttl)
 	}
@@ -324,18 +326,6 @@ func (s *Store) Status(ctx context.Context, id string) (Status, error) {
 	st.Started, _ = time.Parse(time.RFC3339Nano, m["started"])
 	st.Finished, _ = time.Parse(time.RFC3339Nano, m["finished"])
 	return st, nil
-}
-
-// Result returns a successful task's result JSON, or ErrNotFound.
-func (s *Store) Result(ctx context.Context, id string) ([]byte, error) {
-	b, err := s.rdb.Get(ctx, s.resultKey(id)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: result %s: %w", id, err)
-	}
-	return b, nil
 }
 
 // PipelineState returns a successful topics task's encoded pipeline state,

@@ -220,6 +220,47 @@ func TestWaitsOnTheirOwnClient(t *testing.T) {
 	}
 }
 
+func TestClaim(t *testing.T) {
+	s, _ := newStore(t, 0)
+	ctx := context.Background()
+	for _, id := range []string{"j1", "j2", "j3"} {
+		if err := s.Create(ctx, id, "topics"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []string{"j1", "j2"} {
+		if err := s.Claim(ctx, id, "7", 2); err != nil {
+			t.Fatalf("Claim(%s): %v", id, err)
+		}
+	}
+	if err := s.Claim(ctx, "j3", "7", 2); !errors.Is(err, store.ErrTooManyJobs) {
+		t.Fatalf("third Claim with max 2: error %v, want ErrTooManyJobs", err)
+	}
+	if err := s.Claim(ctx, "j3", "8", 2); err != nil {
+		t.Fatalf("another owner's Claim: %v", err)
+	}
+	if o, err := s.Owner(ctx, "j1"); err != nil || o != "7" {
+		t.Errorf("Owner(j1) = %q, %v; want 7", o, err)
+	}
+	if _, err := s.Owner(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Owner(nope) error %v, want ErrNotFound", err)
+	}
+	// A finished job no longer counts.
+	run, err := s.Start(ctx, "j1", "topics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Fail(ctx, run, "boom"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Create(ctx, "j4", "topics"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Claim(ctx, "j4", "7", 2); err != nil {
+		t.Errorf("Claim after a job finished: %v", err)
+	}
+}
+
 // A worker that writes the outcome of a task whose record vanished (Redis
 // restarted without its data) writes the record whole: kind, creation time
 // and attempt, beside the state.

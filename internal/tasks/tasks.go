@@ -154,3 +154,32 @@ type RefreshReply struct {
 	Message string          `json:"message,omitempty"`
 	Result  json.RawMessage `json:"result,omitempty"`
 }
+
+// TypeSearch is a semantic search over a finished topics job, served on
+// the refresh queue.
+const TypeSearch = "search"
+
+// SearchPayload asks for the K documents of the finished topics job TaskID
+// nearest to Query (embedded by the job's embedder; Language picks it as
+// for the job). The worker answers a RefreshReply to ReplyID whose Result
+// is a JSON list of pipeline.SearchHit.
+type SearchPayload struct {
+	TaskID   string `json:"task_id"`
+	ReplyID  string `json:"reply_id"`
+	Query    string `json:"query"`
+	Language string `json:"language,omitempty"`
+	K        int    `json:"k"`
+}
+
+// NewSearchTask returns a search, dropped after timeout as a refresh is.
+func NewSearchTask(p SearchPayload, timeout time.Duration) (*asynq.Task, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("tasks: search payload: %w", err)
+	}
+	opts := []asynq.Option{asynq.TaskID(p.ReplyID), asynq.Queue(QueueRefresh), asynq.MaxRetry(0)}
+	if timeout > 0 {
+		opts = append(opts, asynq.Timeout(timeout), asynq.Deadline(time.Now().Add(timeout)))
+	}
+	return asynq.NewTask(TypeSearch, b, opts...), nil
+}

@@ -24,6 +24,8 @@ type reporter struct {
 	stages    []slog.Attr
 	lastWrite time.Time
 	percent   float64
+
+	onStage func(stage string, d time.Duration) // called as each stage ends, when set
 }
 
 func newReporter(st *store.Store, id string, interval time.Duration, log *slog.Logger) *reporter {
@@ -58,7 +60,11 @@ func (r *reporter) progress(stage string, percent float64) {
 
 func (r *reporter) closeStage(now time.Time) {
 	if r.stage != "" {
-		r.stages = append(r.stages, slog.String(r.stage, now.Sub(r.stageFrom).Round(time.Millisecond).String()))
+		d := now.Sub(r.stageFrom)
+		r.stages = append(r.stages, slog.String(r.stage, d.Round(time.Millisecond).String()))
+		if r.onStage != nil {
+			r.onStage(r.stage, d)
+		}
 	}
 }
 

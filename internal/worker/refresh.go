@@ -43,6 +43,7 @@ func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
 		w.log.Error("refresh reply not sent", "task_id", p.TaskID, "error", err)
 		return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
 	}
+	w.cfg.Metrics.Refresh(string(rep.Code), time.Since(start))
 	attrs := []any{"task_id", p.TaskID, "type", tasks.TypeRefresh, "reply_id", p.ReplyID,
 		"duration", time.Since(start).Round(time.Millisecond).String(), "outcome", rep.Code}
 	if rep.Code == tasks.ReplyOK {

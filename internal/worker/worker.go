@@ -24,6 +24,7 @@ import (
 
 	"github.com/bunkatopics/bunka-go/internal/config"
 	"github.com/bunkatopics/bunka-go/internal/logctx"
+	"github.com/bunkatopics/bunka-go/internal/metrics"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
@@ -51,6 +52,7 @@ type Config struct {
 	ProgressEvery      time.Duration // least time between two progress writes; default 250ms
 	Logger             *slog.Logger  // default slog.Default()
 	Queues             tasks.Queues  // default tasks.QueuesFor("")
+	Metrics            *metrics.Jobs // counts and times jobs, stages and refreshes when set
 
 	// Queue machinery; tests shorten them.
 	HealthCheckInterval time.Duration // also the period of lease-expiry checks; asynq's default 15s
@@ -112,6 +114,7 @@ type Worker struct {
 // computes them with m.
 func New(rdb redis.UniversalClient, st *store.Store, m Modeler, cfg Config) *Worker {
 	cfg.fill()
+	cfg.Metrics.Init(tasks.TypeTopics, tasks.TypeBourdieu)
 	w := &Worker{cfg: cfg, rdb: rdb, store: st, model: m, log: cfg.Logger}
 	level := asynq.InfoLevel
 	switch {
@@ -156,6 +159,7 @@ func (w *Worker) Handler() asynq.Handler {
 	mux.HandleFunc(tasks.TypeTopics, w.handleTopics)
 	mux.HandleFunc(tasks.TypeBourdieu, w.handleBourdieu)
 	mux.HandleFunc(tasks.TypeRefresh, w.handleRefresh)
+	mux.HandleFunc(tasks.TypeSearch, w.handleSearch)
 	return mux
 }
 
@@ -235,7 +239,15 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 	}
 	// Every line logged about this job, by the pipeline too, names it.
 	ctx = logctx.With(ctx, "task_id", id, "attempt", rn.Attempt)
+	ended := w.cfg.Metrics.JobStarted(t.Type())
+	outcome := "retry" // Redis failed: asynq runs the job again
+	defer func() { ended(outcome) }()
 	rep := newReporter(w.store, id, w.cfg.ProgressEvery, w.log)
+	rep.onStage = func(stage string, d time.Duration) {
+		if stage != pipeline.StageDone {
+			w.cfg.Metrics.Stage(t.Type(), stage, d)
+		}
+	}
 	// Stop the job a little before asynq's own deadline for it, so that it
 	// ends in FAILURE rather than in asynq's retry.
 	timeout := w.cfg.JobTimeout
@@ -262,12 +274,14 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 			if o.warning != "" {
 				attrs = append(attrs, "warning", o.warning)
 			}
+			outcome = "success"
 			w.log.Info("job done", append(attrs, "outcome", "success", "result_bytes", len(b))...)
 			return nil
 		}
 	}
 	f := w.classify(ctx, jobCtx, err)
 	if f == nil {
+		outcome = "requeued"
 		w.log.Warn("job interrupted, back in the queue", append(attrs, "outcome", "requeued", "error", err)...)
 		return err
 	}
@@ -275,6 +289,7 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 		w.log.Error("job failure not stored", append(attrs, "outcome", "retry", "error", serr)...)
 		return serr
 	}
+	outcome = "failure"
 	attrs = append(attrs, "outcome", "failure", "error", f.msg)
 	if f.err != nil {
 		attrs = append(attrs, "cause", f.err.Error()) // the whole chain, for ops only
@@ -344,6 +359,7 @@ func (w *Worker) handleBourdieu(ctx context.Context, t *asynq.Task) error {
 func (w *Worker) badPayload(ctx context.Context, t *asynq.Task, err error) error {
 	id, _ := asynq.GetTaskID(ctx)
 	w.log.Error("job failed", "task_id", id, "type", t.Type(), "outcome", "failure", "error", err)
+	w.cfg.Metrics.JobStarted(t.Type())("failure")
 	if serr := w.store.Fail(ctx, store.Run{ID: id, Kind: t.Type()}, internalError); serr != nil {
 		return serr
 	}

@@ -468,8 +468,8 @@ func (n *noRefresh) Refresh(ctx context.Context, prev *topicmap.TopicsResponse, 
 
 // TestBourdieuLeftOutWarns checks that a topics job whose Bourdieu axes the
 // real pipeline cannot place succeeds with its topic map, an empty
-// bourdieu_response and a warning naming the word, which the pipeline gave
-// with the result (no second computation through Refresh).
+// bourdieu_response with the query and a warning naming the word, which
+// the pipeline gave with the result (no second computation through Refresh).
 func TestBourdieuLeftOutWarns(t *testing.T) {
 	model := &noRefresh{Pipeline: pipeline.New(pipeline.Config{})}
 	e := start(t, model, worker.Config{})
@@ -511,5 +511,47 @@ func TestBourdieuLeftOutWarns(t *testing.T) {
 	if br := res.BourdieuResponse; br == nil || br.Docs == nil || len(br.Docs) != 0 || br.Topics == nil || len(br.Topics) != 0 ||
 		len(br.Query.XLeftWords) != 1 || br.Query.XLeftWords[0] != "zzyzx" || len(res.Docs) != len(docs) || len(res.Topics) == 0 {
 		t.Errorf("result: bourdieu %+v, %d docs, %d topics; want an empty map with the query", res.BourdieuResponse, len(res.Docs), len(res.Topics))
+	}
+}
+
+// TestNoBourdieuNotNull checks that a topics job that asked for no Bourdieu
+// map (process_bourdieu=false) returns an empty map, never null: the
+// original frontend's Bourdieu view fails on null.
+func TestNoBourdieuNotNull(t *testing.T) {
+	e := start(t, pipeline.New(pipeline.Config{}), worker.Config{})
+	var docs []string
+	for i := 0; i < 30; i++ {
+		docs = append(docs, fmt.Sprintf("The army won the battle of the war number %d in the valley.", i),
+			fmt.Sprintf("The treaty brought peace to the garden of the city number %d.", i))
+	}
+	e.submit(t, "nb1", docs...)
+	if st := e.wait(t, "nb1"); st.State != store.Success || st.Warning != "" {
+		t.Fatalf("status %+v, want SUCCESS without a warning", st)
+	}
+	b, err := e.store.Result(context.Background(), "nb1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		BourdieuResponse map[string]json.RawMessage `json:"bourdieu_response"`
+	}
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	br := res.BourdieuResponse
+	if br == nil || string(br["docs"]) != "[]" || string(br["topics"]) != "[]" {
+		t.Fatalf("bourdieu_response %s, want empty docs and topics", b[:min(len(b), 200)])
+	}
+	var q map[string]json.RawMessage
+	if err := json.Unmarshal(br["query"], &q); err != nil {
+		t.Fatalf("query %s: %v", br["query"], err)
+	}
+	for _, k := range []string{"x_left_words", "x_right_words", "y_top_words", "y_bottom_words"} {
+		if string(q[k]) != "[]" {
+			t.Errorf("query.%s = %s, want []", k, q[k])
+		}
+	}
+	if string(q["radius_size"]) != "0" {
+		t.Errorf("query.radius_size = %s, want 0", q["radius_size"])
 	}
 }

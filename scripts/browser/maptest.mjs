@@ -7,7 +7,8 @@
 //   node maptest.mjs map.html expect.json [map2.html expect2.json ...]
 //
 // expect.json (written by internal/render's TestHTMLInBrowser): {"topics":
-// [names], "hover": doc index, "hoverText": text, "search": query,
+// [names], "hover": doc index, "hoverText": text, "hoverTopic": the
+// tooltip's heading (its topic's name, or "no topic"), "search": query,
 // "matches": count, "colors": ["#rrggbb" per topic]}. Prints what it saw as
 // JSON; exits 1 with the failures on stderr.
 import { readFileSync } from 'node:fs';
@@ -66,6 +67,7 @@ async function checkMap(want) {
   await page.waitForSelector('#tip:not([hidden])', { timeout: 5000 }).catch(() => {});
   const tip = await page.$eval('#tip', (e) => (e.hidden ? '' : e.textContent));
   check(tip.includes(want.hoverText), `hover tooltip ${JSON.stringify(tip)} lacks ${JSON.stringify(want.hoverText)}`);
+  check(tip.startsWith(want.hoverTopic), `hover tooltip ${JSON.stringify(tip)} does not start with ${JSON.stringify(want.hoverTopic)}`);
 
   // Search: the count of matches, and the picture changes.
   const drawsBefore = await page.evaluate(() => window.bunkaMap.draws);

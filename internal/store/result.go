@@ -1,0 +1,136 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Results are stored zstd-compressed (a topic map's JSON shrinks several
+// times) and read back in chunks, so that no single Redis read of a large
+// result outlasts the client's read timeout; readers of the same result at
+// the same time share one read (singleflight), and each decompresses it as
+// it streams to its client. Results stored before compression (plain JSON)
+// are read as they are: a zstd frame starts with bytes that JSON cannot.
+
+// resultChunk is how much of a stored result one Redis read fetches.
+const resultChunk = 1 << 20
+
+// resultReadRate is the slowest transfer from Redis that a result read
+// allows for: its deadline is sized to the value, 5 s plus 1 s per MiB.
+const resultReadRate = 1 << 20
+
+var (
+	encoder, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	decoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
+	zstdMagic  = []byte{0x28, 0xb5, 0x2f, 0xfd}
+)
+
+// compress returns the stored form of a result.
+func compress(result []byte) []byte {
+	return encoder.EncodeAll(result, make([]byte, 0, len(result)/4))
+}
+
+// Result returns a successful task's result JSON, or ErrNotFound. Other
+// packages (the worker's refresh, saved projects) read results with it;
+// ResultReader streams one without holding its JSON whole.
+func (s *Store) Result(ctx context.Context, id string) ([]byte, error) {
+	b, err := s.storedResult(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(b, zstdMagic) {
+		return b, nil // stored before compression
+	}
+	out, err := decoder.DecodeAll(b, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: result %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// ResultReader returns a reader of a successful task's result JSON, or
+// ErrNotFound. The caller must close it.
+func (s *Store) ResultReader(ctx context.Context, id string) (io.ReadCloser, error) {
+	b, err := s.storedResult(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(b, zstdMagic) {
+		return io.NopCloser(bytes.NewReader(b)), nil
+	}
+	d, err := zstd.NewReader(bytes.NewReader(b), zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+	if err != nil {
+		return nil, fmt.Errorf("store: result %s: %w", id, err)
+	}
+	return zstdReadCloser{d}, nil
+}
+
+type zstdReadCloser struct{ *zstd.Decoder }
+
+func (z zstdReadCloser) Close() error { z.Decoder.Close(); return nil }
+
+// storedResult returns the stored bytes of a result, read once for all the
+// callers that ask for it at the same time.
+func (s *Store) storedResult(ctx context.Context, id string) ([]byte, error) {
+	ch := s.flight.DoChan(id, func() (any, error) {
+		// Not the first caller's context: its client may leave while
+		// others wait for the same read.
+		return s.readResult(context.WithoutCancel(ctx), id)
+	})
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.([]byte), nil
+	}
+}
+
+// readResult reads a stored result from Redis in chunks of resultChunk,
+// under a deadline sized to its length.
+func (s *Store) readResult(ctx context.Context, id string) ([]byte, error) {
+	key := s.resultKey(id)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	first, err := s.rdb.GetRange(ctx, key, 0, resultChunk-1).Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("store: result %s: %w", id, err)
+	}
+	if len(first) == 0 {
+		return nil, ErrNotFound // GETRANGE of a missing key is empty; no result is
+	}
+	if len(first) < resultChunk {
+		return first, nil
+	}
+	n, err := s.rdb.StrLen(ctx, key).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: result %s: %w", id, err)
+	}
+	ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second+time.Duration(n/resultReadRate+1)*time.Second)
+	defer cancel()
+	b := make([]byte, 0, n)
+	b = append(b, first...)
+	for int64(len(b)) < n {
+		end := min(int64(len(b))+resultChunk, n) - 1
+		part, err := s.rdb.GetRange(ctx, key, int64(len(b)), end).Bytes()
+		if err != nil {
+			return nil, fmt.Errorf("store: result %s: %w", id, err)
+		}
+		if len(part) == 0 {
+			return nil, fmt.Errorf("store: result %s: %w", id, errChanged)
+		}
+		b = append(b, part...)
+	}
+	return b, nil
+}
+
+// errChanged reports a result that shrank or vanished while it was read.
+var errChanged = errors.New("the result changed while it was read")

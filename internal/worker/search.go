@@ -1,0 +1,103 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/bunkatopics/bunka-go/internal/pipeline"
+	"github.com/bunkatopics/bunka-go/internal/store"
+	"github.com/bunkatopics/bunka-go/internal/tasks"
+	"github.com/bunkatopics/bunka-go/internal/topicmap"
+)
+
+// Searcher is a Modeler that also searches a finished job's documents;
+// *pipeline.Pipeline is one.
+type Searcher interface {
+	Search(ctx context.Context, prev *topicmap.TopicsResponse, st *pipeline.State, query, language string, k int) ([]pipeline.SearchHit, error)
+}
+
+var _ Searcher = (*pipeline.Pipeline)(nil)
+
+// handleSearch answers a semantic search over a finished topics job, as
+// handleRefresh answers a refresh: one reply to the waiting API request,
+// never retried.
+func (w *Worker) handleSearch(ctx context.Context, t *asynq.Task) error {
+	start := time.Now()
+	var p tasks.SearchPayload
+	if err := tasks.Decode(t, &p); err != nil {
+		w.log.Error("search failed", "error", err)
+		return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, dl.Add(-refreshMargin))
+		defer cancel()
+	}
+	rep := w.search1(ctx, p)
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return fmt.Errorf("worker: search reply: %v: %w", err, asynq.SkipRetry)
+	}
+	if err := w.store.Reply(context.WithoutCancel(ctx), p.ReplyID, b); err != nil {
+		w.log.Error("search reply not sent", "task_id", p.TaskID, "error", err)
+		return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
+	}
+	w.log.Info("search done", "task_id", p.TaskID, "type", tasks.TypeSearch, "reply_id", p.ReplyID, "k", p.K,
+		"duration", time.Since(start).Round(time.Millisecond).String(), "outcome", rep.Code)
+	return nil
+}
+
+func (w *Worker) search1(ctx context.Context, p tasks.SearchPayload) tasks.RefreshReply {
+	internal := func(err error) tasks.RefreshReply {
+		return tasks.RefreshReply{Code: tasks.ReplyInternal, Message: "internal error: " + err.Error()}
+	}
+	s, ok := w.model.(Searcher)
+	if !ok {
+		return tasks.RefreshReply{Code: tasks.ReplyConflict, Message: "this worker cannot search"}
+	}
+	raw, err := w.store.Result(ctx, p.TaskID)
+	if errors.Is(err, store.ErrNotFound) {
+		return tasks.RefreshReply{Code: tasks.ReplyNotFound}
+	}
+	if err != nil {
+		return internal(err)
+	}
+	b, err := w.store.PipelineState(ctx, p.TaskID)
+	if errors.Is(err, store.ErrNotFound) {
+		return tasks.RefreshReply{Code: tasks.ReplyNotFound}
+	}
+	if err != nil {
+		return internal(err)
+	}
+	st := new(pipeline.State)
+	if err := st.UnmarshalBinary(b); err != nil {
+		return internal(err)
+	}
+	var prev topicmap.TopicsResponse
+	if err := json.Unmarshal(raw, &prev); err != nil {
+		return internal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, w.cfg.RefreshTimeout)
+	defer cancel()
+	hits, err := s.Search(ctx, &prev, st, p.Query, p.Language, p.K)
+	var mismatch *pipeline.EmbedderMismatchError
+	switch {
+	case errors.As(err, &mismatch):
+		return tasks.RefreshReply{Code: tasks.ReplyConflict, Message: fmt.Sprintf(
+			"this map was embedded with %s and this worker embeds with %s; all workers must use the same embedder (BUNKA_EMBEDDER)",
+			mismatch.State, mismatch.Pipeline)}
+	case errors.Is(err, pipeline.ErrInvalidInput):
+		return tasks.RefreshReply{Code: tasks.ReplyInvalid, Message: err.Error()}
+	case err != nil:
+		return internal(err)
+	}
+	if b, err = json.Marshal(hits); err != nil {
+		return internal(err)
+	}
+	return tasks.RefreshReply{Code: tasks.ReplyOK, Result: b}
+}
