@@ -2,7 +2,9 @@ package api
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,18 +22,21 @@ import (
 // numbers may come as JSON numbers or numeric strings, booleans as true,
 // false, 1, 0 (and yes/no/on/off) in any case, unknown fields are ignored,
 // absent ones take their default; anything else is a 422 that says which
-// field is wrong.
+// field is wrong. The flexible types below (flexInt, flexFloat, flexBool,
+// flexInts, wordList, jsonString) are json.Unmarshalers, and the scalar ones
+// also encoding.TextUnmarshalers for the multipart forms, so both paths
+// share one parser. A JSON object is decoded field by field into them so
+// that every wrong field is reported, not only the first.
 
-// decodeBody reads a JSON object body into fields.
+// decodeBody reads a JSON object body.
 func decodeBody(r *http.Request) (object, error) {
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
 		return nil, bodyError(err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
 		if len(bytes.TrimSpace(b)) == 0 {
 			return nil, Errorf(EINVALID, "body: a JSON object is required")
 		}
@@ -40,33 +45,38 @@ func decodeBody(r *http.Request) (object, error) {
 	if dec.More() {
 		return nil, Errorf(EINVALID, "body: malformed JSON: data after the object")
 	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, Errorf(EINVALID, "body: a JSON object is required, got %s", kind(v))
+	var o object
+	if kindOf(raw) != "an object" || json.Unmarshal(raw, &o) != nil {
+		return nil, Errorf(EINVALID, "body: a JSON object is required, got %s", kindOf(raw))
 	}
-	return object(m), nil
+	return o, nil
 }
 
-// object is a decoded JSON object.
-type object map[string]any
+// object is a JSON object whose fields are not decoded yet.
+type object map[string]json.RawMessage
 
-func kind(v any) string {
-	switch v.(type) {
-	case nil:
+// kindOf names the kind of the JSON value raw, for error messages.
+func kindOf(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case 'n':
 		return "null"
-	case bool:
+	case 't', 'f':
 		return "a boolean"
-	case json.Number:
-		return "a number"
-	case string:
+	case '"':
 		return "a string"
-	case []any:
+	case '[':
 		return "a list"
-	case map[string]any:
+	case '{':
 		return "an object"
 	}
-	return fmt.Sprintf("%T", v)
+	return "a number"
 }
+
+func isNull(raw []byte) bool { return string(bytes.TrimSpace(raw)) == "null" }
 
 // errs collects field errors.
 type errs []string
@@ -81,6 +91,23 @@ func (e errs) err() error {
 	}
 	return &Error{Code: EINVALID, Message: strings.Join(e, "; ")}
 }
+
+// fieldError is a wrong value; its message follows the field's name.
+type fieldError struct{ msg string }
+
+func (e *fieldError) Error() string { return e.msg }
+
+func wrong(format string, args ...any) error {
+	return &fieldError{msg: fmt.Sprintf(format, args...)}
+}
+
+// itemError is a wrong item of a list field.
+type itemError struct {
+	i   int
+	err error
+}
+
+func (e *itemError) Error() string { return fmt.Sprintf("[%d]: %v", e.i, e.err) }
 
 func parseInt(s string) (int, bool) {
 	s = strings.TrimSpace(s)
@@ -109,163 +136,262 @@ func parseBool(s string) (bool, bool) {
 	return false, false
 }
 
-// scalar returns v as the string to parse, for JSON numbers, strings and booleans.
-func scalar(v any) (string, bool) {
-	switch x := v.(type) {
-	case json.Number:
-		return x.String(), true
-	case string:
-		return x, true
-	case bool:
-		return strconv.FormatBool(x), true
+// jsonScalar returns the text of a JSON number or string, for the
+// flexible types; ok is false for every other kind.
+func jsonScalar(raw []byte) (string, bool) {
+	switch kindOf(raw) {
+	case "a number":
+		return string(bytes.TrimSpace(raw)), true
+	case "a string":
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", false
+		}
+		return s, true
 	}
 	return "", false
 }
 
-func (o object) integer(e *errs, path, name string, dst *int) {
-	v, ok := o[name]
-	if !ok || v == nil {
-		return
-	}
-	s, ok := scalar(v)
-	if _, isBool := v.(bool); !ok || isBool {
-		e.add(path+name, "must be an integer, got %s", kind(v))
-		return
-	}
-	n, ok := parseInt(s)
+// flexInt is an int that also accepts a numeric string and a float with no
+// fractional part: 3, "3", 3.0, " 3 ".
+type flexInt int
+
+func (n *flexInt) UnmarshalText(b []byte) error {
+	v, ok := parseInt(string(b))
 	if !ok {
-		e.add(path+name, "must be an integer, got %q", s)
-		return
+		return wrong("must be an integer, got %q", b)
 	}
-	*dst = n
+	*n = flexInt(v)
+	return nil
 }
 
-func (o object) number(e *errs, path, name string, dst *float64) {
-	v, ok := o[name]
-	if !ok || v == nil {
-		return
+// UnmarshalJSON leaves n as it is for null.
+func (n *flexInt) UnmarshalJSON(raw []byte) error {
+	if isNull(raw) {
+		return nil
 	}
-	s, ok := scalar(v)
-	if _, isBool := v.(bool); !ok || isBool {
-		e.add(path+name, "must be a number, got %s", kind(v))
-		return
-	}
-	f, ok := parseFloat(s)
+	s, ok := jsonScalar(raw)
 	if !ok {
-		e.add(path+name, "must be a number, got %q", s)
-		return
+		return wrong("must be an integer, got %s", kindOf(raw))
 	}
-	*dst = f
+	return n.UnmarshalText([]byte(s))
 }
 
-func (o object) boolean(e *errs, path, name string, dst *bool) {
-	v, ok := o[name]
-	if !ok || v == nil {
-		return
+// flexFloat is a finite float64 that also accepts a numeric string.
+type flexFloat float64
+
+func (f *flexFloat) UnmarshalText(b []byte) error {
+	v, ok := parseFloat(string(b))
+	if !ok {
+		return wrong("must be a number, got %q", b)
 	}
-	s, ok := scalar(v)
-	b, ok2 := parseBool(s)
+	*f = flexFloat(v)
+	return nil
+}
+
+// UnmarshalJSON leaves f as it is for null.
+func (f *flexFloat) UnmarshalJSON(raw []byte) error {
+	if isNull(raw) {
+		return nil
+	}
+	s, ok := jsonScalar(raw)
+	if !ok {
+		return wrong("must be a number, got %s", kindOf(raw))
+	}
+	return f.UnmarshalText([]byte(s))
+}
+
+// flexBool is a bool that also accepts 1 and 0 and the strings true,
+// false, 1, 0, yes, no, on, off, t, f, y, n in any case.
+type flexBool bool
+
+const boolWanted = "must be a boolean (true, false, 1 or 0), got "
+
+func (v *flexBool) UnmarshalText(b []byte) error {
+	x, ok := parseBool(string(b))
+	if !ok {
+		return wrong(boolWanted+"%q", b)
+	}
+	*v = flexBool(x)
+	return nil
+}
+
+// UnmarshalJSON leaves v as it is for null.
+func (v *flexBool) UnmarshalJSON(raw []byte) error {
+	if isNull(raw) {
+		return nil
+	}
+	s, ok := jsonScalar(raw)
+	if k := kindOf(raw); k == "a boolean" {
+		s, ok = string(bytes.TrimSpace(raw)), true
+	}
+	x, ok2 := parseBool(s)
 	if !ok || !ok2 {
-		e.add(path+name, "must be a boolean (true, false, 1 or 0), got %s", kind(v))
-		return
+		return wrong(boolWanted+"%s", kindOf(raw))
 	}
-	*dst = b
+	*v = flexBool(x)
+	return nil
 }
 
-func (o object) str(e *errs, path, name string, dst *string) {
-	v, ok := o[name]
-	if !ok || v == nil {
-		return
+// jsonString is a string that says what it got instead.
+type jsonString string
+
+// UnmarshalJSON leaves s as it is for null.
+func (s *jsonString) UnmarshalJSON(raw []byte) error {
+	if isNull(raw) {
+		return nil
 	}
-	s, ok := v.(string)
-	if !ok {
-		e.add(path+name, "must be a string, got %s", kind(v))
-		return
+	var v string
+	if kindOf(raw) != "a string" || json.Unmarshal(raw, &v) != nil {
+		return wrong("must be a string, got %s", kindOf(raw))
 	}
-	*dst = s
+	*s = jsonString(v)
+	return nil
 }
 
-func (o object) list(e *errs, path, name string) ([]any, bool) {
-	v, ok := o[name]
-	if !ok || v == nil {
-		return nil, false
+// items splits a JSON list, or says what raw is instead.
+func items(raw []byte) ([]json.RawMessage, error) {
+	var l []json.RawMessage
+	if kindOf(raw) != "a list" || json.Unmarshal(raw, &l) != nil {
+		return nil, wrong("must be a list, got %s", kindOf(raw))
 	}
-	l, ok := v.([]any)
-	if !ok {
-		e.add(path+name, "must be a list, got %s", kind(v))
-		return nil, false
-	}
-	return l, true
+	return l, nil
 }
 
-func (o object) ints(e *errs, path, name string, dst *[]int) {
-	l, ok := o.list(e, path, name)
-	if !ok {
-		return
+// flexInts is a list of flexible ints (not booleans).
+type flexInts []int
+
+// UnmarshalJSON leaves l as it is for null.
+func (l *flexInts) UnmarshalJSON(raw []byte) error {
+	if isNull(raw) {
+		return nil
 	}
-	out := make([]int, 0, len(l))
-	for i, v := range l {
-		s, ok := scalar(v)
-		n, ok2 := parseInt(s)
-		if _, isBool := v.(bool); !ok || !ok2 || isBool {
-			e.add(fmt.Sprintf("%s%s[%d]", path, name, i), "must be an integer, got %s", kind(v))
-			return
+	vs, err := items(raw)
+	if err != nil {
+		return err
+	}
+	out := make([]int, 0, len(vs))
+	for i, v := range vs {
+		var n flexInt
+		if isNull(v) || n.UnmarshalJSON(v) != nil {
+			return &itemError{i, wrong("must be an integer, got %s", kindOf(v))}
 		}
-		out = append(out, n)
+		out = append(out, int(n))
 	}
-	*dst = out
+	*l = out
+	return nil
 }
 
-// words reads a list of words; each is trimmed and empty ones dropped.
-func (o object) words(e *errs, path, name string, dst *[]string) {
-	l, ok := o.list(e, path, name)
-	if !ok {
-		return
+// stringList is a list of strings.
+type stringList []string
+
+// UnmarshalJSON leaves l as it is for null.
+func (l *stringList) UnmarshalJSON(raw []byte) error {
+	if isNull(raw) {
+		return nil
 	}
-	out := make([]string, 0, len(l))
-	for i, v := range l {
-		s, ok := v.(string)
-		if !ok {
-			e.add(fmt.Sprintf("%s%s[%d]", path, name, i), "must be a string, got %s", kind(v))
-			return
+	vs, err := items(raw)
+	if err != nil {
+		return err
+	}
+	out := make([]string, 0, len(vs))
+	for i, v := range vs {
+		var s jsonString
+		if isNull(v) || s.UnmarshalJSON(v) != nil {
+			return &itemError{i, wrong("must be a string, got %s", kindOf(v))}
 		}
+		out = append(out, string(s))
+	}
+	*l = out
+	return nil
+}
+
+// wordList is a list of words, each trimmed, empty ones dropped.
+type wordList []string
+
+// UnmarshalJSON leaves l as it is for null.
+func (l *wordList) UnmarshalJSON(raw []byte) error {
+	var all stringList
+	if err := all.UnmarshalJSON(raw); err != nil || all == nil {
+		return err
+	}
+	out := make([]string, 0, len(all))
+	for _, s := range all {
 		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
 		}
 	}
-	*dst = out
+	*l = out
+	return nil
+}
+
+// UnmarshalText reads a comma-separated list, as the forms send it.
+func (l *wordList) UnmarshalText(b []byte) error {
+	var out []string
+	for _, w := range strings.Split(string(b), ",") {
+		if w = strings.TrimSpace(w); w != "" {
+			out = append(out, w)
+		}
+	}
+	*l = out
+	return nil
+}
+
+// field decodes the field name of o into dst and records its error under
+// path+name; an absent field leaves dst as it is (null too, by the types'
+// UnmarshalJSON).
+func (o object) field(e *errs, path, name string, dst json.Unmarshaler) {
+	raw, ok := o[name]
+	if !ok {
+		return
+	}
+	if err := dst.UnmarshalJSON(raw); err != nil {
+		addError(e, path+name, err)
+	}
+}
+
+func addError(e *errs, name string, err error) {
+	var ie *itemError
+	if errors.As(err, &ie) {
+		name, err = fmt.Sprintf("%s[%d]", name, ie.i), ie.err
+	}
+	e.add(name, "%s", err.Error())
+}
+
+func (o object) str(e *errs, path, name string, dst *string) {
+	o.field(e, path, name, (*jsonString)(dst))
 }
 
 // sub returns the object in the required field name.
 func (o object) sub(e *errs, name string) (object, bool) {
-	v, ok := o[name]
-	if !ok || v == nil {
+	raw, ok := o[name]
+	if !ok || isNull(raw) {
 		e.add(name, "field required")
 		return nil, false
 	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		e.add(name, "must be an object, got %s", kind(v))
+	var m object
+	if kindOf(raw) != "an object" || json.Unmarshal(raw, &m) != nil {
+		e.add(name, "must be an object, got %s", kindOf(raw))
 		return nil, false
 	}
-	return object(m), true
+	return m, true
 }
 
 // topicParam reads a TopicParam object over the defaults. name_lenght, the
 // original's spelling, is read as name_length.
 func (o object) topicParam(e *errs, path string) topicmap.TopicParam {
 	p := topicmap.DefaultTopicParam()
-	o.integer(e, path, "n_clusters", &p.NClusters)
-	o.ints(e, path, "ngrams", &p.Ngrams)
+	o.field(e, path, "n_clusters", (*flexInt)(&p.NClusters))
+	o.field(e, path, "ngrams", (*flexInts)(&p.Ngrams))
 	if _, ok := o["name_length"]; ok {
-		o.integer(e, path, "name_length", &p.NameLength)
+		o.field(e, path, "name_length", (*flexInt)(&p.NameLength))
 	} else {
-		o.integer(e, path, "name_lenght", &p.NameLength)
+		o.field(e, path, "name_lenght", (*flexInt)(&p.NameLength))
 	}
-	o.integer(e, path, "top_terms_overall", &p.TopTermsOverall)
+	o.field(e, path, "top_terms_overall", (*flexInt)(&p.TopTermsOverall))
 	o.str(e, path, "language", &p.Language)
-	o.boolean(e, path, "clean_topics", &p.CleanTopics)
-	o.integer(e, path, "min_count_terms", &p.MinCountTerms)
+	o.field(e, path, "clean_topics", (*flexBool)(&p.CleanTopics))
+	o.field(e, path, "min_count_terms", (*flexInt)(&p.MinCountTerms))
 	checkTopicParam(e, path, &p)
 	return p
 }
@@ -273,11 +399,11 @@ func (o object) topicParam(e *errs, path string) topicmap.TopicParam {
 // bourdieuQuery reads a BourdieuQuery object over the defaults.
 func (o object) bourdieuQuery(e *errs, path string) topicmap.BourdieuQuery {
 	q := topicmap.DefaultBourdieuQuery()
-	o.words(e, path, "x_left_words", &q.XLeftWords)
-	o.words(e, path, "x_right_words", &q.XRightWords)
-	o.words(e, path, "y_top_words", &q.YTopWords)
-	o.words(e, path, "y_bottom_words", &q.YBottomWords)
-	o.number(e, path, "radius_size", &q.RadiusSize)
+	o.field(e, path, "x_left_words", (*wordList)(&q.XLeftWords))
+	o.field(e, path, "x_right_words", (*wordList)(&q.XRightWords))
+	o.field(e, path, "y_top_words", (*wordList)(&q.YTopWords))
+	o.field(e, path, "y_bottom_words", (*wordList)(&q.YBottomWords))
+	o.field(e, path, "radius_size", (*flexFloat)(&q.RadiusSize))
 	checkBourdieuQuery(e, path, &q)
 	return q
 }
@@ -331,23 +457,17 @@ func checkBourdieuQuery(e *errs, path string, q *topicmap.BourdieuQuery) {
 	}
 }
 
-// docs reads full_docs: a required, non-empty list of strings.
+// docs reads full_docs: a required list of strings.
 func (o object) docs(e *errs) []string {
-	l, ok := o.list(e, "", "full_docs")
-	if !ok {
-		if _, present := o["full_docs"]; !present || o["full_docs"] == nil {
-			e.add("full_docs", "field required")
-		}
+	raw, ok := o["full_docs"]
+	if !ok || isNull(raw) {
+		e.add("full_docs", "field required")
 		return nil
 	}
-	docs := make([]string, 0, len(l))
-	for i, v := range l {
-		s, ok := v.(string)
-		if !ok {
-			e.add(fmt.Sprintf("full_docs[%d]", i), "must be a string, got %s", kind(v))
-			return nil
-		}
-		docs = append(docs, s)
+	var docs stringList
+	if err := docs.UnmarshalJSON(raw); err != nil {
+		addError(e, "full_docs", err)
+		return nil
 	}
 	return docs
 }
@@ -406,40 +526,15 @@ func (f *form) value(name string) (string, bool) {
 	return vs[0], true
 }
 
-func (f *form) integer(name string) int {
+// scan parses the required field name into dst.
+func (f *form) scan(name string, dst encoding.TextUnmarshaler) {
 	s, ok := f.value(name)
 	if !ok {
-		return 0
+		return
 	}
-	n, ok := parseInt(s)
-	if !ok {
-		f.e.add(name, "must be an integer, got %q", s)
+	if err := dst.UnmarshalText([]byte(s)); err != nil {
+		f.e.add(name, "%s", err.Error())
 	}
-	return n
-}
-
-func (f *form) number(name string) float64 {
-	s, ok := f.value(name)
-	if !ok {
-		return 0
-	}
-	v, ok := parseFloat(s)
-	if !ok {
-		f.e.add(name, "must be a number, got %q", s)
-	}
-	return v
-}
-
-func (f *form) boolean(name string) bool {
-	s, ok := f.value(name)
-	if !ok {
-		return false
-	}
-	b, ok := parseBool(s)
-	if !ok {
-		f.e.add(name, "must be a boolean (true, false, 1 or 0), got %q", s)
-	}
-	return b
 }
 
 func (f *form) str(name string) string {
@@ -447,26 +542,14 @@ func (f *form) str(name string) string {
 	return s
 }
 
-// words reads a comma-separated list, trimmed, empty items dropped.
-func (f *form) words(name string) []string {
-	s, _ := f.value(name)
-	var out []string
-	for _, w := range strings.Split(s, ",") {
-		if w = strings.TrimSpace(w); w != "" {
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
 // topicParam reads the topic fields of the CSV forms over the defaults.
 func (f *form) topicParam() topicmap.TopicParam {
 	p := topicmap.DefaultTopicParam()
-	p.NClusters = f.integer("n_clusters")
+	f.scan("n_clusters", (*flexInt)(&p.NClusters))
 	p.Language = f.str("language")
-	p.NameLength = f.integer("name_length")
-	p.CleanTopics = f.boolean("clean_topics")
-	p.MinCountTerms = f.integer("min_count_terms")
+	f.scan("name_length", (*flexInt)(&p.NameLength))
+	f.scan("clean_topics", (*flexBool)(&p.CleanTopics))
+	f.scan("min_count_terms", (*flexInt)(&p.MinCountTerms))
 	if len(f.e) == 0 {
 		checkTopicParam(&f.e, "", &p)
 	}
@@ -475,13 +558,12 @@ func (f *form) topicParam() topicmap.TopicParam {
 
 // bourdieuQuery reads the axis fields of the CSV forms.
 func (f *form) bourdieuQuery() topicmap.BourdieuQuery {
-	q := topicmap.BourdieuQuery{
-		XLeftWords:   f.words("x_left_words"),
-		XRightWords:  f.words("x_right_words"),
-		YTopWords:    f.words("y_top_words"),
-		YBottomWords: f.words("y_bottom_words"),
-		RadiusSize:   f.number("radius_size"),
-	}
+	var q topicmap.BourdieuQuery
+	f.scan("x_left_words", (*wordList)(&q.XLeftWords))
+	f.scan("x_right_words", (*wordList)(&q.XRightWords))
+	f.scan("y_top_words", (*wordList)(&q.YTopWords))
+	f.scan("y_bottom_words", (*wordList)(&q.YBottomWords))
+	f.scan("radius_size", (*flexFloat)(&q.RadiusSize))
 	return q
 }
 

@@ -56,7 +56,8 @@ func (rs topicsResource) postCSV(w http.ResponseWriter, r *http.Request) error {
 	defer f.close()
 	column := f.str("selected_column")
 	p := f.topicParam()
-	process := f.boolean("process_bourdieu")
+	var process flexBool
+	f.scan("process_bourdieu", &process)
 	q := f.bourdieuQuery()
 	if process {
 		f.checkQuery(&q)
