@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/bunkatopics/bunka-go/internal/config"
@@ -34,6 +35,7 @@ func runServe(ctx context.Context, args []string) error {
 		cfg.APIAddr = *addr
 	}
 	log := service.NewLogger(cfg, os.Stdout)
+	slog.SetDefault(log) // lines of libraries that use the log package (asynq's x/metrics) are JSON too
 	m, err := service.OpenEmbedded(cfg, log)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -30,6 +31,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	log := service.NewLogger(cfg, os.Stdout)
+	slog.SetDefault(log) // lines of libraries that use the log package (asynq's x/metrics) are JSON too
 	m, err := service.Open(cfg, log)
 	if err != nil {
 		return err

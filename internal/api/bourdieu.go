@@ -146,9 +146,6 @@ func (s *Server) runRefresh(ctx context.Context, id string, q topicmap.BourdieuQ
 		s.log.WarnContext(ctx, "refresh refused: too many waiting", "max", cap(s.waits), "request_id", RequestID(ctx))
 		return nil, Errorf(EUNAVAILABLE, "too many Bourdieu refreshes are waiting for a worker (%d); try again later", cap(s.waits))
 	}
-	wait := s.cfg.Metrics.RefreshWaiting()
-	outcome := "unavailable" // Redis failed
-	defer func() { wait(outcome) }()
 	payload := tasks.RefreshPayload{TaskID: id, ReplyID: uuid.NewString(), Query: q, Param: p}
 	t, err := tasks.NewRefreshTask(payload, s.cfg.RefreshTimeout)
 	if err != nil {

@@ -265,9 +265,10 @@ func TestMetrics(t *testing.T) {
 			}
 		}
 	}
-	outcome := ""
-	if f := api["bunka_refresh_wait_seconds"]; f != nil && len(f.Metric) == 1 {
-		outcome = f.Metric[0].Label[0].GetValue()
+	// One refresh, answered: one wait, recorded once, with the reply's code.
+	outcome := string(tasks.ReplyOK)
+	if f := api["bunka_refresh_wait_seconds"]; len(f.GetMetric()) != 1 || f.GetMetric()[0].GetLabel()[0].GetValue() != outcome {
+		t.Errorf("API refresh waits: %v, want one series with outcome %q", f.GetMetric(), outcome)
 	}
 
 	// The worker counts a job, and a refresh, just after it has stored it.
