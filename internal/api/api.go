@@ -12,7 +12,7 @@
 //	POST /bourdieu/refresh/{task_id}       new query -> BourdieuResponse
 //	GET  /tasks/{task_name}/{task_id}/progress   text/event-stream
 //	GET  /tasks/{task_name}/{task_id}/result     result JSON or 404
-//	GET  /tasks/{task_name}/{task_id}/map.{svg,png,html}   the result drawn (maps.go)
+//	GET  /tasks/{task_name}/{task_id}/map.{svg,png,html}   the result drawn (maps.go; also for projects and share links)
 //	GET  /docs                             Swagger UI over api/openapi.yaml
 //	GET  /healthz, /readyz                 liveness, Redis readiness
 //	GET  /metrics                          Prometheus metrics (when Config.MetricsHandler is set)
@@ -183,6 +183,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.cfg.Projects != nil {
 		r.Get("/shared/{token}/map", s.handle(s.sharedMap))
+		r.Get("/shared/{token}/map.{format}", s.handle(s.sharedMapPicture))
 	}
 	r.Group(func(r chi.Router) {
 		if s.cfg.Auth != nil {

@@ -19,7 +19,8 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
 )
 
-// mapFormats are the renderings of GET /tasks/{task_name}/{task_id}/map.{format}.
+// mapFormats are the renderings of the map.{format} routes of tasks,
+// projects and share links.
 var mapFormats = map[string]struct {
 	contentType string
 	draw        func(*render.Map) func(io.Writer, render.Options) error
@@ -47,11 +48,7 @@ func (rs tasksResource) taskMap(w http.ResponseWriter, r *http.Request) error {
 	if err := taskName(r); err != nil {
 		return err
 	}
-	format, ok := mapFormats[chi.URLParam(r, "format")]
-	if !ok {
-		return errNotFound
-	}
-	view, opt, download, err := mapParams(r)
+	req, err := readMapRequest(r)
 	if err != nil {
 		return err
 	}
@@ -67,10 +64,38 @@ func (rs tasksResource) taskMap(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return rs.s.unavailable(ctx, err)
 	}
+	req.bourdieu = chi.URLParam(r, "task_name") == tasks.TypeBourdieu
+	return writeMapPicture(w, r, req, b, id)
+}
 
+// mapRequest is what a map.{format} URL asks for.
+type mapRequest struct {
+	ext      string // svg, png or html
+	view     render.View
+	opt      render.Options
+	download bool
+	bourdieu bool // draw the Bourdieu map whatever the view
+}
+
+// readMapRequest reads the format from the route and the options from the
+// query: an unknown format is a 404, a bad option a 422.
+func readMapRequest(r *http.Request) (mapRequest, error) {
+	req := mapRequest{ext: chi.URLParam(r, "format")}
+	if _, ok := mapFormats[req.ext]; !ok {
+		return req, errNotFound
+	}
+	var err error
+	req.view, req.opt, req.download, err = mapParams(r)
+	return req, err
+}
+
+// writeMapPicture draws the stored result b as req asks and writes it, with
+// an ETag, caching headers and a file name made of the map's kind and name.
+func writeMapPicture(w http.ResponseWriter, r *http.Request, req mapRequest, b []byte, name string) error {
+	ctx := r.Context()
 	// The same result, format and options draw the same map.
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", chi.URLParam(r, "format"), view, r.URL.RawQuery)
+	fmt.Fprintf(h, "%s\x00%s\x00%t\x00%s\x00", req.ext, req.view, req.bourdieu, r.URL.RawQuery)
 	h.Write(b)
 	etag := `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
 	hdr := w.Header()
@@ -82,7 +107,7 @@ func (rs tasksResource) taskMap(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 
-	m, err := decodeMap(b, view, chi.URLParam(r, "task_name") == tasks.TypeBourdieu)
+	m, err := decodeMap(b, req.view, req.bourdieu)
 	if err != nil {
 		return err
 	}
@@ -93,16 +118,16 @@ func (rs tasksResource) taskMap(w http.ResponseWriter, r *http.Request) error {
 		return nil // the client went away
 	}
 	var out bytes.Buffer
-	if err := format.draw(m)(&out, opt); err != nil {
-		return fmt.Errorf("map of %s: %w", id, err)
+	if err := mapFormats[req.ext].draw(m)(&out, req.opt); err != nil {
+		return fmt.Errorf("map of %s: %w", name, err)
 	}
 	disposition := "inline"
-	if download {
+	if req.download {
 		disposition = "attachment"
 	}
-	name := fmt.Sprintf("bunka-%s-%s.%s", m.Kind, id, chi.URLParam(r, "format"))
-	hdr.Set("Content-Type", format.contentType)
-	hdr.Set("Content-Disposition", fmt.Sprintf("%s; filename=%q", disposition, name))
+	file := fmt.Sprintf("bunka-%s-%s.%s", m.Kind, name, req.ext)
+	hdr.Set("Content-Type", mapFormats[req.ext].contentType)
+	hdr.Set("Content-Disposition", fmt.Sprintf("%s; filename=%q", disposition, file))
 	hdr.Set("Content-Length", strconv.Itoa(out.Len()))
 	w.WriteHeader(http.StatusOK)
 	w.Write(out.Bytes())

@@ -31,11 +31,13 @@ import (
 //	PATCH  /projects/{id}                  {"name", "description"} -> Project
 //	DELETE /projects/{id}
 //	GET    /projects/{id}/map              the TopicsResponse, as a task result
+//	GET    /projects/{id}/map.{format}     the map drawn (svg, png, html; maps.go)
 //	POST   /projects/{id}/bourdieu/refresh as /bourdieu/refresh/{task_id}
 //	GET    /projects/{id}/search?q=&k=20 the documents nearest to q
 //	POST   /projects/{id}/share            {"token", "path"}: a read-only link
 //	DELETE /projects/{id}/share            revokes the project's links
 //	GET    /shared/{token}/map             the map, without an account
+//	GET    /shared/{token}/map.{format}    the map drawn, without an account
 
 // projectsResource handles /projects.
 type projectsResource struct{ s *Server }
@@ -49,6 +51,7 @@ func (rs projectsResource) Routes() chi.Router {
 	r.Patch("/{id}", rs.s.handle(rs.update))
 	r.Delete("/{id}", rs.s.handle(rs.remove))
 	r.Get("/{id}/map", rs.s.handle(rs.mapOf))
+	r.Get("/{id}/map.{format}", rs.s.handle(rs.mapPicture)) // maps.go's renderings
 	r.Post("/{id}/bourdieu/refresh", rs.s.handle(rs.refresh))
 	r.Get("/{id}/search", rs.s.handle(rs.search))
 	r.Post("/{id}/share", rs.s.handle(rs.share))
@@ -357,6 +360,29 @@ func (rs projectsResource) mapOf(w http.ResponseWriter, r *http.Request) error {
 	return rs.s.writeMap(w, r, p)
 }
 
+// mapPicture is GET /projects/{id}/map.{svg,png,html}: the saved map
+// drawn, with the options of a task's map.{format}.
+func (rs projectsResource) mapPicture(w http.ResponseWriter, r *http.Request) error {
+	req, err := readMapRequest(r)
+	if err != nil {
+		return err
+	}
+	p, err := rs.project(r)
+	if err != nil {
+		return err
+	}
+	return rs.s.writeProjectPicture(w, r, req, p, "project-"+p.ID)
+}
+
+// writeProjectPicture draws project p's saved result as req asks.
+func (s *Server) writeProjectPicture(w http.ResponseWriter, r *http.Request, req mapRequest, p projects.Project, name string) error {
+	d, err := s.cfg.Projects.ProjectData(r.Context(), p.ID)
+	if err != nil {
+		return s.dbError(r.Context(), err)
+	}
+	return writeMapPicture(w, r, req, d.Result, name)
+}
+
 func (s *Server) writeMap(w http.ResponseWriter, r *http.Request, p projects.Project) error {
 	d, err := s.cfg.Projects.ProjectData(r.Context(), p.ID)
 	if err != nil {
@@ -427,6 +453,20 @@ func (s *Server) sharedMap(w http.ResponseWriter, r *http.Request) error {
 		return s.dbError(r.Context(), err)
 	}
 	return s.writeMap(w, r, p)
+}
+
+// sharedMapPicture is GET /shared/{token}/map.{svg,png,html}, open to
+// anyone with the link; the file is named "shared", not after the project.
+func (s *Server) sharedMapPicture(w http.ResponseWriter, r *http.Request) error {
+	req, err := readMapRequest(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.cfg.Projects.SharedProject(r.Context(), auth.Digest(chi.URLParam(r, "token")))
+	if err != nil {
+		return s.dbError(r.Context(), err)
+	}
+	return s.writeProjectPicture(w, r, req, p, "shared")
 }
 
 // stateEmbedder reads the embedder's name at the head of a pipeline state

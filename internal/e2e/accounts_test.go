@@ -1,9 +1,12 @@
 package e2e_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
+	"image/png"
 	"io"
 	"log/slog"
 	"net/http"
@@ -60,7 +63,10 @@ func call(t *testing.T, method, url, authz, body string, out any) int {
 	if body != "" {
 		r = strings.NewReader(body)
 	}
-	req, _ := http.NewRequest(method, url, r)
+	req, err := http.NewRequest(method, url, r)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
 	if authz != "" {
 		req.Header.Set("Authorization", authz)
 	}
@@ -72,13 +78,39 @@ func call(t *testing.T, method, url, authz, body string, out any) int {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading the body: %v", method, url, err)
+	}
 	if out != nil && resp.StatusCode < 300 {
 		if err := json.Unmarshal(b, out); err != nil {
 			t.Fatalf("%s %s: %d %.200q: %v", method, url, resp.StatusCode, b, err)
 		}
 	}
 	return resp.StatusCode
+}
+
+// picture GETs a map.{format} URL and returns its status, content type
+// and body.
+func picture(t *testing.T, url, authz string) (int, string, []byte) {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	if authz != "" {
+		req.Header.Set("Authorization", authz)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: reading the body: %v", url, err)
+	}
+	return resp.StatusCode, resp.Header.Get("Content-Type"), b
 }
 
 // TestAccountsAndProjects: with BUNKA_AUTH=on and DATABASE_URL, a user
@@ -212,6 +244,13 @@ func TestAccountsAndProjects(t *testing.T) {
 	if len(after["docs"].([]any)) != 200 || len(after["topics"].([]any)) != len(before["topics"].([]any)) {
 		t.Errorf("map after restart: %d docs, %d topics", len(after["docs"].([]any)), len(after["topics"].([]any)))
 	}
+	// The saved map drawn, as a task's map.{format}.
+	if code, ctype, b := picture(t, url+"/projects/"+p.ID+"/map.svg", bearer); code != 200 || ctype != "image/svg+xml" || xml.Unmarshal(b, new(struct{ XMLName xml.Name })) != nil {
+		t.Errorf("project map.svg after restart: %d %s %.100q", code, ctype, b)
+	}
+	if code, _, _ := picture(t, url+"/projects/"+p.ID+"/map.svg", bobBasic); code != 404 {
+		t.Errorf("another user's project map.svg: %d, want 404", code)
+	}
 	var list struct {
 		Projects []struct{ ID string } `json:"projects"`
 	}
@@ -267,11 +306,20 @@ func TestAccountsAndProjects(t *testing.T) {
 	if code := call(t, "GET", url+share.Path, "", "", &shared); code != 200 || len(shared["docs"].([]any)) != 200 {
 		t.Errorf("shared map: %d", code)
 	}
+	code, ctype, b := picture(t, url+share.Path+".png?width=400&height=300", "")
+	if code != 200 || ctype != "image/png" {
+		t.Errorf("shared map.png: %d %s", code, ctype)
+	} else if img, err := png.Decode(bytes.NewReader(b)); err != nil || img.Bounds().Dx() != 400 || img.Bounds().Dy() != 300 {
+		t.Errorf("shared map.png: %v, want a 400x300 PNG (%v)", err, img)
+	}
 	if code := call(t, "DELETE", url+"/projects/"+p.ID+"/share", bearer, "", nil); code != 204 {
 		t.Errorf("unshare: %d", code)
 	}
 	if code := call(t, "GET", url+share.Path, "", "", nil); code != 404 {
 		t.Errorf("revoked share link: %d, want 404", code)
+	}
+	if code, _, _ := picture(t, url+share.Path+".svg", ""); code != 404 {
+		t.Errorf("revoked share link's map.svg: %d, want 404", code)
 	}
 
 	// Revoke the key.
