@@ -59,38 +59,14 @@ const refreshMargin = time.Second
 
 // refreshReply computes the answer to one refresh request.
 func (w *Worker) refreshReply(ctx context.Context, p tasks.RefreshPayload) tasks.RefreshReply {
-	// The API logs the message of an internal reply in full and tells its
-	// client "internal error".
-	internal := func(err error) tasks.RefreshReply {
-		return tasks.RefreshReply{Code: tasks.ReplyInternal, Message: "internal error: " + err.Error()}
-	}
-	raw, err := w.store.Result(ctx, p.TaskID)
-	if errors.Is(err, store.ErrNotFound) {
-		return tasks.RefreshReply{Code: tasks.ReplyNotFound}
-	}
+	prev, st, err := w.savedMap(ctx, p.TaskID)
 	if err != nil {
-		return internal(err)
-	}
-	b, err := w.store.PipelineState(ctx, p.TaskID)
-	if errors.Is(err, store.ErrNotFound) {
-		// A bourdieu job's result: there is nothing to refresh from.
-		return tasks.RefreshReply{Code: tasks.ReplyNotFound}
-	}
-	if err != nil {
-		return internal(err)
-	}
-	st := new(pipeline.State)
-	if err := st.UnmarshalBinary(b); err != nil {
-		return internal(err)
-	}
-	var prev topicmap.TopicsResponse
-	if err := json.Unmarshal(raw, &prev); err != nil {
-		return internal(err)
+		return loadReply(err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.RefreshTimeout)
 	defer cancel()
 	res, err := run(ctx, func(ctx context.Context) (*topicmap.BourdieuResponse, error) {
-		return w.model.Refresh(ctx, &prev, st, p.Query, p.Param)
+		return w.model.Refresh(ctx, prev, st, p.Query, p.Param)
 	})
 	var (
 		f        *failure
@@ -107,12 +83,50 @@ func (w *Worker) refreshReply(ctx context.Context, p tasks.RefreshPayload) tasks
 	case errors.Is(err, pipeline.ErrInvalidInput):
 		return tasks.RefreshReply{Code: tasks.ReplyInvalid, Message: clientMessage(err)}
 	case err != nil:
-		return internal(err)
+		return internalReply(err)
 	}
-	if b, err = clientJSON(res); err != nil {
-		return internal(err)
+	b, err := clientJSON(res)
+	if err != nil {
+		return internalReply(err)
 	}
 	return tasks.RefreshReply{Code: tasks.ReplyOK, Result: b}
+}
+
+// savedMap reads what a refresh or a search of task id starts from: its
+// result and its pipeline state. A Bourdieu job has no state: ErrNotFound,
+// as for a task that does not exist.
+func (w *Worker) savedMap(ctx context.Context, id string) (*topicmap.TopicsResponse, *pipeline.State, error) {
+	raw, err := w.store.Result(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := w.store.PipelineState(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	st := new(pipeline.State)
+	if err := st.UnmarshalBinary(b); err != nil {
+		return nil, nil, err
+	}
+	prev := new(topicmap.TopicsResponse)
+	if err := json.Unmarshal(raw, prev); err != nil {
+		return nil, nil, err
+	}
+	return prev, st, nil
+}
+
+// loadReply answers a request whose map could not be read.
+func loadReply(err error) tasks.RefreshReply {
+	if errors.Is(err, store.ErrNotFound) {
+		return tasks.RefreshReply{Code: tasks.ReplyNotFound}
+	}
+	return internalReply(err)
+}
+
+// internalReply answers a request that failed for a reason of ours. The API
+// logs its message in full and tells its client "internal error".
+func internalReply(err error) tasks.RefreshReply {
+	return tasks.RefreshReply{Code: tasks.ReplyInternal, Message: "internal error: " + err.Error()}
 }
 
 // clientJSON encodes a result as the client reads it: the one place where

@@ -10,7 +10,6 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
-	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
 )
@@ -38,7 +37,7 @@ func (w *Worker) handleSearch(ctx context.Context, t *asynq.Task) error {
 		ctx, cancel = context.WithDeadline(ctx, dl.Add(-refreshMargin))
 		defer cancel()
 	}
-	rep := w.search1(ctx, p)
+	rep := w.searchReply(ctx, p)
 	b, err := json.Marshal(rep)
 	if err != nil {
 		return fmt.Errorf("worker: search reply: %v: %w", err, asynq.SkipRetry)
@@ -52,39 +51,19 @@ func (w *Worker) handleSearch(ctx context.Context, t *asynq.Task) error {
 	return nil
 }
 
-func (w *Worker) search1(ctx context.Context, p tasks.SearchPayload) tasks.RefreshReply {
-	internal := func(err error) tasks.RefreshReply {
-		return tasks.RefreshReply{Code: tasks.ReplyInternal, Message: "internal error: " + err.Error()}
-	}
+// searchReply computes the answer to one search request.
+func (w *Worker) searchReply(ctx context.Context, p tasks.SearchPayload) tasks.RefreshReply {
 	s, ok := w.model.(Searcher)
 	if !ok {
 		return tasks.RefreshReply{Code: tasks.ReplyConflict, Message: "this worker cannot search"}
 	}
-	raw, err := w.store.Result(ctx, p.TaskID)
-	if errors.Is(err, store.ErrNotFound) {
-		return tasks.RefreshReply{Code: tasks.ReplyNotFound}
-	}
+	prev, st, err := w.savedMap(ctx, p.TaskID)
 	if err != nil {
-		return internal(err)
-	}
-	b, err := w.store.PipelineState(ctx, p.TaskID)
-	if errors.Is(err, store.ErrNotFound) {
-		return tasks.RefreshReply{Code: tasks.ReplyNotFound}
-	}
-	if err != nil {
-		return internal(err)
-	}
-	st := new(pipeline.State)
-	if err := st.UnmarshalBinary(b); err != nil {
-		return internal(err)
-	}
-	var prev topicmap.TopicsResponse
-	if err := json.Unmarshal(raw, &prev); err != nil {
-		return internal(err)
+		return loadReply(err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.RefreshTimeout)
 	defer cancel()
-	hits, err := s.Search(ctx, &prev, st, p.Query, p.Language, p.K)
+	hits, err := s.Search(ctx, prev, st, p.Query, p.Language, p.K)
 	var mismatch *pipeline.EmbedderMismatchError
 	switch {
 	case errors.As(err, &mismatch):
@@ -92,12 +71,13 @@ func (w *Worker) search1(ctx context.Context, p tasks.SearchPayload) tasks.Refre
 			"this map was embedded with %s and this worker embeds with %s; all workers must use the same embedder (BUNKA_EMBEDDER)",
 			mismatch.State, mismatch.Pipeline)}
 	case errors.Is(err, pipeline.ErrInvalidInput):
-		return tasks.RefreshReply{Code: tasks.ReplyInvalid, Message: err.Error()}
+		return tasks.RefreshReply{Code: tasks.ReplyInvalid, Message: clientMessage(err)}
 	case err != nil:
-		return internal(err)
+		return internalReply(err)
 	}
-	if b, err = json.Marshal(hits); err != nil {
-		return internal(err)
+	b, err := json.Marshal(hits)
+	if err != nil {
+		return internalReply(err)
 	}
 	return tasks.RefreshReply{Code: tasks.ReplyOK, Result: b}
 }
