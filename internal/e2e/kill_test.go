@@ -8,32 +8,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 	"github.com/bunkatopics/bunka-go/internal/worker"
 )
-
-// lockedBuffer collects a subprocess's output.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestWorkerKilledMidJob starts the bunkaworker binary, kills it with
 // SIGKILL in the middle of a job, and checks that a second worker runs the
@@ -62,7 +44,7 @@ func TestWorkerKilledMidJob(t *testing.T) {
 	defer cancel()
 
 	// Worker A: the real binary, as in production.
-	var outA lockedBuffer
+	var outA testenv.Logs
 	a := exec.Command(bin)
 	a.Env = append(os.Environ(), "REDIS_URL="+s.m.Config.RedisURL, "REDIS_ADDR=", "BUNKA_KEY_PREFIX="+prefix,
 		"BUNKA_LOG_FORMAT=text", "BUNKA_WORKER_CONCURRENCY=1")
@@ -130,7 +112,7 @@ func TestWorkerKilledMidJob(t *testing.T) {
 	}()
 
 	// Worker B, in this process, with asynq's lease checks every second.
-	var outB lockedBuffer
+	var outB testenv.Logs
 	logB := slog.New(slog.NewTextHandler(&outB, nil))
 	wb := worker.New(s.m.Redis, s.m.Store, mustEngine(t, logB), worker.Config{
 		Logger: logB, Queues: tasks.QueuesFor(prefix), HealthCheckInterval: time.Second, PollInterval: 100 * time.Millisecond,

@@ -11,30 +11,13 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/bunkatopics/bunka-go/internal/config"
 	"github.com/bunkatopics/bunka-go/internal/service"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // startAPI runs the API alone (embedded Redis, no worker) with cfg and
 // returns its address.
@@ -68,7 +51,7 @@ func startAPI(t *testing.T, cfg config.Config, logs io.Writer) string {
 // A client that stops sending its body is cut at the read timeout with a
 // 408, logged at INFO; a progress stream outlives the timeout.
 func TestReadTimeout(t *testing.T) {
-	logs := &lockedBuffer{}
+	logs := &testenv.Logs{}
 	addr := startAPI(t, config.Config{ReadTimeout: time.Second, ProgressInterval: 50 * time.Millisecond}, logs)
 
 	conn, err := net.Dial("tcp", addr)

@@ -1,38 +1,20 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/bunkatopics/bunka-go/internal/store"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // go-redis's own messages come out as JSON lines of the service's logger.
 func TestRedisLogsThroughSlog(t *testing.T) {
-	var buf lockedBuffer
+	var buf testenv.Logs
 	store.SetRedisLogger(slog.New(slog.NewJSONHandler(&buf, nil)))
 	t.Cleanup(func() { store.SetRedisLogger(slog.Default()) })
 	_, rdb := newStore(t, time.Hour)
