@@ -17,15 +17,27 @@ import (
 )
 
 // handleRefresh computes the Bourdieu map of a finished topics job for a new
-// query and sends it to the waiting API request. It is never retried: the
-// request has its own deadline.
+// query and sends it to the waiting API request.
 func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
-	start := time.Now()
 	var p tasks.RefreshPayload
 	if err := tasks.Decode(t, &p); err != nil {
 		w.log.Error("refresh failed", "error", err)
 		return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
 	}
+	rep, took, err := w.answer(ctx, tasks.TypeRefresh, p.TaskID, p.ReplyID, func(ctx context.Context) tasks.RefreshReply {
+		return w.refreshReply(ctx, p)
+	})
+	if err == nil {
+		w.cfg.Metrics.Refresh(string(rep.Code), took)
+	}
+	return err
+}
+
+// answer computes the reply to a request that an API process waits for (a
+// refresh or a search of task taskID), sends it under replyID and logs its
+// outcome. It is never retried (SkipRetry): the request has its own deadline.
+func (w *Worker) answer(ctx context.Context, kind, taskID, replyID string, compute func(context.Context) tasks.RefreshReply, attrs ...any) (tasks.RefreshReply, time.Duration, error) {
+	start := time.Now()
 	// Answer before asynq's deadline: a task still running then is archived
 	// (for 90 days), not dropped. The API has stopped waiting by then.
 	if dl, ok := ctx.Deadline(); ok {
@@ -33,25 +45,25 @@ func (w *Worker) handleRefresh(ctx context.Context, t *asynq.Task) error {
 		ctx, cancel = context.WithDeadline(ctx, dl.Add(-refreshMargin))
 		defer cancel()
 	}
-	ctx = logctx.With(ctx, "task_id", p.TaskID, "reply_id", p.ReplyID)
-	rep := w.refreshReply(ctx, p)
+	ctx = logctx.With(ctx, "task_id", taskID, "reply_id", replyID)
+	rep := compute(ctx)
 	b, err := json.Marshal(rep)
 	if err != nil {
-		return fmt.Errorf("worker: refresh reply: %v: %w", err, asynq.SkipRetry)
+		return rep, 0, fmt.Errorf("worker: %s reply: %v: %w", kind, err, asynq.SkipRetry)
 	}
-	if err := w.store.Reply(context.WithoutCancel(ctx), p.ReplyID, b); err != nil {
-		w.log.Error("refresh reply not sent", "task_id", p.TaskID, "error", err)
-		return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
+	if err := w.store.Reply(context.WithoutCancel(ctx), replyID, b); err != nil {
+		w.log.Error(kind+" reply not sent", "task_id", taskID, "error", err)
+		return rep, 0, fmt.Errorf("%v: %w", err, asynq.SkipRetry)
 	}
-	w.cfg.Metrics.Refresh(string(rep.Code), time.Since(start))
-	attrs := []any{"task_id", p.TaskID, "type", tasks.TypeRefresh, "reply_id", p.ReplyID,
-		"duration", time.Since(start).Round(time.Millisecond).String(), "outcome", rep.Code}
+	took := time.Since(start)
+	attrs = append([]any{"task_id", taskID, "type", kind, "reply_id", replyID,
+		"duration", took.Round(time.Millisecond).String(), "outcome", rep.Code}, attrs...)
 	if rep.Code == tasks.ReplyOK {
-		w.log.Info("refresh done", append(attrs, "result_bytes", len(rep.Result))...)
+		w.log.Info(kind+" done", append(attrs, "result_bytes", len(rep.Result))...)
 	} else {
-		w.log.Warn("refresh failed", append(attrs, "error", rep.Message)...)
+		w.log.Warn(kind+" failed", append(attrs, "error", rep.Message)...)
 	}
-	return nil
+	return rep, took, nil
 }
 
 // refreshMargin is how long before its task's deadline a refresh gives up.

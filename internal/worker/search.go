@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/hibiken/asynq"
 
@@ -26,29 +25,15 @@ var _ Searcher = (*pipeline.Pipeline)(nil)
 // handleRefresh answers a refresh: one reply to the waiting API request,
 // never retried.
 func (w *Worker) handleSearch(ctx context.Context, t *asynq.Task) error {
-	start := time.Now()
 	var p tasks.SearchPayload
 	if err := tasks.Decode(t, &p); err != nil {
 		w.log.Error("search failed", "error", err)
 		return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
 	}
-	if dl, ok := ctx.Deadline(); ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, dl.Add(-refreshMargin))
-		defer cancel()
-	}
-	rep := w.searchReply(ctx, p)
-	b, err := json.Marshal(rep)
-	if err != nil {
-		return fmt.Errorf("worker: search reply: %v: %w", err, asynq.SkipRetry)
-	}
-	if err := w.store.Reply(context.WithoutCancel(ctx), p.ReplyID, b); err != nil {
-		w.log.Error("search reply not sent", "task_id", p.TaskID, "error", err)
-		return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
-	}
-	w.log.Info("search done", "task_id", p.TaskID, "type", tasks.TypeSearch, "reply_id", p.ReplyID, "k", p.K,
-		"duration", time.Since(start).Round(time.Millisecond).String(), "outcome", rep.Code)
-	return nil
+	_, _, err := w.answer(ctx, tasks.TypeSearch, p.TaskID, p.ReplyID, func(ctx context.Context) tasks.RefreshReply {
+		return w.searchReply(ctx, p)
+	}, "k", p.K)
+	return err
 }
 
 // searchReply computes the answer to one search request.
