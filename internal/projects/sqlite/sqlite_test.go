@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/bunkatopics/bunka-go/internal/projects"
@@ -35,59 +34,13 @@ func countTables(t *testing.T, path string) int {
 	return n
 }
 
-// TestMigrateTwice opens a new file twice in a row: the second open finds
-// everything applied and keeps the data.
-func TestMigrateTwice(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "bunka.db")
-	ctx := context.Background()
-	for i := range 2 {
-		s, err := sqlite.Open(ctx, path, nil)
-		if err != nil {
-			t.Fatalf("Open #%d: %v", i+1, err)
+// TestMigrations runs the shared migration checks on new files.
+func TestMigrations(t *testing.T) {
+	projectstest.RunMigrations(t, func(t *testing.T) projectstest.Database {
+		path := filepath.Join(t.TempDir(), "bunka.db")
+		return projectstest.Database{
+			Open:   func(ctx context.Context) (projects.Store, error) { return sqlite.Open(ctx, path, nil) },
+			Tables: func(t *testing.T) int { return countTables(t, path) },
 		}
-		us, err := s.Users(ctx)
-		if err != nil || len(us) != i {
-			t.Errorf("open #%d: %d users, %v; want %d", i+1, len(us), err, i)
-		}
-		if _, err := s.CreateUser(ctx, "u"+string(rune('a'+i))+"@example.com", "h"); err != nil {
-			t.Errorf("CreateUser after open #%d: %v", i+1, err)
-		}
-		if err := s.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n := countTables(t, path); n != 7 {
-		t.Errorf("%d tables after two migrations, want 7", n)
-	}
-}
-
-// TestMigrateConcurrently opens one new file from several handles at once.
-func TestMigrateConcurrently(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "bunka.db")
-	const n = 4
-	errs := make([]error, n)
-	stores := make([]projects.Store, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			s, err := sqlite.Open(context.Background(), path, nil)
-			errs[i] = err
-			if err == nil {
-				stores[i] = s
-			}
-		})
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("Open #%d: %v", i, err)
-			continue
-		}
-		if err := stores[i].Close(); err != nil {
-			t.Error(err)
-		}
-	}
-	if n := countTables(t, path); n != 7 {
-		t.Errorf("%d tables after concurrent migrations, want 7", n)
-	}
+	})
 }
