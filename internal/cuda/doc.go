@@ -63,7 +63,7 @@
 // are then recomputed directly (knn_refine).
 //
 // Exact search costs 2·n²·dim flops: 7.7·10¹⁴ at a million rows of 384,
-// about half a minute on an H100, against a target of 30 s for the whole
+// about half a minute on an H100 by our estimate (not measured), against a target of 30 s for the whole
 // projection. Above 131,072 rows (or with knn.ApproximateMethod) the search
 // is an inverted file, refined: k-means (10 Lloyd iterations on 64 rows per
 // list, assignments by the tile kernel) splits the rows into about √n lists;
