@@ -83,5 +83,26 @@
 // measure the recall on the GPU (scripts/gpu_check.sh). At a million rows
 // that is about 5·10¹³ flops in the tiles.
 //
+// # UMAP layout
+//
+// Layout runs umap.BatchLayout's algorithm with the kernels of layout.cu:
+// per step of an epoch (8 per epoch), layout_edges with one thread per edge
+// of the step writes the edge's moves to slots of its own (its head move at
+// the edge's index, its tail move in the tail point's list), then
+// layout_gather with one thread per point adds its slots up in a fixed order
+// and moves it. One epoch's 16 launches go to the context's thread in one Do,
+// followed by a synchronisation. Unlike cuML, which adds moves to the points
+// with floating-point atomics whose order varies from run to run, no two
+// threads write the same memory and every sum has one order; the negative
+// samples come from a counter-based hash of (seed, epoch, edge, sample).
+// The float operations use explicit round-to-nearest intrinsics, never
+// contracted into fused multiply-adds, and the gradient coefficients are
+// read from tables the host computes, so the kernels round as the Go
+// reference does: the same seed gives the same coordinates on a GPU, and
+// they should be those of umap.BatchLayout bit for bit (the tagged tests
+// measure it; TestLayoutKernelOnHost checks it here by compiling layout.cu
+// as host C++). The umap package documentation compares the algorithm with
+// umap-learn's lock-free CPU updates and gives its quality.
+//
 //go:generate ./genptx.sh
 package cuda

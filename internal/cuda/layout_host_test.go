@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"math"
 	"os"
 	"os/exec"
@@ -140,4 +141,15 @@ func hostInput(t *testing.T, g *umap.Graph, pos []float32, p umap.LayoutParams) 
 	put(alphas)
 	put(pos)
 	return b.Bytes()
+}
+
+func TestLayoutNotBuilt(t *testing.T) {
+	if Built {
+		t.Skip("built with the cuda tag")
+	}
+	g := &umap.Graph{N: 1, RowPtr: []int32{0, 0}}
+	err := (&GPU{}).Layout().Optimize(context.Background(), g, make([]float32, 2), umap.LayoutParams{Epochs: 1})
+	if !errors.Is(err, ErrNotBuilt) {
+		t.Errorf("Optimize error %v, want ErrNotBuilt", err)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // BatchLayout is the layout of the GPU optimiser (package cuda) run on the
@@ -120,13 +121,18 @@ func NewBatchPlan(g *Graph, p LayoutParams, steps int) *BatchPlan {
 			pl.Head[e] = int32(i)
 		}
 	}
-	for s := range int32(steps) {
-		for e := range int32(ne) {
-			if step(e) == s {
-				pl.StepEdges = append(pl.StepEdges, e)
-			}
-		}
-		pl.StepPtr[s+1] = int32(len(pl.StepEdges))
+	for e := range int32(ne) {
+		pl.StepPtr[step(e)+1]++
+	}
+	for s := range steps {
+		pl.StepPtr[s+1] += pl.StepPtr[s]
+	}
+	pl.StepEdges = pl.StepEdges[:ne]
+	next := slices.Clone(pl.StepPtr[:steps])
+	for e := range int32(ne) {
+		s := step(e)
+		pl.StepEdges[next[s]] = e
+		next[s]++
 	}
 	for e, k := range g.Col {
 		pl.TailPtr[int(k)*steps+int(step(int32(e)))+1]++
