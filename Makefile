@@ -90,3 +90,39 @@ ort:
 
 model:
 	./scripts/get_model.sh
+
+#############
+# GPU build (build tag cuda, gorgonia.org/cu): CUDA 11.8 headers, stub
+# libcuda.so, nvcc and ptxas from scripts/get_cuda.sh. The tagged binaries
+# need the NVIDIA driver and a GPU to start (see README, "GPU").
+#############
+.PHONY: cuda gpu gpu_vet ptx ptxcheck
+CUDA_STUBS ?= /usr/lib/x86_64-linux-gnu/stubs
+GPU_ENV = CGO_ENABLED=1 CGO_LDFLAGS="-L$(CUDA_STUBS)"
+# Packages with files for the cuda tag, whose test binaries differ under it.
+CUDA_PKGS = $(shell grep -rl --include='*.go' '^//go:build cuda' internal cmd | xargs -r -n1 dirname | sort -u | sed 's|^|./|')
+
+cuda:
+	./scripts/get_cuda.sh
+
+gpu:
+	$(GPU_ENV) go build -tags cuda -o bin/ ./cmd/bunka ./cmd/bunkaworker
+
+# Vet and compile everything under the tag, test binaries included, without
+# running them (they exit at start without a GPU).
+gpu_vet:
+	$(GPU_ENV) go vet -tags cuda ./...
+	$(GPU_ENV) go build -tags cuda ./...
+	$(GPU_ENV) go test -tags cuda -count=1 -exec true $(CUDA_PKGS)
+
+# Regenerate internal/cuda/*.ptx from the .cu files (nvcc).
+ptx:
+	go generate ./internal/cuda
+
+# Assemble each PTX file for Hopper (sm_90) and Volta (sm_70), the newest and
+# oldest targets, as a check that the driver's JIT will accept it.
+ptxcheck:
+	@for f in internal/cuda/*.ptx; do \
+		for a in sm_70 sm_90; do ptxas -arch=$$a -o /dev/null $$f || exit 1; done; \
+		echo "ptxas sm_70, sm_90: $$f ok"; \
+	done

@@ -37,6 +37,21 @@
 // centres.
 //
 // Results are deterministic for a given Seed: the points are split into
-// fixed-size blocks whose partial sums are added in block order, so the
-// number of workers does not change a single bit of the result.
+// fixed-size blocks (BlockSize) whose partial sums are added in block
+// order, so the number of workers does not change a single bit of the
+// result. Squared distances are summed coordinate by coordinate with each
+// product rounded (no fused multiply-add, which Go may otherwise use on
+// some architectures), so the result is the same on every machine.
+//
+// The pipeline reaches k-means through the Clusterer interface, defined
+// here beside its CPU implementation (CPU) as knn.Searcher and
+// umap.Optimizer are beside theirs: it has implementations in two packages
+// (this one and internal/cuda), a conformance suite that names it
+// (clustertest), and several users (topics, pipeline, engine), none of
+// which should own it. The GPU implementation reuses this package's driver
+// through KMeansOn: only the steps whose work grows with the number of
+// points (k-means++ potentials, Lloyd assignments and per-block sums) are
+// Kernels that a Backend runs; the draws, reductions, relocations and
+// convergence test stay here. Kernels that keep the contract written on
+// the interface give KMeans's result bit for bit.
 package cluster

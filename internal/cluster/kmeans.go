@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sort"
 
 	"github.com/bunkatopics/bunka-go/internal/parallel"
@@ -51,17 +52,31 @@ type Result struct {
 	Iterations int         // Lloyd iterations of the kept run
 }
 
-// blockSize is the number of points per block of parallel work. It is fixed
-// (not derived from the number of workers) so that partial sums, added in
-// block order, do not depend on how many goroutines ran.
-const blockSize = 2048
+// BlockSize is the number of points per block of work. It is fixed (not
+// derived from the number of workers) so that partial sums, added in block
+// order, do not depend on how many goroutines ran; Kernels return their
+// sums per block of BlockSize points.
+const BlockSize = 2048
 
-// KMeans partitions points (n rows of d coordinates) into k clusters. See
-// the package documentation for the algorithm. It returns an error wrapping
-// ErrInvalidInput when k < 1, k > n, rows differ in length or have no
-// coordinates, or a coordinate is NaN or infinite; and ctx.Err() when ctx
-// ends first.
+// Blocks returns the number of blocks of BlockSize points among n.
+func Blocks(n int) int { return (n + BlockSize - 1) / BlockSize }
+
+// KMeans partitions points (n rows of d coordinates) into k clusters on
+// the CPU. See the package documentation for the algorithm. It returns an
+// error wrapping ErrInvalidInput when k < 1, k > n, rows differ in length or
+// have no coordinates, or a coordinate is NaN or infinite; and ctx.Err()
+// when ctx ends first.
 func KMeans(ctx context.Context, points [][]float64, k int, opt Options) (*Result, error) {
+	return KMeansOn(ctx, nil, points, k, opt)
+}
+
+// KMeansOn is KMeans with its data-parallel steps run by b's Kernels (nil:
+// the CPU's). The rest (validation, centring, the k-means++ draws, the
+// reduction of the blocks' sums, the centre updates, the relocation of
+// empty clusters, the convergence test) runs here, on the CPU, the same for
+// every Backend: Kernels that keep their contract give KMeans's result bit
+// for bit.
+func KMeansOn(ctx context.Context, b Backend, points [][]float64, k int, opt Options) (res *Result, err error) {
 	n := len(points)
 	if k < 1 {
 		return nil, fmt.Errorf("cluster: k = %d, want at least 1: %w", k, ErrInvalidInput)
@@ -103,7 +118,19 @@ func KMeans(ctx context.Context, points [][]float64, k int, opt Options) (*Resul
 	}
 	tol := opt.Tol * variance / float64(n*d)
 
-	km := &kmeans{x: x, n: n, d: d, k: k, workers: opt.Workers}
+	if b == nil {
+		b = cpuBackend{workers: opt.Workers}
+	}
+	kern, err := b.Load(ctx, x, n, d)
+	if err != nil {
+		return nil, fmt.Errorf("cluster: %w", err)
+	}
+	defer func() {
+		if cerr := kern.Close(); cerr != nil && err == nil {
+			res, err = nil, fmt.Errorf("cluster: %w", cerr)
+		}
+	}()
+	km := &kmeans{x: x, n: n, d: d, k: k, kern: kern, workers: opt.Workers}
 	var best *run
 	for r := 0; r < opt.NInit; r++ {
 		rng := rand.New(rand.NewPCG(uint64(opt.Seed), uint64(r)))
@@ -158,11 +185,13 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// kmeans holds the centred data, row-major n×d.
+// kmeans drives the runs: it holds the centred data, row-major n×d, and
+// the Kernels that run the data-parallel steps on it.
 type kmeans struct {
 	x       []float64
 	n, d, k int
-	workers int
+	kern    Kernels
+	workers int // for the few host-side loops over the points
 }
 
 // run is the outcome of one seeded run, in centred coordinates.
@@ -175,19 +204,16 @@ type run struct {
 
 func (km *kmeans) row(i int) []float64 { return km.x[i*km.d : i*km.d+km.d] }
 
-func (km *kmeans) blocks() int { return (km.n + blockSize - 1) / blockSize }
+func (km *kmeans) blocks() int { return Blocks(km.n) }
 
-// forBlocks calls f(b, lo, hi) for every block of points, on up to
-// km.workers goroutines.
-func (km *kmeans) forBlocks(f func(b, lo, hi int)) {
-	parallel.For(km.n, blockSize, km.workers, f)
-}
-
+// sqDist is the squared euclidean distance, summed coordinate by
+// coordinate in order from 0, each product rounded before it is added (the
+// conversions forbid a fused multiply-add), as the Kernels contract asks.
 func sqDist(a, b []float64) float64 {
 	var s float64
 	for j := range a {
 		t := a[j] - b[j]
-		s += t * t
+		s += float64(t * t)
 	}
 	return s
 }
@@ -199,65 +225,54 @@ func (km *kmeans) seed(ctx context.Context, rng *rand.Rand) ([]float64, error) {
 	first := rng.IntN(n)
 	copy(centers, km.row(first))
 
-	closest := make([]float64, n)
-	partial := make([]float64, km.blocks())
-	km.forBlocks(func(b, lo, hi int) {
-		c := centers[:d]
-		var s float64
-		for i := lo; i < hi; i++ {
-			closest[i] = sqDist(km.row(i), c)
-			s += closest[i]
-		}
-		partial[b] = s
-	})
+	nb := km.blocks()
+	partial := make([]float64, nb)
+	if err := km.kern.SeedFirst(centers[:d], partial); err != nil {
+		return nil, fmt.Errorf("cluster: %w", err)
+	}
 	pot := sum(partial)
 
 	trials := 2 + int(math.Log(float64(k)))
-	cand := make([]int, trials)
-	candPot := make([]float64, km.blocks()*trials)
+	cand := make([]float64, trials*d)
+	candPot := make([]float64, nb*trials)
+	closest := make([]float64, n)
 	cum := make([]float64, n)
 	for c := 1; c < k; c++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if err := km.kern.Closest(closest); err != nil {
+			return nil, fmt.Errorf("cluster: %w", err)
 		}
 		var s float64
 		for i, v := range closest {
 			s += v
 			cum[i] = s
 		}
-		for t := range cand {
+		for t := 0; t < trials; t++ {
 			r := rng.Float64() * pot
 			// The first index whose cumulative sum reaches r (NumPy's
 			// searchsorted, side "left"), clipped to the last point.
-			cand[t] = min(sort.SearchFloat64s(cum, r), n-1)
+			copy(cand[t*d:], km.row(min(sort.SearchFloat64s(cum, r), n-1)))
 		}
-		km.forBlocks(func(b, lo, hi int) {
-			acc := candPot[b*trials : (b+1)*trials]
-			clear(acc)
-			for i := lo; i < hi; i++ {
-				p := km.row(i)
-				for t, ci := range cand {
-					acc[t] += min(closest[i], sqDist(p, km.row(ci)))
-				}
-			}
-		})
+		if err := km.kern.Potentials(cand, candPot); err != nil {
+			return nil, fmt.Errorf("cluster: %w", err)
+		}
 		bestT, bestPot := 0, math.Inf(1)
-		for t := range cand {
+		for t := 0; t < trials; t++ {
 			var s float64
-			for b := 0; b < km.blocks(); b++ {
+			for b := 0; b < nb; b++ {
 				s += candPot[b*trials+t]
 			}
 			if s < bestPot {
 				bestT, bestPot = t, s
 			}
 		}
-		chosen := km.row(cand[bestT])
+		chosen := cand[bestT*d : bestT*d+d]
 		copy(centers[c*d:], chosen)
-		km.forBlocks(func(b, lo, hi int) {
-			for i := lo; i < hi; i++ {
-				closest[i] = min(closest[i], sqDist(km.row(i), chosen))
-			}
-		})
+		if err := km.kern.SeedUpdate(chosen); err != nil {
+			return nil, fmt.Errorf("cluster: %w", err)
+		}
 		pot = bestPot
 	}
 	return centers, nil
@@ -268,15 +283,14 @@ func (km *kmeans) lloyd(ctx context.Context, centers []float64, maxIter int, tol
 	n, d, k := km.n, km.d, km.k
 	nb := km.blocks()
 	labels := make([]int, n)
-	for i := range labels {
-		labels[i] = -1
-	}
 	dist := make([]float64, n) // squared distance of each point to its centre
 	sums := make([]float64, nb*k*d)
 	counts := make([]int, nb*k)
-	changed := make([]int, nb)
 	next := make([]float64, k*d)
 	count := make([]int, k)
+	if err := km.kern.Reset(); err != nil {
+		return nil, fmt.Errorf("cluster: %w", err)
+	}
 
 	strict := false
 	iter := 0
@@ -286,34 +300,14 @@ func (km *kmeans) lloyd(ctx context.Context, centers []float64, maxIter int, tol
 		}
 		iter++
 		// Assignment, with per-block sums for the update.
-		km.forBlocks(func(b, lo, hi int) {
-			s := sums[b*k*d : (b+1)*k*d]
-			cnt := counts[b*k : (b+1)*k]
-			clear(s)
-			clear(cnt)
-			ch := 0
-			for i := lo; i < hi; i++ {
-				p := km.row(i)
-				l, dl := nearest(p, centers, k, d)
-				if l != labels[i] {
-					labels[i] = l
-					ch++
-				}
-				dist[i] = dl
-				cnt[l]++
-				sl := s[l*d : l*d+d]
-				for j, v := range p {
-					sl[j] += v
-				}
-			}
-			changed[b] = ch
-		})
+		nChanged, err := km.kern.Assign(centers, sums, counts)
+		if err != nil {
+			return nil, fmt.Errorf("cluster: %w", err)
+		}
 		// Update: reduce the blocks in order.
 		clear(next)
 		clear(count)
-		nChanged := 0
 		for b := 0; b < nb; b++ {
-			nChanged += changed[b]
 			s := sums[b*k*d : (b+1)*k*d]
 			for i, v := range s {
 				next[i] += v
@@ -322,7 +316,12 @@ func (km *kmeans) lloyd(ctx context.Context, centers []float64, maxIter int, tol
 				count[c] += v
 			}
 		}
-		km.relocateEmpty(next, count, labels, dist)
+		if slices.Contains(count, 0) {
+			if err := km.kern.Labels(labels, dist); err != nil {
+				return nil, fmt.Errorf("cluster: %w", err)
+			}
+			km.relocateEmpty(next, count, labels, dist)
+		}
 		var shift float64
 		for c := 0; c < k; c++ {
 			nc := next[c*d : c*d+d]
@@ -349,15 +348,16 @@ func (km *kmeans) lloyd(ctx context.Context, centers []float64, maxIter int, tol
 	}
 	if !strict {
 		// Labels that match the final centres.
-		km.forBlocks(func(b, lo, hi int) {
-			for i := lo; i < hi; i++ {
-				labels[i], dist[i] = nearest(km.row(i), centers, k, d)
-			}
-		})
+		if _, err := km.kern.Assign(centers, sums, counts); err != nil {
+			return nil, fmt.Errorf("cluster: %w", err)
+		}
+	}
+	if err := km.kern.Labels(labels, dist); err != nil {
+		return nil, fmt.Errorf("cluster: %w", err)
 	}
 	km.fillEmpty(centers, labels, dist)
 	partial := make([]float64, nb)
-	km.forBlocks(func(b, lo, hi int) {
+	parallel.For(n, BlockSize, km.workers, func(b, lo, hi int) {
 		var s float64
 		for i := lo; i < hi; i++ {
 			s += dist[i]
@@ -365,29 +365,6 @@ func (km *kmeans) lloyd(ctx context.Context, centers []float64, maxIter int, tol
 		partial[b] = s
 	})
 	return &run{labels: labels, centers: centers, inertia: sum(partial), iterations: iter}, nil
-}
-
-// nearest returns the index of the centre nearest to p (the lowest index
-// among equals) and its squared distance.
-func nearest(p, centers []float64, k, d int) (int, float64) {
-	if d == 2 {
-		x, y := p[0], p[1]
-		best, bd := 0, math.Inf(1)
-		for c := 0; c < k; c++ {
-			dx, dy := x-centers[2*c], y-centers[2*c+1]
-			if v := dx*dx + dy*dy; v < bd {
-				best, bd = c, v
-			}
-		}
-		return best, bd
-	}
-	best, bd := 0, math.Inf(1)
-	for c := 0; c < k; c++ {
-		if v := sqDist(p, centers[c*d:c*d+d]); v < bd {
-			best, bd = c, v
-		}
-	}
-	return best, bd
 }
 
 // farthest returns the indices of the m points with the largest dist,

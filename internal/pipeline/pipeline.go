@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/bunkatopics/bunka-go/internal/bourdieu"
+	"github.com/bunkatopics/bunka-go/internal/cluster"
 	"github.com/bunkatopics/bunka-go/internal/device"
 	"github.com/bunkatopics/bunka-go/internal/embed"
 	"github.com/bunkatopics/bunka-go/internal/knn"
@@ -95,11 +96,12 @@ type Config struct {
 	// embedchoice.DeviceOf); it sets the progress stages' weights. "":
 	// the CPU.
 	Device device.Device
-	// The projection's backends; nil: the CPU ones (knn.AutoSearcher,
-	// umap.CPULayout). A GPU version is chosen here, in engine, without
-	// touching umap's callers.
-	Searcher knn.Searcher
-	Layout   umap.Optimizer
+	// The numeric backends; nil: the CPU ones (knn.AutoSearcher,
+	// umap.CPULayout, cluster.CPU). A GPU version is chosen here, in
+	// engine, without touching the stages' callers.
+	Searcher  knn.Searcher
+	Layout    umap.Optimizer
+	Clusterer cluster.Clusterer
 }
 
 // Pipeline runs topic-modelling jobs. It is safe for concurrent use.
@@ -168,6 +170,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	t0 = time.Now()
 	opt := topics.FromParam(r.param)
 	opt.Seed = p.cfg.Seed
+	opt.Clusterer = p.cfg.Clusterer
 	if opt.MinCountTerms > 1 && len(r.docs) <= 500 {
 		p.cfg.Logger.InfoContext(ctx, "too few documents for min_count_terms, using 1", "docs", len(r.docs), "min_count_terms", opt.MinCountTerms)
 		opt.MinCountTerms = 1
@@ -492,6 +495,7 @@ func (r *run) state() (*State, error) {
 func (p *Pipeline) bourdieuMap(ctx context.Context, docs []topicmap.Document, emb [][]float32, trms []topicmap.Term, space embed.Space, q topicmap.BourdieuQuery, param topicmap.TopicParam, language string) (*topicmap.BourdieuResponse, error) {
 	opt := bourdieu.TopicOptions(param)
 	opt.Seed = p.cfg.Seed
+	opt.Clusterer = p.cfg.Clusterer
 	br, err := bourdieu.Map(ctx, docs, emb, trms, space, q, opt)
 	if err != nil {
 		return nil, bourdieuError(err)

@@ -34,6 +34,10 @@ type Options struct {
 	HullPoints        int    // points of a topic's outline; hull.DefaultN
 	IDPrefix          string // topic ids are IDPrefix + "-" + label; "bt"
 	Seed              int64  // k-means seed; 42
+
+	// Clusterer runs the k-means; nil: cluster.CPU. A GPU one is chosen
+	// in engine, through pipeline.Config.
+	Clusterer cluster.Clusterer
 }
 
 // DefaultOptions returns the defaults of the original API's topics job.
@@ -123,7 +127,11 @@ func Fit(ctx context.Context, docs []topicmap.Document, terms []topicmap.Term, o
 		}
 		points[i] = []float64{*d.X, *d.Y}
 	}
-	res, err := cluster.KMeans(ctx, points, opt.NClusters, cluster.Options{Seed: opt.Seed})
+	km := opt.Clusterer
+	if km == nil {
+		km = cluster.CPU
+	}
+	res, err := km.Cluster(ctx, points, opt.NClusters, cluster.Options{Seed: opt.Seed})
 	if err != nil {
 		return nil, fmt.Errorf("topics: %w", err)
 	}

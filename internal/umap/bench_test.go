@@ -33,7 +33,13 @@ func BenchmarkProject(b *testing.B) {
 }
 
 // BenchmarkLayout is the SGD layout alone (200 epochs), from a random start.
-func BenchmarkLayout(b *testing.B) {
+func BenchmarkLayout(b *testing.B) { benchOptimizer(b, CPULayout{}) }
+
+// BenchmarkBatchLayout is BenchmarkLayout for BatchLayout, the GPU's
+// algorithm run on the CPU.
+func BenchmarkBatchLayout(b *testing.B) { benchOptimizer(b, BatchLayout{}) }
+
+func benchOptimizer(b *testing.B, o Optimizer) {
 	benchLadder(b, func(b *testing.B, data [][]float32) {
 		nn, err := knn.Search(context.Background(), data, 14, knn.Options{Seed: 1})
 		if err != nil {
@@ -50,9 +56,9 @@ func BenchmarkLayout(b *testing.B) {
 		pos := make([]float32, len(start))
 		for b.Loop() {
 			copy(pos, start)
-			err := optimize(context.Background(), g, pos, layoutParams{
-				a: a, b: bb, gamma: 1, negRate: 5, epochs: epochs, initialAlpha: 1,
-				seed: 1, workers: runtime.GOMAXPROCS(0), phases: layoutPhases,
+			err := o.Optimize(context.Background(), &Graph{N: g.n, RowPtr: g.rowPtr, Col: g.col, W: g.w}, pos, LayoutParams{
+				A: a, B: bb, Gamma: 1, NegativeRate: 5, Epochs: epochs, InitialAlpha: 1,
+				Seed: 1, Workers: runtime.GOMAXPROCS(0),
 			})
 			if err != nil {
 				b.Fatal(err)

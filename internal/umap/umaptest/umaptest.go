@@ -7,7 +7,9 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/bunkatopics/bunka-go/internal/umap"
@@ -106,51 +108,69 @@ func Blobs(k, n, dim int, seed uint64) ([][]float32, []int) {
 // Trustworthiness is scikit-learn's trustworthiness(X, Y, n_neighbors=k):
 // 1 minus a penalty for each point's k nearest neighbours in the layout
 // that are not among its k nearest in the data, weighted by their rank
-// there.
+// there. Ties in either space go to the smaller index, as a stable sort
+// would order them. It takes O(n²·dim) time, on all CPUs.
 func Trustworthiness(data [][]float32, xy [][2]float32, k int) float64 {
 	n := len(data)
-	var penalty float64
-	for i := range n {
-		order := func(d func(j int) float64) []int {
-			idx := make([]int, 0, n-1)
-			for j := range n {
-				if j != i {
-					idx = append(idx, j)
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/64))
+	penalty := make([]float64, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			high := make([]float64, n)
+			near := make([]int, 0, k+1)
+			for i := w; i < n; i += workers {
+				for j := range n {
+					var s float64
+					for c := range data[i] {
+						x := float64(data[i][c]) - float64(data[j][c])
+						s += x * x
+					}
+					high[j] = s
+				}
+				low := func(j int) float64 {
+					dx, dy := float64(xy[i][0]-xy[j][0]), float64(xy[i][1]-xy[j][1])
+					return dx*dx + dy*dy
+				}
+				// the k nearest in the layout, in order, ties to the
+				// smaller index
+				near = near[:0]
+				for j := range n {
+					if j == i {
+						continue
+					}
+					d := low(j)
+					if len(near) == k && d >= low(near[k-1]) {
+						continue
+					}
+					at := len(near)
+					for at > 0 && d < low(near[at-1]) {
+						at--
+					}
+					near = slices.Insert(near, at, j)
+					if len(near) > k {
+						near = near[:k]
+					}
+				}
+				// their ranks in the data
+				for _, j := range near {
+					r := 1
+					for l, d := range high {
+						if l != i && (d < high[j] || d == high[j] && l < j) {
+							r++
+						}
+					}
+					if r > k {
+						penalty[w] += float64(r - k)
+					}
 				}
 			}
-			slices.SortStableFunc(idx, func(a, b int) int {
-				da, db := d(a), d(b)
-				switch {
-				case da < db:
-					return -1
-				case da > db:
-					return 1
-				}
-				return 0
-			})
-			return idx
-		}
-		high := order(func(j int) float64 {
-			var s float64
-			for c := range data[i] {
-				x := float64(data[i][c]) - float64(data[j][c])
-				s += x * x
-			}
-			return s
 		})
-		rank := make([]int, n)
-		for r, j := range high {
-			rank[j] = r + 1
-		}
-		low := order(func(j int) float64 {
-			dx, dy := float64(xy[i][0]-xy[j][0]), float64(xy[i][1]-xy[j][1])
-			return dx*dx + dy*dy
-		})
-		for _, j := range low[:k] {
-			if r := rank[j]; r > k {
-				penalty += float64(r - k)
-			}
-		}
 	}
-	return 1 - 2/(float64(n)*float64(k)*(2*float64(n)-3*float64(k)-1))*penalty
+	wg.Wait()
+	var sum float64
+	for _, p := range penalty {
+		sum += p
+	}
+	return 1 - 2/(float64(n)*float64(k)*(2*float64(n)-3*float64(k)-1))*sum
 }

@@ -1,0 +1,151 @@
+//go:build cuda
+
+package cuda
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/bunkatopics/bunka-go/internal/csvdocs"
+	"github.com/bunkatopics/bunka-go/internal/lsa"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
+	"github.com/bunkatopics/bunka-go/internal/umap"
+	"github.com/bunkatopics/bunka-go/internal/umap/umaptest"
+)
+
+// openLayoutGPU opens the GPU, or skips the test when there is none.
+func openLayoutGPU(t *testing.T) *GPU {
+	t.Helper()
+	g, err := Open()
+	if err != nil {
+		t.Skipf("no usable GPU: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := g.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return g
+}
+
+func TestGPULayoutConformance(t *testing.T) { umaptest.RunLayout(t, openLayoutGPU(t).Layout()) }
+
+// TestGPULayoutMatchesReference runs the GPU layout and umap.BatchLayout
+// from the same graph and start: the kernels mirror the reference
+// operation by operation, so the coordinates should be the same bits. It
+// fails when any coordinate is further than 1e-3 of the layout's extent
+// from the reference's, and reports how many are not bit for bit equal.
+func TestGPULayoutMatchesReference(t *testing.T) {
+	g := openLayoutGPU(t)
+	data, _ := umaptest.Blobs(8, 250, 32, 1)
+	rec := &recorder{}
+	want, err := umap.Project(context.Background(), data, umap.Options{Seed: 5, Layout: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := slices.Clone(rec.start)
+	if err := g.Layout().Optimize(context.Background(), rec.g, got, rec.p); err != nil {
+		t.Fatal(err)
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range want {
+		lo = min(lo, float64(p[0]), float64(p[1]))
+		hi = max(hi, float64(p[0]), float64(p[1]))
+	}
+	var worst float64
+	differ := 0
+	for i, p := range want {
+		for c := range 2 {
+			if math.Float32bits(got[2*i+c]) != math.Float32bits(p[c]) {
+				differ++
+			}
+			worst = max(worst, math.Abs(float64(got[2*i+c])-float64(p[c])))
+		}
+	}
+	t.Logf("%d of %d coordinates differ from BatchLayout's bits; largest difference %.3g (extent %.3g)", differ, 2*len(want), worst, hi-lo)
+	if worst > 1e-3*(hi-lo) {
+		t.Errorf("largest difference from BatchLayout %.3g, more than 1e-3 of the extent %.3g", worst, hi-lo)
+	}
+}
+
+// TestGPULayoutDebian projects the 10,000 Debian descriptions (builtin
+// embedder) with CPULayout and with the GPU layout, twice: the GPU gives
+// the same coordinates both times, and its trustworthiness (k = 15, every
+// 5th point) is at least CPULayout's − 0.01.
+func TestGPULayoutDebian(t *testing.T) {
+	g := openLayoutGPU(t)
+	f, err := os.Open(testenv.DataFile(t, "debian_en_10k.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := csvdocs.ReadTable(f, 0, "text")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ti, err := tab.Column("text")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	data, _, err := lsa.New(lsa.Options{}).EmbedDocuments(ctx, tab.Cells(ti))
+	if err != nil {
+		t.Fatal(err)
+	}
+	project := func(o umap.Optimizer) [][2]float32 {
+		xy, err := umap.Project(ctx, data, umap.Options{Seed: 42, Layout: o})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return xy
+	}
+	tw := func(xy [][2]float32) float64 {
+		var sd [][]float32
+		var sxy [][2]float32
+		for j := 0; j < len(data); j += 5 {
+			sd = append(sd, data[j])
+			sxy = append(sxy, xy[j])
+		}
+		return umaptest.Trustworthiness(sd, sxy, 15)
+	}
+	gpu := project(g.Layout())
+	if again := project(g.Layout()); !slices.Equal(gpu, again) {
+		t.Error("two GPU layouts with seed 42 differ")
+	}
+	cpu, gtw := tw(project(umap.CPULayout{})), tw(gpu)
+	t.Logf("%d points: trustworthiness CPULayout %.4f, GPU %.4f", len(data), cpu, gtw)
+	if gtw < cpu-0.01 {
+		t.Errorf("GPU layout's trustworthiness %.4f, more than 0.01 below CPULayout's %.4f", gtw, cpu)
+	}
+}
+
+// BenchmarkGPULayout is umap's BenchmarkLayout on the GPU: 200 epochs of
+// clustered 64-dimensional data, from the graph and start that Project
+// makes.
+func BenchmarkGPULayout(b *testing.B) {
+	g, err := Open()
+	if err != nil {
+		b.Skipf("no usable GPU: %v", err)
+	}
+	defer g.Close()
+	for _, n := range []int{10_000, 100_000} {
+		data, _ := umaptest.Blobs(20, n/20, 64, 1)
+		rec := &recorder{noRun: true}
+		if _, err := umap.Project(context.Background(), data, umap.Options{Seed: 1, Epochs: 200, Layout: rec}); err != nil {
+			b.Fatal(err)
+		}
+		pos := make([]float32, len(rec.start))
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				copy(pos, rec.start)
+				if err := g.Layout().Optimize(context.Background(), rec.g, pos, rec.p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

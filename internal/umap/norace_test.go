@@ -1,0 +1,5 @@
+//go:build !race
+
+package umap_test
+
+const raceEnabled = false
