@@ -10,8 +10,6 @@
 //     floating-point result. The host adds the blocks in order.
 // The one atomic, in kmeans_assign, counts changed labels: an integer.
 
-#define TILE 256 // points whose labels kmeans_sums stages in shared memory
-
 // sqdist is the squared euclidean distance between a and b (d coordinates).
 __device__ __forceinline__ double sqdist(const double* __restrict__ a, const double* __restrict__ b, int d) {
     double s = 0.0;
@@ -107,38 +105,26 @@ extern "C" __global__ void kmeans_assign(const double* __restrict__ x, int n, in
 // kmeans_sums writes to sums[(b*k+c)*d+j] the sum of coordinate j over the
 // points of block b (blockIdx.x) labelled c, in point order, and to
 // counts[b*k+c] their number. Thread q = blockIdx.y*blockDim.x+threadIdx.x
-// takes the pair c = q/d, j = q%d. The block's labels are staged in shared
-// memory TILE at a time; every thread takes part in the staging, so none
-// returns early.
+// takes the pair c = q/d, j = q%d. The threads of a warp read the same
+// label at the same time (one broadcast load); each point's coordinate is
+// read by the one thread of its cluster and coordinate.
 extern "C" __global__ void kmeans_sums(const double* __restrict__ x, int n, int d, int bs,
                                        const int* __restrict__ labels, int k,
                                        double* __restrict__ sums, int* __restrict__ counts) {
-    __shared__ int lab[TILE];
     int b = blockIdx.x;
     int q = blockIdx.y * blockDim.x + threadIdx.x;
-    bool active = q < k * d;
-    int c = active ? q / d : 0;
-    int j = active ? q % d : 0;
+    if (q >= k * d) return;
+    int c = q / d, j = q % d;
     long long lo = (long long)b * bs;
     long long hi = min(lo + bs, (long long)n);
     double s = 0.0;
     int cnt = 0;
-    for (long long t0 = lo; t0 < hi; t0 += TILE) {
-        int m = (int)min((long long)TILE, hi - t0);
-        for (int u = threadIdx.x; u < m; u += blockDim.x) lab[u] = labels[t0 + u];
-        __syncthreads();
-        if (active) {
-            for (int u = 0; u < m; u++) {
-                if (lab[u] == c) {
-                    s = __dadd_rn(s, x[(t0 + u) * d + j]);
-                    cnt++;
-                }
-            }
+    for (long long i = lo; i < hi; i++) {
+        if (labels[i] == c) {
+            s = __dadd_rn(s, x[i * d + j]);
+            cnt++;
         }
-        __syncthreads();
     }
-    if (active) {
-        sums[((long long)b * k + c) * d + j] = s;
-        if (j == 0) counts[(long long)b * k + c] = cnt;
-    }
+    sums[((long long)b * k + c) * d + j] = s;
+    if (j == 0) counts[(long long)b * k + c] = cnt;
 }

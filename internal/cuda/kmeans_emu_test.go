@@ -15,8 +15,8 @@ import (
 // This file is a device emulator for the k-means glue: memory is Go
 // slices, and each kernel of kmeans.cu is mirrored by a Go function that
 // runs its grid thread by thread, block by block, with the same index
-// arithmetic, the same operations in the same order, and __syncthreads as
-// a barrier between phases. The glue (kmeans_glue.go) runs on it here as
+// arithmetic and the same operations in the same order (the kernels use
+// neither shared memory nor barriers). The glue (kmeans_glue.go) runs on it here as
 // it runs on a GPU; an access out of a buffer panics.
 
 // emuDevice is memory and a launcher; it counts live allocations.
@@ -196,8 +196,6 @@ func emuSqdist(a, b []float64, d int) float64 {
 	return s
 }
 
-const emuTile = 256 // TILE in kmeans.cu
-
 var emuKernels = map[string]func(grid, block dim, a emuArgs){
 	"kmeans_reset": func(grid, block dim, a emuArgs) {
 		labels, n := a.i32p(0), a.int(1)
@@ -285,57 +283,28 @@ var emuKernels = map[string]func(grid, block dim, a emuArgs){
 	},
 	"kmeans_sums": func(grid, block dim, a emuArgs) {
 		x, n, d, bs, labels, k, sums, counts := a.f64(0), a.int(1), a.int(2), a.int(3), a.i32p(4), a.int(5), a.f64(6), a.i32p(7)
-		for by := 0; by < grid.y; by++ {
-			for b := 0; b < grid.x; b++ {
-				// Each thread's registers.
-				type regs struct {
-					active bool
-					c, j   int
-					s      float64
-					cnt    int32
-				}
-				th := make([]regs, block.x)
-				for tx := range th {
-					q := by*block.x + tx
-					r := regs{active: q < k*d}
-					if r.active {
-						r.c, r.j = q/d, q%d
-					}
-					th[tx] = r
-				}
-				var lab [emuTile]int32
-				lo := b * bs
-				hi := min(lo+bs, n)
-				for t0 := lo; t0 < hi; t0 += emuTile {
-					m := min(emuTile, hi-t0)
-					for tx := range th { // staging, then __syncthreads
-						for u := tx; u < m; u += block.x {
-							lab[u] = labels[t0+u]
-						}
-					}
-					for tx := range th { // the sums, then __syncthreads
-						r := &th[tx]
-						if !r.active {
-							continue
-						}
-						for u := 0; u < m; u++ {
-							if lab[u] == int32(r.c) {
-								r.s = r.s + x[(t0+u)*d+r.j]
-								r.cnt++
-							}
-						}
-					}
-				}
-				for _, r := range th {
-					if r.active {
-						sums[(b*k+r.c)*d+r.j] = r.s
-						if r.j == 0 {
-							counts[b*k+r.c] = r.cnt
-						}
-					}
+		forThreads(grid, block, func(t thread) {
+			b := t.bx
+			q := t.by*t.bdx + t.tx
+			if q >= k*d {
+				return
+			}
+			c, j := q/d, q%d
+			lo := b * bs
+			hi := min(lo+bs, n)
+			s := 0.0
+			var cnt int32
+			for i := lo; i < hi; i++ {
+				if labels[i] == int32(c) {
+					s = s + x[i*d+j]
+					cnt++
 				}
 			}
-		}
+			sums[(b*k+c)*d+j] = s
+			if j == 0 {
+				counts[b*k+c] = cnt
+			}
+		})
 	},
 }
 
