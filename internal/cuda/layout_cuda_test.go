@@ -4,7 +4,6 @@ package cuda
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -32,17 +31,6 @@ func openLayoutGPU(t *testing.T) *GPU {
 		}
 	})
 	return g
-}
-
-// figure prints one JSON line on stdout, for scripts that collect the GPU
-// figures from the test binary's output.
-func figure(t *testing.T, v map[string]any) {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Println(string(b))
 }
 
 func TestGPULayoutConformance(t *testing.T) { umaptest.RunLayout(t, openLayoutGPU(t).Layout()) }
