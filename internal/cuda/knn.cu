@@ -197,3 +197,70 @@ extern "C" __global__ void knn_gather(const float* __restrict__ src, const int* 
     int d = (int)(t - i * dim);
     dst[t] = src[(long long)perm[i] * dim + d];
 }
+
+// knn_expand: one round of neighbours' neighbours (the local join of
+// NN-descent, Dong, Moses and Li, WWW 2011) over an approximate graph:
+// each query's list (in, ascending by exact squared distance) is sorted,
+// then offered every neighbour of its neighbours, at its exact squared
+// distance, into out. One warp per query; a candidate already in the list
+// is skipped, so the list stays a set.
+extern "C" __global__ void knn_expand(const float* __restrict__ x, const float* __restrict__ inD,
+                                      const int* __restrict__ inI, float* __restrict__ outD,
+                                      int* __restrict__ outI, int n, int dim, int k) {
+    int q = (blockIdx.x * blockDim.x + threadIdx.x) >> 5;
+    int lane = threadIdx.x & 31;
+    if (q >= n) return;
+    const long long base = (long long)q * k;
+    float* ld = outD + base;
+    int* li = outI + base;
+    if (lane == 0) {
+        for (int s = 0; s < k; s++) {
+            float d = inD[base + s];
+            int j = inI[base + s];
+            int pos = s;
+            while (pos > 0 && better(d, j, ld[pos - 1], li[pos - 1])) {
+                ld[pos] = ld[pos - 1];
+                li[pos] = li[pos - 1];
+                pos--;
+            }
+            ld[pos] = d;
+            li[pos] = j;
+        }
+    }
+    __syncwarp();
+    float thrD = ld[k - 1];
+    int thrI = li[k - 1];
+    const float* a = x + (long long)q * dim;
+    for (int t = 0; t < k; t++) {
+        int j = inI[base + t];
+        if (j < 0) continue;
+        for (int u = 0; u < k; u++) {
+            int c = inI[(long long)j * k + u];
+            if (c < 0 || c == q) continue;
+            bool have = false;
+            for (int s = lane; s < k; s += 32) have |= li[s] == c;
+            if (__any_sync(0xffffffffu, have)) continue;
+            const float* b = x + (long long)c * dim;
+            float acc = 0.f;
+            for (int d = lane; d < dim; d += 32) {
+                float v = a[d] - b[d];
+                acc += v * v;
+            }
+            for (int o = 16; o > 0; o >>= 1) acc += __shfl_xor_sync(0xffffffffu, acc, o);
+            if (!better(acc, c, thrD, thrI)) continue;
+            if (lane == 0) {
+                int pos = k - 1;
+                while (pos > 0 && better(acc, c, ld[pos - 1], li[pos - 1])) {
+                    ld[pos] = ld[pos - 1];
+                    li[pos] = li[pos - 1];
+                    pos--;
+                }
+                ld[pos] = acc;
+                li[pos] = c;
+            }
+            __syncwarp();
+            thrD = ld[k - 1];
+            thrI = li[k - 1];
+        }
+    }
+}
