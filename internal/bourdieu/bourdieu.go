@@ -1,6 +1,7 @@
 package bourdieu
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,9 +18,9 @@ import (
 // space does not know give errors wrapping embed.ErrUnknownText.
 var ErrInvalidQuery = errors.New("invalid Bourdieu query")
 
-// ErrTooFewDocuments is wrapped by Map's error when fewer documents than
-// clusters lie outside the radius.
-var ErrTooFewDocuments = errors.New("too few documents outside the radius")
+// ErrTooFewDocuments is wrapped by Map's error when there are fewer
+// documents than clusters.
+var ErrTooFewDocuments = errors.New("fewer documents than clusters")
 
 // Continuum IDs of the two axes, as in the original.
 const (
@@ -138,10 +139,49 @@ func Outside(x, y []float64, radius float64) []bool {
 	return out
 }
 
+// Keep reports which documents the map keeps and the radius size it used:
+// the documents Outside radius, or, when they are fewer than need, the need
+// documents farthest from the centre (more on a tie), the radius size then
+// shrunk to the need-th farthest distance over max(x). The original keeps
+// too few documents for its topics (and fails) when a few documents lie far
+// out and the rest near the centre, as in a sparse space where most
+// documents lack the axis words.
+func Keep(x, y []float64, radius float64, need int) ([]bool, float64) {
+	out := Outside(x, y, radius)
+	kept := 0
+	for _, k := range out {
+		if k {
+			kept++
+		}
+	}
+	if kept >= need || need <= 0 || len(x) == 0 {
+		return out, radius
+	}
+	need = min(need, len(x))
+	dist := make([]float64, len(x))
+	for i := range x {
+		dist[i] = math.Sqrt(x[i]*x[i] + y[i]*y[i])
+	}
+	sorted := slices.Clone(dist)
+	slices.SortFunc(sorted, func(a, b float64) int { return cmp.Compare(b, a) })
+	cut := sorted[need-1]
+	for i, d := range dist {
+		out[i] = d >= cut
+	}
+	// Fewer documents than need lie outside only when max(x) > 0 (else
+	// the radius max(x) * radius_size keeps them all).
+	if mx := slices.Max(x); mx > 0 {
+		radius = cut / mx
+	}
+	return out, radius
+}
+
 // Map computes the Bourdieu map of docs (emb[i] the embedding of docs[i],
-// in space) for query q: coordinates, the radius filter, and topics on the
-// kept documents with opt (see TopicOptions). It leaves docs unchanged: the
-// response holds copies, without embeddings.
+// in space) for query q: coordinates, the radius filter (Keep, with as many
+// documents at least as the topics need: n_clusters times opt's minimum per
+// topic), and topics on the kept documents with opt (see TopicOptions). The
+// response's query holds the radius size used. It leaves docs unchanged:
+// the response holds copies, without embeddings.
 func Map(ctx context.Context, docs []topicmap.Document, emb [][]float32, terms []topicmap.Term, space embed.Space, q topicmap.BourdieuQuery, opt topics.Options) (*topicmap.BourdieuResponse, error) {
 	if len(emb) != len(docs) {
 		panic("bourdieu: Map: docs and embeddings differ in length")
@@ -152,7 +192,11 @@ func Map(ctx context.Context, docs []topicmap.Document, emb [][]float32, terms [
 	}
 	xDim := topicmap.ContinuumDimension{ID: XAxisID, LeftWords: slices.Clone(q.XLeftWords), RightWords: slices.Clone(q.XRightWords)}
 	yDim := topicmap.ContinuumDimension{ID: YAxisID, LeftWords: slices.Clone(q.YTopWords), RightWords: slices.Clone(q.YBottomWords)}
-	keep := Outside(x, y, q.RadiusSize)
+	k := opt.NClusters
+	if k <= 0 {
+		k = topics.DefaultOptions().NClusters
+	}
+	keep, radius := Keep(x, y, q.RadiusSize, k*max(1, opt.MinDocsPerCluster))
 	var out []topicmap.Document
 	for i, d := range docs {
 		if !keep[i] {
@@ -170,13 +214,8 @@ func Map(ctx context.Context, docs []topicmap.Document, emb [][]float32, terms [
 		}
 		out = append(out, d)
 	}
-	k := opt.NClusters
-	if k <= 0 {
-		k = topics.DefaultOptions().NClusters
-	}
 	if len(out) < k {
-		return nil, fmt.Errorf("bourdieu: %d of %d documents lie outside the radius %g, fewer than the %d clusters: %w",
-			len(out), len(docs), q.RadiusSize, k, ErrTooFewDocuments)
+		return nil, fmt.Errorf("bourdieu: %d documents, fewer than the %d clusters: %w", len(docs), k, ErrTooFewDocuments)
 	}
 	tps, err := topics.Fit(ctx, out, terms, opt)
 	if err != nil {
@@ -185,7 +224,9 @@ func Map(ctx context.Context, docs []topicmap.Document, emb [][]float32, terms [
 	if tps == nil {
 		tps = []topicmap.Topic{}
 	}
-	return &topicmap.BourdieuResponse{Docs: out, Topics: tps, Query: cloneQuery(q)}, nil
+	query := cloneQuery(q)
+	query.RadiusSize = radius
+	return &topicmap.BourdieuResponse{Docs: out, Topics: tps, Query: query}, nil
 }
 
 func cloneQuery(q topicmap.BourdieuQuery) topicmap.BourdieuQuery {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -146,7 +148,6 @@ func TestMapErrors(t *testing.T) {
 		{"empty y bottom", func(q *topicmap.BourdieuQuery) { q.YBottomWords = []string{} }, ErrInvalidQuery},
 		{"unknown word", func(q *topicmap.BourdieuQuery) { q.YTopWords = []string{"zzyzx"} }, embed.ErrUnknownText},
 		{"same ends", func(q *topicmap.BourdieuQuery) { q.XRightWords = []string{"war"} }, ErrInvalidQuery},
-		{"radius too large", func(q *topicmap.BourdieuQuery) { q.RadiusSize = 100 }, ErrTooFewDocuments},
 	}
 	for _, tc := range tests {
 		q := topicmap.DefaultBourdieuQuery()
@@ -154,6 +155,83 @@ func TestMapErrors(t *testing.T) {
 		_, err := Map(context.Background(), docs, emb, terms, space, q, opt)
 		if !errors.Is(err, tc.want) {
 			t.Errorf("%s: got %v, want %v", tc.desc, err, tc.want)
+		}
+	}
+	if _, err := Map(context.Background(), docs, emb, terms, space, topicmap.DefaultBourdieuQuery(),
+		TopicOptions(topicmap.TopicParam{NClusters: len(docs) + 1})); !errors.Is(err, ErrTooFewDocuments) {
+		t.Errorf("more clusters than documents: got %v, want %v", err, ErrTooFewDocuments)
+	}
+}
+
+// TestMapRadiusShrinks: a radius that leaves fewer documents than the
+// topics need (n_clusters times 20) keeps the farthest documents instead,
+// and the response's query says the radius size used. It was an error,
+// and an empty Bourdieu view in the original frontend.
+func TestMapRadiusShrinks(t *testing.T) {
+	docs, emb, terms := testDocs()
+	q := topicmap.DefaultBourdieuQuery()
+	q.RadiusSize = 100
+	res, err := Map(context.Background(), docs, emb, terms, space, q, TopicOptions(topicmap.TopicParam{NClusters: 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Docs) < 40 || len(res.Topics) == 0 {
+		t.Fatalf("%d documents, %d topics; want 40 documents at least (2 clusters of 20) and topics", len(res.Docs), len(res.Topics))
+	}
+	if r := res.Query.RadiusSize; r <= 0 || r >= 100 {
+		t.Errorf("radius size %v, want the one used, in (0, 100)", r)
+	}
+	listed := map[string]bool{}
+	for _, tp := range res.Topics {
+		listed[tp.TopicID] = true
+	}
+	for _, d := range res.Docs {
+		if d.TopicID != nil && !listed[*d.TopicID] {
+			t.Errorf("%s: topic %s not listed", d.DocID, *d.TopicID)
+		}
+	}
+	// The radius used keeps the same documents through Outside.
+	x, y := make([]float64, len(docs)), make([]float64, len(docs))
+	kept := map[string]bool{}
+	for _, d := range res.Docs {
+		kept[d.DocID] = true
+	}
+	q0 := q
+	q0.RadiusSize = 0
+	all, err := Map(context.Background(), docs, emb, terms, space, q0, TopicOptions(topicmap.TopicParam{NClusters: 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range all.Docs {
+		x[i], y[i] = *d.X, *d.Y
+	}
+	for i, out := range Outside(x, y, res.Query.RadiusSize) {
+		if out != kept[all.Docs[i].DocID] {
+			t.Errorf("%s: Outside with the radius used says %v, the map %v", all.Docs[i].DocID, out, kept[all.Docs[i].DocID])
+		}
+	}
+}
+
+func TestKeep(t *testing.T) {
+	// distances 1, 0.1, 0.2, 0.3, 0.25 (the first far out, the rest near
+	// the centre); max(x) = 1.
+	x := []float64{1, 0.1, 0, -0.3, 0.15}
+	y := []float64{0, 0, 0.2, 0, 0.2}
+	tests := []struct {
+		radius float64
+		need   int
+		want   []bool
+		used   float64
+	}{
+		{0.5, 1, []bool{true, false, false, false, false}, 0.5}, // enough outside: the original rule
+		{0.5, 3, []bool{true, false, false, true, true}, 0.25},  // 3 farthest
+		{0.5, 9, []bool{true, true, true, true, true}, 0.1},     // need > documents: all
+		{0.05, 3, []bool{true, true, true, true, true}, 0.05},   // all outside already
+	}
+	for _, tc := range tests {
+		got, used := Keep(x, y, tc.radius, tc.need)
+		if !slices.Equal(got, tc.want) || math.Abs(used-tc.used) > 1e-12 {
+			t.Errorf("Keep(radius %v, need %d) = %v, %v; want %v, %v", tc.radius, tc.need, got, used, tc.want, tc.used)
 		}
 	}
 }

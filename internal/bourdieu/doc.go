@@ -14,7 +14,13 @@
 //
 // Documents near the centre say little about either axis: those with
 // sqrt(x^2 + y^2) < max(x) * radius_size are left out (max over the x
-// coordinates of all documents, as the original). The remaining documents
-// are clustered into topics on their new (x, y) by package topics, with at
-// least 20 documents per listed topic and terms counted at least once.
+// coordinates of all documents, as the original). Unlike the original, the
+// map keeps at least as many documents as its topics need (n_clusters times
+// 20): when the radius leaves fewer, as it does in the builtin embedder's
+// sparse space where most documents lack the axis words and lie near the
+// centre, the farthest documents are kept and the response's query holds
+// the smaller radius size used (the original fails, or draws a map without
+// topics). The kept documents are clustered into topics on their new (x, y)
+// by package topics, with at least 20 documents per listed topic and terms
+// counted at least once.
 package bourdieu

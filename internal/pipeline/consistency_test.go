@@ -109,7 +109,7 @@ func TestTopicIDsConsistent(t *testing.T) {
 		in.Bourdieu = &q
 		br, err := p.Bourdieu(context.Background(), in, nil)
 		if err != nil {
-			continue // a Bourdieu job may be refused (too few documents outside the radius)
+			continue // a Bourdieu job may be refused (fewer documents than clusters)
 		}
 		checkTopicIDs(t, name+" bourdieu job", br.Docs, br.Topics)
 	}

@@ -43,6 +43,6 @@
 // as Topics would for that query.
 //
 // Errors caused by the request (no documents, all empty, invalid UTF-8,
-// more clusters than documents, an empty or unknown axis word, too few
-// documents outside the radius) wrap ErrInvalidInput.
+// more clusters than documents, an empty or unknown axis word) wrap
+// ErrInvalidInput.
 package pipeline

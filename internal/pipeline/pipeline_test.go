@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -444,7 +445,7 @@ func TestProgressWithinEmbedding(t *testing.T) {
 		t.Run(tc.desc, func(t *testing.T) {
 			f, reports := recordProgress()
 			in := warPeaceInput(2)
-			if _, _, err := New(Config{Embedder: tc.e, Device: tc.dev, Logger: quiet()}).Topics(context.Background(), in, f); err != nil {
+			if _, _, err := New(Config{Embedder: tc.e, Devices: Devices{Embedding: tc.dev}, Logger: quiet()}).Topics(context.Background(), in, f); err != nil {
 				t.Fatal(err)
 			}
 			got := reports()
@@ -676,5 +677,69 @@ func checkKeys(t *testing.T, path string, v any, ks *keySet) {
 		}
 	default:
 		t.Fatalf("%s: a %T, want an object", path, v)
+	}
+}
+
+// TestFrontendDefaultAxes: a topics job as the original frontend sends it
+// (web/src/QueryView.jsx: 15 clusters, name length 3, min count 1, radius
+// 0.5, x past/future, y positive/negative, in English or French) draws a
+// Bourdieu map with documents and topics on the tweets and on the French
+// Debian descriptions of examples/. Before the radius kept at least the
+// documents that the topics need, both maps were empty (10 of the 463
+// tweets lay outside the radius), and the frontend's Bourdieu view showed
+// bare axes.
+func TestFrontendDefaultAxes(t *testing.T) {
+	french, err := os.Open(filepath.Join("..", "..", "examples", "debian_fr_1k.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer french.Close()
+	frenchTexts, err := csvdocs.Read(french, "text", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, language string
+		texts          []string
+	}{
+		{"tweets", "english", tweets(t)},
+		{"debian_fr_1k", "french", frenchTexts},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			param := topicmap.DefaultTopicParam()
+			param.NClusters, param.NameLength, param.MinCountTerms, param.Language = 15, 3, 1, tc.language
+			q := topicmap.BourdieuQuery{
+				XLeftWords: []string{"past"}, XRightWords: []string{"future"},
+				YTopWords: []string{"positive"}, YBottomWords: []string{"negative"},
+				RadiusSize: 0.5,
+			}
+			res, _, err := New(Config{Logger: quiet()}).Topics(context.Background(), Input{Texts: tc.texts, Param: param, Bourdieu: &q}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			br := res.BourdieuResponse
+			t.Logf("Bourdieu map: %d documents, %d topics, radius size %.3f", len(br.Docs), len(br.Topics), br.Query.RadiusSize)
+			if len(br.Docs) < min(len(tc.texts), 15*20) || len(br.Topics) == 0 {
+				t.Fatalf("Bourdieu map of %d documents and %d topics; want %d documents at least and topics", len(br.Docs), len(br.Topics), min(len(tc.texts), 15*20))
+			}
+			if r := br.Query.RadiusSize; r <= 0 || r > 0.5 {
+				t.Errorf("radius size used %v, want in (0, 0.5]", r)
+			}
+			listed := map[string]bool{}
+			for _, tp := range br.Topics {
+				listed[tp.TopicID] = true
+				if tp.ConvexHull == nil || tp.XCentroid == nil || tp.YCentroid == nil {
+					t.Errorf("topic %s: hull or centroid missing", tp.TopicID)
+				}
+			}
+			for _, d := range br.Docs {
+				if d.X == nil || d.Y == nil || math.IsNaN(*d.X) || math.IsNaN(*d.Y) {
+					t.Fatalf("%s: coordinates %v, %v", d.DocID, d.X, d.Y)
+				}
+				if d.TopicID != nil && !listed[*d.TopicID] {
+					t.Errorf("%s: topic %s not listed", d.DocID, *d.TopicID)
+				}
+			}
+		})
 	}
 }
