@@ -74,6 +74,7 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var maps mapFiles
 	maps.register(fs)
 	view := fs.String("view", "topics", "which map --svg, --png and --html draw: topics or bourdieu (needs --bourdieu)")
+	devFlag := deviceFlag(fs)
 	cleanTopics := fs.Bool("clean-topics", false, "name the topics with an LLM (key in OPEN_AI_KEY or OPENAI_API_KEY; OPEN_AI_ORG_ID, OPENAI_BASE_URL, BUNKA_LLM_MODEL)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -81,6 +82,10 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *csvPath == "" || fs.NArg() > 0 {
 		fs.Usage()
 		return errors.New("need --csv FILE and no other arguments")
+	}
+	dev, err := devFlag.device(os.LookupEnv)
+	if err != nil {
+		return err
 	}
 	mapView, err := render.ParseView(*view)
 	if err != nil {
@@ -124,8 +129,9 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	// The same embedder and namer as the worker's (BUNKA_EMBEDDER, OPEN_AI_KEY, ...).
-	cfg, release, err := engine.PipelineConfig(os.LookupEnv, logger)
+	// The same devices, embedder and namer as the worker's (BUNKA_DEVICE,
+	// BUNKA_EMBEDDER, OPEN_AI_KEY, ...), --device standing for BUNKA_DEVICE.
+	cfg, release, err := engine.PipelineConfig(withEnv(os.LookupEnv, "BUNKA_DEVICE", string(dev)), logger)
 	if err != nil {
 		return err
 	}

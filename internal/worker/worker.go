@@ -40,6 +40,15 @@ type Modeler interface {
 
 var _ Modeler = (*pipeline.Pipeline)(nil)
 
+// DeviceReporter is a Modeler that says where its stages compute, as
+// *pipeline.Pipeline does; each job's log line then names the device of
+// every stage.
+type DeviceReporter interface {
+	Devices() pipeline.Devices
+}
+
+var _ DeviceReporter = (*pipeline.Pipeline)(nil)
+
 // Config tunes a Worker. The zero value of each field means its default:
 // internal/config's for the service's settings (config.DefaultConcurrency,
 // ...), the one given here for the others.
@@ -262,6 +271,9 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 	rep.finish()
 	attrs := []any{"task_id", id, "type", t.Type(), "docs", ndocs, "attempt", rn.Attempt,
 		"duration", time.Since(start).Round(time.Millisecond).String(), rep.timings()}
+	if d, ok := w.model.(DeviceReporter); ok {
+		attrs = append(attrs, "devices", d.Devices())
+	}
 	if err == nil {
 		var b []byte
 		var st []byte
