@@ -47,10 +47,10 @@
 // all of A: W = AV_kΣ_s⁻²·s/n (the sample's singular values grow by √(n/s)
 // over n documents), then V_k = AᵀW, so that V_k = AᵀW holds exactly, as
 // for a whole fit, and every vocabulary term has a row on the corpus's
-// scale. This takes the SVD's cost from 15 products of A with a dense
-// matrix to 13 of the sample's and 3 of A's (2.7 times less work at
-// 100,000 documents, 20 times at 1,000,000), and its dense n × (k+10)
-// matrices from n rows to 20,000. On 100,000 perturbed Debian descriptions
+// scale. This takes the embedding's sparse-times-dense products from 15
+// of A to 14 of the sample's and 3 of A's (2.6 times less work at 100,000
+// documents, 4.6 times at 1,000,000), and the range finder's dense
+// n × (k+10) matrices from n rows to 20,000. On 100,000 perturbed Debian descriptions
 // (scripts/bench_service.sh) the topics' NMI against the sections went from
 // 0.4445 to 0.452; corpora up to 20,000 documents are fitted whole, as
 // before.
