@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -23,7 +24,7 @@ import (
 // large) for the worker, for as long as task records live.
 func (s *Store) PutInput(ctx context.Context, id string, docs []string) error {
 	w := NewResultWriter()
-	if err := json.NewEncoder(w).Encode(docs); err != nil {
+	if err := encodeStrings(w, docs); err != nil {
 		return fmt.Errorf("store: put input %s: %w", id, err)
 	}
 	if err := w.Close(); err != nil {
@@ -60,9 +61,52 @@ func (s *Store) Input(ctx context.Context, id string) ([]string, error) {
 		return nil, fmt.Errorf("store: input %s: %w", id, err)
 	}
 	defer d.Close()
-	var docs []string
-	if err := json.NewDecoder(d).Decode(&docs); err != nil {
+	docs, err := decodeStrings(d)
+	if err != nil {
 		return nil, fmt.Errorf("store: input %s: %w", id, err)
+	}
+	return docs, nil
+}
+
+// encodeStrings writes docs as a JSON array one element at a time
+// (json.Encoder would hold the whole array's JSON first).
+func encodeStrings(w io.Writer, docs []string) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteByte('[')
+	for i, d := range docs {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		b, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		bw.Write(b)
+	}
+	bw.WriteByte(']')
+	return bw.Flush()
+}
+
+// decodeStrings decodes a JSON array of strings one element at a time:
+// json.Decoder.Decode of the whole array would first buffer all of its
+// JSON (half a gigabyte for a million documents) beside the strings.
+func decodeStrings(r io.Reader) ([]string, error) {
+	dec := json.NewDecoder(r)
+	if t, err := dec.Token(); err != nil {
+		return nil, err
+	} else if t != json.Delim('[') {
+		return nil, fmt.Errorf("want a JSON array, got %v", t)
+	}
+	docs := []string{}
+	for dec.More() {
+		var s string
+		if err := dec.Decode(&s); err != nil {
+			return nil, err
+		}
+		docs = append(docs, s)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, err
 	}
 	return docs, nil
 }
