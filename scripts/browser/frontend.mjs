@@ -125,6 +125,28 @@ function drawn(page) {
   });
 }
 
+// clickTopics clicks each topic's centroid, as a user does, and checks
+// that the side panel (TextContainer.jsx) shows the topic's name and its
+// top documents. It returns the problems found.
+async function clickTopics(page, topics) {
+  const problems = [];
+  const circles = page.locator('.scatter-plot-container > svg circle.topic-centroid');
+  const n = await circles.count();
+  for (let i = 0; i < n; i++) {
+    await circles.nth(i).dispatchEvent('click');
+    const shown = await page.evaluate(() => {
+      const box = document.getElementById('topic-box-container');
+      return box && { name: box.querySelector('h4')?.textContent, docs: box.querySelectorAll('.MuiListItemText-root').length };
+    });
+    const want = topics.find((t) => t.name === (shown && shown.name));
+    if (!shown || !want) problems.push(`topic ${i}: the panel shows ${JSON.stringify(shown)}`);
+    else if (shown.docs !== (want.top_doc_content || []).length) {
+      problems.push(`topic ${want.topic_id}: ${shown.docs} documents listed, ${want.top_doc_content?.length} top documents`);
+    }
+  }
+  return problems;
+}
+
 async function shot(page, name) {
   if (shots) await page.screenshot({ path: join(shots, `${name}.png`) });
 }
@@ -197,6 +219,24 @@ async function checkUploaded(name, language, page, log) {
     log.errors.slice(0, 5));
   await shot(page, `${name}-map`);
 
+  // Clicking each topic lists its top documents.
+  const mapClicks = await clickTopics(page, result.topics);
+  report(name, 'map-click', mapClicks.length === 0 && log.errors.length === 0,
+    `${m.centroids} topics clicked, each listed its top documents`, [...mapClicks, ...log.errors].slice(0, 5));
+
+  // The Data view: a row per document with its topic's name.
+  await page.locator('.dropdown-menu [aria-haspopup="listbox"]').click();
+  await page.locator('li[role=option][data-value="docs"]').click();
+  await page.waitForSelector('.docs-view table', { timeout: 60000 });
+  const rows = await page.evaluate(() => {
+    const trs = [...document.querySelectorAll('.docs-view tbody tr')];
+    return { rows: trs.length, unknown: trs.filter((tr) => tr.children[2]?.textContent === 'Unknown').length };
+  });
+  const listed = new Set(result.topics.map((t) => t.topic_id));
+  const noTopic = result.docs.filter((d) => !listed.has(d.topic_id)).length;
+  report(name, 'data', rows.rows === result.docs.length && rows.unknown === noTopic && log.errors.length === 0,
+    `${rows.rows} rows for ${result.docs.length} docs, ${rows.unknown} without a listed topic (the API: ${noTopic})`, log.errors.slice(0, 5));
+
   // Bourdieu view, from the topics job's bourdieu_response (the frontend's
   // default axes went with the upload).
   const b = result.bourdieu_response;
@@ -235,5 +275,9 @@ async function checkUploaded(name, language, page, log) {
   await page.waitForSelector('.scatter-plot-container > svg g.canvas', { timeout: 60000 });
   await page.waitForTimeout(500);
   await checkBourdieu('bourdieu-refresh', answer);
+
+  const bourdieuClicks = await clickTopics(page, answer.topics);
+  report(name, 'bourdieu-click', bourdieuClicks.length === 0 && log.errors.length === 0,
+    `${answer.topics.length} topics clicked, each listed its top documents`, [...bourdieuClicks, ...log.errors].slice(0, 5));
   await page.close();
 }
