@@ -96,7 +96,7 @@ model:
 # libcuda.so, nvcc and ptxas from scripts/get_cuda.sh. The tagged binaries
 # need the NVIDIA driver and a GPU to start (see README, "GPU").
 #############
-.PHONY: cuda gpu gpu_vet ptx ptxcheck
+.PHONY: cuda gpu gpu_vet ptx ptxcheck gpu_check_bundle
 CUDA_STUBS ?= /usr/lib/x86_64-linux-gnu/stubs
 GPU_ENV = CGO_ENABLED=1 CGO_LDFLAGS="-L$(CUDA_STUBS)"
 # Packages with files for the cuda tag, whose test binaries differ under it.
@@ -126,3 +126,21 @@ ptxcheck:
 		for a in sm_70 sm_90; do ptxas -arch=$$a -o /dev/null $$f || exit 1; done; \
 		echo "ptxas sm_70, sm_90: $$f ok"; \
 	done
+
+# The folder that scripts/gpu_check.sh runs from on a GPU host (no Go there):
+# bin/bunka with the tag, the tagged test binaries of every package with
+# cuda test files, vecgen, the Debian corpora (BUNKA_DATA, default
+# ../shared/data) and the script. Copy $(GPUBIN) over and run
+# $(GPUBIN)/gpu_check.sh.
+GPUBIN ?= gpubin
+BUNKA_DATA ?= ../shared/data
+CUDA_TEST_PKGS = $(shell grep -rl --include='*_test.go' '^//go:build cuda' internal cmd | xargs -r -n1 dirname | sort -u | sed 's|^|./|')
+gpu_check_bundle: gpu
+	rm -rf $(GPUBIN) && mkdir -p $(GPUBIN)/tests $(GPUBIN)/data
+	cp bin/bunka scripts/gpu_check.sh $(GPUBIN)/
+	go build -o $(GPUBIN)/vecgen ./scripts/vecgen
+	for p in $(CUDA_TEST_PKGS); do \
+		$(GPU_ENV) go test -c -tags cuda -o $(GPUBIN)/tests/$$(echo $${p#./} | tr / _).test $$p || exit 1; \
+	done
+	cp $(BUNKA_DATA)/debian_en_10k.csv $(BUNKA_DATA)/debian_en_2k.csv $(GPUBIN)/data/
+	du -sh $(GPUBIN)

@@ -9,9 +9,20 @@
 # is done when /usr/include/cuda.h, nvcc and ptxas are already there. About
 # 800 MB are downloaded. No GPU or driver is needed to build; a GPU host
 # needs only the NVIDIA driver (libcuda.so.1) to run the result.
+#
+# CUDA_DEV_ONLY=1 installs nvidia-cuda-dev alone, enough to build the tagged
+# binaries from the committed PTX (Dockerfile.worker does that), and skips
+# when cuda.h is there.
 set -euo pipefail
 
-if [[ -f /usr/include/cuda.h ]] && command -v nvcc >/dev/null 2>&1 && command -v ptxas >/dev/null 2>&1; then
+packages=(nvidia-cuda-dev nvidia-cuda-toolkit)
+if [[ "${CUDA_DEV_ONLY:-}" == 1 ]]; then
+  packages=(nvidia-cuda-dev)
+  if [[ -f /usr/include/cuda.h ]]; then
+    echo "CUDA headers already installed"
+    exit 0
+  fi
+elif [[ -f /usr/include/cuda.h ]] && command -v nvcc >/dev/null 2>&1 && command -v ptxas >/dev/null 2>&1; then
   echo "CUDA headers and toolkit already installed ($(nvcc --version | grep -o 'release [0-9.]*'))"
   exit 0
 fi
@@ -31,8 +42,8 @@ Suites: $VERSION_CODENAME
 Components: contrib non-free
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
-echo "installing nvidia-cuda-dev and nvidia-cuda-toolkit from $VERSION_CODENAME non-free (about 800 MB)"
+echo "installing ${packages[*]} from $VERSION_CODENAME non-free"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends nvidia-cuda-dev nvidia-cuda-toolkit >/dev/null
-nvcc --version | tail -1
+apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+if command -v nvcc >/dev/null 2>&1; then nvcc --version | tail -1; fi

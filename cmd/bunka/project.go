@@ -8,11 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"runtime"
 	"strconv"
 	"time"
 
+	"github.com/bunkatopics/bunka-go/internal/engine"
 	"github.com/bunkatopics/bunka-go/internal/knn"
 	"github.com/bunkatopics/bunka-go/internal/npy"
 	"github.com/bunkatopics/bunka-go/internal/umap"
@@ -36,6 +38,8 @@ type projectReport struct {
 	Epochs        int     `json:"epochs"`
 	Seed          int64   `json:"seed"`
 	Workers       int     `json:"workers"`
+	DeviceKNN     string  `json:"device_knn"`    // cpu or cuda
+	DeviceLayout  string  `json:"device_layout"` // cpu or cuda
 	Out           string  `json:"out"`
 }
 
@@ -53,6 +57,7 @@ func project(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	epochs := fs.Int("epochs", 0, "layout epochs (0: 500 up to 10,000 points, 200 above)")
 	seed := fs.Int64("seed", 42, "random seed (the original service uses 42)")
 	workers := fs.Int("workers", 0, "goroutines (0: GOMAXPROCS)")
+	devFlag := deviceFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,6 +69,17 @@ func project(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	dev, err := devFlag.device(os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	// The k-NN search and the layout on the GPU or the CPU, as the worker
+	// chooses them; the choice and its reason are logged on stderr.
+	num, err := engine.OpenNumeric(dev, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer num.Close()
 	f, err := os.Open(*in)
 	if err != nil {
 		return err
@@ -83,6 +99,7 @@ func project(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	opt := umap.Options{
 		Neighbors: *neighbors, MinDist: *minDist, Metric: metric,
 		Epochs: *epochs, Seed: *seed, Workers: *workers,
+		Searcher: num.Searcher, Layout: num.Layout,
 	}
 	t0 := time.Now()
 	var tKNN, tInit time.Time
@@ -124,7 +141,7 @@ func project(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		N: len(data), Dim: dim, Seconds: round3(secs),
 		SecondsKNN: round3(secsKNN), SecondsLayout: round3(secsLayout), SecondsTotal: round3(time.Since(start).Seconds()),
 		Neighbors: *neighbors, MinDist: *minDist, Metric: metric.String(), Epochs: nEpochs,
-		Seed: *seed, Workers: w, Out: *out,
+		Seed: *seed, Workers: w, DeviceKNN: string(num.Devices.KNN), DeviceLayout: string(num.Devices.Layout), Out: *out,
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -69,9 +70,11 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	limit := fs.Int("limit", 0, "refuse CSV files with more rows than this (0: no limit)")
 	seed := fs.Int64("seed", 42, "random seed (the original uses 42)")
 	verbose := fs.Bool("v", false, "log each stage's timing")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the computation (pprof) to this file")
 	var maps mapFiles
 	maps.register(fs)
 	view := fs.String("view", "topics", "which map --svg, --png and --html draw: topics or bourdieu (needs --bourdieu)")
+	devFlag := deviceFlag(fs)
 	cleanTopics := fs.Bool("clean-topics", false, "name the topics with an LLM (key in OPEN_AI_KEY or OPENAI_API_KEY; OPEN_AI_ORG_ID, OPENAI_BASE_URL, BUNKA_LLM_MODEL)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -79,6 +82,10 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *csvPath == "" || fs.NArg() > 0 {
 		fs.Usage()
 		return errors.New("need --csv FILE and no other arguments")
+	}
+	dev, err := devFlag.device(os.LookupEnv)
+	if err != nil {
+		return err
 	}
 	mapView, err := render.ParseView(*view)
 	if err != nil {
@@ -122,8 +129,9 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	// The same embedder and namer as the worker's (BUNKA_EMBEDDER, OPEN_AI_KEY, ...).
-	cfg, release, err := engine.PipelineConfig(os.LookupEnv, logger)
+	// The same devices, embedder and namer as the worker's (BUNKA_DEVICE,
+	// BUNKA_EMBEDDER, OPEN_AI_KEY, ...), --device standing for BUNKA_DEVICE.
+	cfg, release, err := engine.PipelineConfig(withEnv(os.LookupEnv, "BUNKA_DEVICE", string(dev)), logger)
 	if err != nil {
 		return err
 	}
@@ -137,7 +145,12 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			lastStage = stage
 		}
 	}
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
 	res, _, err := p.Topics(ctx, in, progress)
+	stopProfile()
 	if err != nil {
 		return err
 	}
@@ -235,4 +248,21 @@ func readEmbeddings(path string, rows []int, nRows int) ([][]float32, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("%s: %d rows, the CSV has %d rows and %d documents", path, len(m), nRows, len(rows))
+}
+
+// startCPUProfile starts a CPU profile into path ("": none) and returns
+// what stops it.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

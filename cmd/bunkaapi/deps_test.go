@@ -19,7 +19,7 @@ func TestLinksNoModelCode(t *testing.T) {
 		t.Fatalf("go list -deps: %v", err)
 	}
 	const module = "github.com/bunkatopics/bunka-go/"
-	forbidden := []string{"pipeline", "umap", "knn", "lsa", "terms", "topics", "cluster", "onnx", "llm", "wordpiece", "engine"}
+	forbidden := []string{"pipeline", "umap", "knn", "lsa", "terms", "topics", "cluster", "onnx", "llm", "wordpiece", "engine", "cuda", "embedchoice"}
 	deps := strings.Fields(string(out))
 	if len(deps) < 2 {
 		t.Fatalf("go list -deps printed %q", out)

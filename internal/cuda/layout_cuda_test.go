@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/bunkatopics/bunka-go/internal/csvdocs"
 	"github.com/bunkatopics/bunka-go/internal/lsa"
@@ -67,6 +68,8 @@ func TestGPULayoutMatchesReference(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d coordinates differ from BatchLayout's bits; largest difference %.3g (extent %.3g)", differ, 2*len(want), worst, hi-lo)
+	figure(t, map[string]any{"figure": "layout_parity_with_batchlayout", "device": g.Name(), "points": len(want),
+		"coordinates_differing": differ, "max_abs_diff": worst, "extent": hi - lo})
 	if worst > 1e-3*(hi-lo) {
 		t.Errorf("largest difference from BatchLayout %.3g, more than 1e-3 of the extent %.3g", worst, hi-lo)
 	}
@@ -112,15 +115,33 @@ func TestGPULayoutDebian(t *testing.T) {
 		}
 		return umaptest.Trustworthiness(sd, sxy, 15)
 	}
-	gpu := project(g.Layout())
-	if again := project(g.Layout()); !slices.Equal(gpu, again) {
+	tl := &timedLayout{o: g.Layout()}
+	gpu := project(tl)
+	again := project(g.Layout())
+	same := slices.Equal(gpu, again)
+	if !same {
 		t.Error("two GPU layouts with seed 42 differ")
 	}
 	cpu, gtw := tw(project(umap.CPULayout{})), tw(gpu)
 	t.Logf("%d points: trustworthiness CPULayout %.4f, GPU %.4f", len(data), cpu, gtw)
+	figure(t, map[string]any{"figure": "layout_quality_debian_en_10k", "device": g.Name(), "points": len(data),
+		"trustworthiness_gpu": gtw, "trustworthiness_cpu": cpu, "same_twice": same,
+		"seconds_layout": tl.d.Seconds()})
 	if gtw < cpu-0.01 {
 		t.Errorf("GPU layout's trustworthiness %.4f, more than 0.01 below CPULayout's %.4f", gtw, cpu)
 	}
+}
+
+// timedLayout times the Optimize calls of o.
+type timedLayout struct {
+	o umap.Optimizer
+	d time.Duration
+}
+
+func (l *timedLayout) Optimize(ctx context.Context, g *umap.Graph, pos []float32, p umap.LayoutParams) error {
+	start := time.Now()
+	defer func() { l.d += time.Since(start) }()
+	return l.o.Optimize(ctx, g, pos, p)
 }
 
 // BenchmarkGPULayout is umap's BenchmarkLayout on the GPU: 200 epochs of

@@ -88,9 +88,12 @@ func (s Settings) onnxOptions(logger *slog.Logger) onnx.Options {
 // (io.Closer) at shutdown.
 //
 // Errors: BUNKA_EMBEDDER=onnx whose model or runtime cannot be loaded, or
-// BUNKA_DEVICE=cuda without a usable GPU, whatever BUNKA_EMBEDDER says
-// (asking for the GPU is never silently ignored: with BUNKA_EMBEDDER=builtin,
-// which runs on the CPU, it is an error too).
+// BUNKA_DEVICE=cuda with an ONNX model that cannot run on the GPU. The
+// builtin embedder, chosen or fallen back to, runs on the CPU whatever
+// BUNKA_DEVICE says (it has no GPU version); the GPU that BUNKA_DEVICE=cuda
+// asks for is then the numeric stages' (k-NN, layout, k-means), and engine
+// fails at start-up when there is none: asking for the GPU is never
+// silently ignored.
 func Choose(s Settings, logger *slog.Logger) (embed.Embedder, string, error) {
 	if logger == nil {
 		logger = slog.Default()
@@ -106,10 +109,6 @@ func Choose(s Settings, logger *slog.Logger) (embed.Embedder, string, error) {
 	)
 	switch kind {
 	case Builtin:
-		if s.Device == device.CUDA {
-			err = errors.New("BUNKA_DEVICE=cuda asks for the GPU but BUNKA_EMBEDDER=builtin runs on the CPU (set BUNKA_DEVICE=auto or cpu, or BUNKA_EMBEDDER=onnx)")
-			break
-		}
 		reason = "BUNKA_EMBEDDER=builtin"
 	case ONNX:
 		var oe *onnx.Embedder
@@ -118,10 +117,6 @@ func Choose(s Settings, logger *slog.Logger) (embed.Embedder, string, error) {
 		}
 	case Auto:
 		if ok, why := onnx.Available(s.onnxOptions(logger)); !ok {
-			if s.Device == device.CUDA {
-				err = fmt.Errorf("BUNKA_DEVICE=cuda but the onnx embedder is unavailable: %s", why)
-				break
-			}
 			reason = "BUNKA_EMBEDDER=auto and " + why
 			break
 		}
@@ -143,6 +138,8 @@ func Choose(s Settings, logger *slog.Logger) (embed.Embedder, string, error) {
 	name := "builtin"
 	if e != nil {
 		name = e.Name()
+	} else if s.Device == device.CUDA {
+		reason += "; it runs on the CPU (the builtin embedder has no GPU version)"
 	}
 	logger.Info("embedder chosen", "embedder", name, "why", reason)
 	return e, reason, nil

@@ -57,7 +57,7 @@ func TestChoose(t *testing.T) {
 		{"auto without the model", Settings{ModelDir: missing, LibraryPath: l}, "", false},
 		{"auto without the runtime", Settings{ModelDir: tiny, LibraryPath: "/nonexistent.so"}, "", false},
 		{"auto, cuda asked, no GPU", Settings{ModelDir: tiny, LibraryPath: l, Device: "cuda"}, "", true},
-		{"auto, cuda asked, no model", Settings{ModelDir: missing, LibraryPath: l, Device: "cuda"}, "", true},
+		{"auto, cuda asked, no model: builtin on the CPU", Settings{ModelDir: missing, LibraryPath: l, Device: "cuda"}, "", false},
 		{"onnx asked", Settings{Embedder: ONNX, ModelDir: tiny, LibraryPath: l, Threads: 1}, "onnx:tinybert", false},
 		{"onnx asked, no model", Settings{Embedder: ONNX, ModelDir: missing, LibraryPath: l}, "", true},
 		{"onnx asked, cuda asked, no GPU", Settings{Embedder: ONNX, ModelDir: tiny, LibraryPath: l, Device: "cuda"}, "", true},
@@ -88,34 +88,38 @@ func TestChoose(t *testing.T) {
 	}
 }
 
-// TestChooseBuiltinCUDA needs no runtime: the builtin embedder with
-// BUNKA_DEVICE=cuda is a start-up error, not a silent CPU run.
+// TestChooseBuiltinCUDA needs no runtime: the builtin embedder, asked for
+// or fallen back to, runs on the CPU with any BUNKA_DEVICE, and says so
+// when the GPU was asked for (the numeric stages take the GPU; engine
+// fails at start-up without one).
 func TestChooseBuiltinCUDA(t *testing.T) {
 	for _, tc := range []struct {
-		desc    string
-		device  device.Device
-		wantErr bool
+		desc     string
+		embedder string
+		device   device.Device
+		want     []string // in the reason
 	}{
-		{"cuda", device.CUDA, true},
-		{"cpu", device.CPU, false},
-		{"auto", device.Auto, false},
-		{"unset", "", false},
+		{"builtin, cuda", Builtin, device.CUDA, []string{"BUNKA_EMBEDDER=builtin", "runs on the CPU"}},
+		{"builtin, cpu", Builtin, device.CPU, []string{"BUNKA_EMBEDDER=builtin"}},
+		{"builtin, auto", Builtin, device.Auto, []string{"BUNKA_EMBEDDER=builtin"}},
+		{"builtin, unset", Builtin, "", []string{"BUNKA_EMBEDDER=builtin"}},
+		{"auto without a model, cuda", Auto, device.CUDA, []string{"BUNKA_EMBEDDER=auto", "runs on the CPU"}},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
-			e, why, err := Choose(Settings{Embedder: Builtin, Device: tc.device, ModelDir: t.TempDir(), LibraryPath: "/nonexistent.so"}, quiet)
-			if (err != nil) != tc.wantErr {
-				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
-			}
+			e, why, err := Choose(Settings{Embedder: tc.embedder, Device: tc.device, ModelDir: t.TempDir(), LibraryPath: "/nonexistent.so"}, quiet)
 			if err != nil {
-				for _, s := range []string{"BUNKA_DEVICE=cuda", "BUNKA_EMBEDDER=builtin", "CPU"} {
-					if !strings.Contains(err.Error(), s) {
-						t.Errorf("error %q does not say %q", err, s)
-					}
-				}
-				return
+				t.Fatal(err)
 			}
-			if e != nil || why != "BUNKA_EMBEDDER=builtin" {
-				t.Errorf("Choose = %v, %q; want the builtin embedder (nil)", e, why)
+			if e != nil {
+				t.Errorf("Choose = %v; want the builtin embedder (nil)", e)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(why, w) {
+					t.Errorf("reason %q does not say %q", why, w)
+				}
+			}
+			if tc.device != device.CUDA && strings.Contains(why, "GPU") {
+				t.Errorf("reason %q speaks of a GPU that was not asked for", why)
 			}
 		})
 	}

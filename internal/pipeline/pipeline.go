@@ -92,10 +92,11 @@ type Config struct {
 	Logger   *slog.Logger   // nil: slog.Default()
 	Seed     int64          // 0: 42, as the original's UMAP random_state
 
-	// Device is where the embedder computes (engine sets it with
-	// embedchoice.DeviceOf); it sets the progress stages' weights. "":
-	// the CPU.
-	Device device.Device
+	// Devices says where each stage computes (engine sets it beside the
+	// embedder and the backends below). The embedder's device sets the
+	// progress stages' weights; all of them are named in the worker's job
+	// log lines (Pipeline.Devices).
+	Devices Devices
 	// The numeric backends; nil: the CPU ones (knn.AutoSearcher,
 	// umap.CPULayout, cluster.CPU). A GPU version is chosen here, in
 	// engine, without touching the stages' callers.
@@ -108,6 +109,34 @@ type Config struct {
 type Pipeline struct {
 	cfg Config
 }
+
+// Devices names where each stage of a job computes. The zero value of a
+// field means the CPU.
+type Devices struct {
+	Embedding  device.Device // the embedder (embedchoice.DeviceOf)
+	KNN        device.Device // the k-NN search of the projection
+	Layout     device.Device // the UMAP layout
+	Clustering device.Device // the k-means of the topics
+}
+
+// LogValue groups the devices for a log line: embedding=cpu knn=cuda ...
+func (d Devices) LogValue() slog.Value {
+	name := func(v device.Device) string {
+		if v == "" {
+			return string(device.CPU)
+		}
+		return string(v)
+	}
+	return slog.GroupValue(
+		slog.String("embedding", name(d.Embedding)),
+		slog.String("knn", name(d.KNN)),
+		slog.String("layout", name(d.Layout)),
+		slog.String("clustering", name(d.Clustering)),
+	)
+}
+
+// Devices returns where each stage computes, as the Config says.
+func (p *Pipeline) Devices() Devices { return p.cfg.Devices }
 
 // New returns a Pipeline with cfg's defaults filled in.
 func New(cfg Config) *Pipeline {
@@ -131,7 +160,7 @@ func (p *Pipeline) Topics(ctx context.Context, in Input, progress ProgressFunc) 
 	if in.Bourdieu != nil {
 		stages = append(stages, StageBourdieu)
 	}
-	pr := newProgress(progress, stageWeights(p.cfg.Embedder, p.cfg.Device), stages...)
+	pr := newProgress(progress, stageWeights(p.cfg.Embedder, p.cfg.Devices.Embedding), stages...)
 	// The query is not checked up front: a topics job whose axis words the
 	// embedder cannot place keeps its topic map (see below).
 	query := in.Bourdieu
@@ -267,7 +296,7 @@ func (p *Pipeline) Bourdieu(ctx context.Context, in Input, progress ProgressFunc
 	if in.Bourdieu == nil {
 		return nil, fmt.Errorf("pipeline: no Bourdieu query: %w", ErrInvalidInput)
 	}
-	pr := newProgress(progress, stageWeights(p.cfg.Embedder, p.cfg.Device), StageLanguage, StageEmbedding, StageTerms, StageBourdieu)
+	pr := newProgress(progress, stageWeights(p.cfg.Embedder, p.cfg.Devices.Embedding), StageLanguage, StageEmbedding, StageTerms, StageBourdieu)
 	r, err := p.start(ctx, in, pr)
 	if err != nil {
 		return nil, err

@@ -445,7 +445,7 @@ func TestProgressWithinEmbedding(t *testing.T) {
 		t.Run(tc.desc, func(t *testing.T) {
 			f, reports := recordProgress()
 			in := warPeaceInput(2)
-			if _, _, err := New(Config{Embedder: tc.e, Device: tc.dev, Logger: quiet()}).Topics(context.Background(), in, f); err != nil {
+			if _, _, err := New(Config{Embedder: tc.e, Devices: Devices{Embedding: tc.dev}, Logger: quiet()}).Topics(context.Background(), in, f); err != nil {
 				t.Fatal(err)
 			}
 			got := reports()

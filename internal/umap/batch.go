@@ -9,11 +9,12 @@ import (
 
 // BatchLayout is the layout of the GPU optimiser (package cuda) run on the
 // CPU: the same algorithm, operation by operation in float32, so that it is
-// the trusted reference the GPU kernel is compared with. Each epoch is one
-// synchronous step: every edge sampled in the epoch computes its moves from
-// the positions at the start of the epoch and writes them to slots of its
-// own; then every point adds up its slots in a fixed order and moves once.
-// See the package documentation for how it differs from CPULayout.
+// the trusted reference the GPU kernel is compared with. Each epoch runs in
+// Steps synchronous steps, each over its share of the edges: every edge due
+// for sampling computes its moves from the positions at the start of the
+// step and writes them to slots of its own; then every point adds up its
+// slots in a fixed order and moves once. See the package documentation for
+// how it differs from CPULayout and umap-learn.
 type BatchLayout struct {
 	Steps int // steps per epoch; 0: BatchSteps
 }
@@ -53,7 +54,9 @@ func (bl BatchLayout) Optimize(ctx context.Context, g *Graph, pos []float32, p L
 // Constants of the batch layout's coefficient tables: BatchTableBits
 // points per octave of d² from 2^BatchTableMinExp to 2^BatchTableMaxExp,
 // indexed by the float32 bits of d²; below the range the first value is
-// used, above it the last (there the moves are below 1e-9 of the clip).
+// used (points less than 1e-6 apart, where an attraction moves less than
+// 1e-4 and the repulsion's coefficient is flat), above it the last (points
+// more than 2^20 apart, where a move is about 1e-6).
 // internal/cuda/layout.cu has the same shift.
 const (
 	BatchTableBits   = 7

@@ -17,6 +17,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/bunkatopics/bunka-go/internal/device"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/store"
 	"github.com/bunkatopics/bunka-go/internal/tasks"
@@ -553,5 +554,50 @@ func TestNoBourdieuNotNull(t *testing.T) {
 	}
 	if string(q["radius_size"]) != "0" {
 		t.Errorf("query.radius_size = %s, want 0", q["radius_size"])
+	}
+}
+
+// onDevices is a fake Modeler that says where its stages compute.
+type onDevices struct {
+	*fake
+	devs pipeline.Devices
+}
+
+func (o onDevices) Devices() pipeline.Devices { return o.devs }
+
+// TestJobLogNamesDevices checks that each job's log line, done or failed,
+// names the device of every stage of a Modeler that reports them.
+func TestJobLogNamesDevices(t *testing.T) {
+	m := onDevices{
+		fake: &fake{topics: func(ctx context.Context, in pipeline.Input, progress pipeline.ProgressFunc) (*topicmap.TopicsResponse, *pipeline.State, error) {
+			if in.Texts[0] == "fail" {
+				return nil, nil, fmt.Errorf("pipeline: bad: %w", pipeline.ErrInvalidInput)
+			}
+			return okTopics(ctx, in, progress)
+		}},
+		devs: pipeline.Devices{Embedding: device.CUDA, KNN: device.CUDA, Layout: device.CUDA}, // clustering: "" is the CPU
+	}
+	e := start(t, m, worker.Config{})
+	e.submit(t, "dev-ok", "a", "b", "c")
+	e.submit(t, "dev-fail", "fail", "b", "c")
+	for _, tc := range []struct{ msg, id string }{{`msg="job done"`, "dev-ok"}, {`msg="job failed"`, "dev-fail"}} {
+		e.wait(t, tc.id)
+		// The line follows the stored outcome: wait for it too.
+		var line string
+		for deadline := time.Now().Add(10 * time.Second); line == ""; time.Sleep(20 * time.Millisecond) {
+			for _, l := range strings.Split(e.logs.String(), "\n") {
+				if strings.Contains(l, tc.msg) && strings.Contains(l, "task_id="+tc.id+" ") {
+					line = l
+				}
+			}
+			if line == "" && time.Now().After(deadline) {
+				t.Fatalf("no %s line for %s:\n%s", tc.msg, tc.id, e.logs.String())
+			}
+		}
+		for _, want := range []string{"devices.embedding=cuda", "devices.knn=cuda", "devices.layout=cuda", "devices.clustering=cpu"} {
+			if !strings.Contains(line, want) {
+				t.Errorf("%s line lacks %q: %s", tc.msg, want, line)
+			}
+		}
 	}
 }
