@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -69,6 +70,7 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	limit := fs.Int("limit", 0, "refuse CSV files with more rows than this (0: no limit)")
 	seed := fs.Int64("seed", 42, "random seed (the original uses 42)")
 	verbose := fs.Bool("v", false, "log each stage's timing")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the computation (pprof) to this file")
 	var maps mapFiles
 	maps.register(fs)
 	view := fs.String("view", "topics", "which map --svg, --png and --html draw: topics or bourdieu (needs --bourdieu)")
@@ -143,7 +145,12 @@ func topicsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			lastStage = stage
 		}
 	}
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
 	res, _, err := p.Topics(ctx, in, progress)
+	stopProfile()
 	if err != nil {
 		return err
 	}
@@ -241,4 +248,21 @@ func readEmbeddings(path string, rows []int, nRows int) ([][]float32, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("%s: %d rows, the CSV has %d rows and %d documents", path, len(m), nRows, len(rows))
+}
+
+// startCPUProfile starts a CPU profile into path ("": none) and returns
+// what stops it.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

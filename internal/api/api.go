@@ -228,15 +228,19 @@ type taskID struct {
 	TaskID string `json:"task_id"`
 }
 
-// enqueue records a new task of kind and enqueues the task that mk makes
-// for its id.
-func (s *Server) enqueue(ctx context.Context, kind string, mk func(id string) (*asynq.Task, error)) (string, error) {
+// enqueue records a new task of kind, stores its documents for the worker
+// (store.PutInput) and queues the job that mk makes.
+func (s *Server) enqueue(ctx context.Context, kind string, docs []string, mk func(id string) (*asynq.Task, error)) (string, error) {
 	id := uuid.NewString()
 	t, err := mk(id)
 	if err != nil {
 		return "", err
 	}
 	if err := s.store.Create(ctx, id, kind); err != nil {
+		return "", s.unavailable(ctx, err)
+	}
+	if err := s.store.PutInput(ctx, id, docs); err != nil {
+		s.store.Delete(context.WithoutCancel(ctx), id)
 		return "", s.unavailable(ctx, err)
 	}
 	if err := s.claim(ctx, id); err != nil {

@@ -186,9 +186,11 @@ func TestUploadCSVQueuesJob(t *testing.T) {
 	if err := json.Unmarshal(info.Payload, &p); err != nil {
 		t.Fatal(err)
 	}
+	// The documents wait in the store, not in the queue's message.
 	wantDocs := []string{"hello, world", "second doc", "multi\nline"}
-	if fmt.Sprint(p.Docs) != fmt.Sprint(wantDocs) {
-		t.Errorf("docs %q, want %q", p.Docs, wantDocs)
+	docs, err := e.store.Input(context.Background(), id)
+	if err != nil || fmt.Sprint(docs) != fmt.Sprint(wantDocs) || !p.DocsStored || len(p.Docs) != 0 {
+		t.Errorf("stored docs %q (%v), in the message %q (stored %v); want %q stored only", docs, err, p.Docs, p.DocsStored, wantDocs)
 	}
 	if p.Param.NClusters != 3 || p.Param.NameLength != 3 || p.Param.CleanTopics || p.Param.Language != "english" {
 		t.Errorf("param %+v", p.Param)

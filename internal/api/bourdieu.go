@@ -77,7 +77,9 @@ func (rs bourdieuResource) postCSV(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) enqueueBourdieu(w http.ResponseWriter, r *http.Request, p tasks.BourdieuPayload) error {
-	id, err := s.enqueue(r.Context(), tasks.TypeBourdieu, func(id string) (*asynq.Task, error) {
+	docs := p.Docs
+	p.Docs, p.DocsStored = nil, true
+	id, err := s.enqueue(r.Context(), tasks.TypeBourdieu, docs, func(id string) (*asynq.Task, error) {
 		return tasks.NewBourdieuTask(id, p, s.cfg.JobTimeout)
 	})
 	if err != nil {

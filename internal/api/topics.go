@@ -77,7 +77,9 @@ func (rs topicsResource) postCSV(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) enqueueTopics(w http.ResponseWriter, r *http.Request, p tasks.TopicsPayload) error {
-	id, err := s.enqueue(r.Context(), tasks.TypeTopics, func(id string) (*asynq.Task, error) {
+	docs := p.Docs
+	p.Docs, p.DocsStored = nil, true
+	id, err := s.enqueue(r.Context(), tasks.TypeTopics, docs, func(id string) (*asynq.Task, error) {
 		return tasks.NewTopicsTask(id, p, s.cfg.JobTimeout)
 	})
 	if err != nil {

@@ -52,9 +52,16 @@ type Config struct {
 	APIAddr string
 	// MaxDocs (BUNKA_MAX_DOCS) is the most documents one job accepts; default 10000.
 	MaxDocs int
-	// MaxBodyBytes (BUNKA_MAX_BODY_BYTES) bounds request bodies; default 100 MB.
+	// MaxBodyBytes (BUNKA_MAX_BODY_BYTES) bounds request bodies; default
+	// 100 MB, or BodyBytesPerDoc per document of MaxDocs when that is more
+	// (1 GB for 1,000,000 documents).
 	// Accepts plain bytes or a suffix: 100MB, 512KiB, 1GB.
 	MaxBodyBytes int64
+	// PartBytes (BUNKA_STORE_PART_BYTES) is the largest part of a value
+	// stored in Redis in parts (results, states, job inputs above 1 MiB);
+	// default 64 MiB (store.DefaultPartSize). Redis strings hold at most
+	// 512 MB. Accepts the suffixes of MaxBodyBytes.
+	PartBytes int64
 	// CORSOrigins (BUNKA_CORS_ORIGINS) is a comma-separated list of origins
 	// allowed with credentials; empty or "*" lets every origin read without
 	// credentials (Access-Control-Allow-Origin: *). See api.CORS.
@@ -156,11 +163,23 @@ func (c Config) APIAddrOrDefault() string { return or(c.APIAddr, DefaultAPIAddr)
 // MaxDocsOrDefault returns MaxDocs or its default.
 func (c Config) MaxDocsOrDefault() int { return or(c.MaxDocs, DefaultMaxDocs) }
 
-// MaxBodyBytesOrDefault returns MaxBodyBytes or its default.
-func (c Config) MaxBodyBytesOrDefault() int64 { return or(c.MaxBodyBytes, DefaultMaxBodyBytes) }
+// BodyBytesPerDoc is the body allowed per document by default when
+// BUNKA_MAX_DOCS is raised past 100 MB's worth: twice the 530 bytes of an
+// average Debian package description, the CSV's quoting included.
+const BodyBytesPerDoc = 1000
 
-// ReadTimeoutOrDefault returns ReadTimeout or its default.
-func (c Config) ReadTimeoutOrDefault() time.Duration { return or(c.ReadTimeout, DefaultReadTimeout) }
+// MaxBodyBytesOrDefault returns MaxBodyBytes or its default, which follows
+// MaxDocs past 100,000 documents (BodyBytesPerDoc each).
+func (c Config) MaxBodyBytesOrDefault() int64 {
+	return or(c.MaxBodyBytes, max(DefaultMaxBodyBytes, int64(c.MaxDocsOrDefault())*BodyBytesPerDoc))
+}
+
+// ReadTimeoutOrDefault returns ReadTimeout or its default: 10 minutes, or
+// longer for a body limit above 100 MB, at the same 170 KB/s.
+func (c Config) ReadTimeoutOrDefault() time.Duration {
+	scaled := time.Duration(float64(DefaultReadTimeout) * float64(c.MaxBodyBytesOrDefault()) / DefaultMaxBodyBytes)
+	return or(c.ReadTimeout, max(DefaultReadTimeout, scaled))
+}
 
 // ResultTTLOrDefault returns ResultTTL or its default.
 func (c Config) ResultTTLOrDefault() time.Duration { return or(c.ResultTTL, DefaultResultTTL) }
@@ -295,6 +314,16 @@ func FromEnv(lookup Lookup) (Config, error) {
 			fail("BUNKA_MAX_BODY_BYTES", v, err)
 		}
 		c.MaxBodyBytes = n
+	}
+	if v := get("BUNKA_STORE_PART_BYTES"); v != "" {
+		n, err := ParseBytes(v)
+		if err == nil && n > 512<<20 {
+			err = fmt.Errorf("at most 512MB, Redis's largest string")
+		}
+		if err != nil {
+			fail("BUNKA_STORE_PART_BYTES", v, err)
+		}
+		c.PartBytes = n
 	}
 	if v := get("BUNKA_CORS_ORIGINS"); v != "" {
 		for _, o := range strings.Split(v, ",") {

@@ -189,3 +189,38 @@ func TestAccountsFromEnv(t *testing.T) {
 		}
 	}
 }
+
+// Raising BUNKA_MAX_DOCS raises the default body limit and read timeout
+// with it (BodyBytesPerDoc per document, at the same transfer rate), unless
+// they are set.
+func TestLimitsFollowMaxDocs(t *testing.T) {
+	for _, tc := range []struct {
+		desc     string
+		env      map[string]string
+		wantBody int64
+		wantRead time.Duration
+	}{
+		{"default", nil, 100 << 20, 10 * time.Minute},
+		{"100,000 docs", map[string]string{"BUNKA_MAX_DOCS": "100000"}, 100 << 20, 10 * time.Minute},
+		{"1,000,000 docs", map[string]string{"BUNKA_MAX_DOCS": "1000000"}, 1_000_000_000, atRate(1_000_000_000)},
+		{"body set", map[string]string{"BUNKA_MAX_DOCS": "1000000", "BUNKA_MAX_BODY_BYTES": "200MB"}, 200 << 20, 20 * time.Minute},
+		{"both set", map[string]string{"BUNKA_MAX_DOCS": "1000000", "BUNKA_MAX_BODY_BYTES": "2GB", "BUNKA_READ_TIMEOUT": "1h"},
+			2 << 30, time.Hour},
+	} {
+		c, err := config.FromEnv(func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		if got := c.MaxBodyBytesOrDefault(); got != tc.wantBody {
+			t.Errorf("%s: body limit %d, want %d", tc.desc, got, tc.wantBody)
+		}
+		if got := c.ReadTimeoutOrDefault(); got != tc.wantRead {
+			t.Errorf("%s: read timeout %v, want %v", tc.desc, got, tc.wantRead)
+		}
+	}
+}
+
+// atRate is the time 100 MB take in 10 minutes, for n bytes.
+func atRate(n int64) time.Duration {
+	return time.Duration(float64(10*time.Minute) * float64(n) / (100 << 20))
+}

@@ -104,5 +104,27 @@
 // as host C++). The umap package documentation compares the algorithm with
 // umap-learn's lock-free CPU updates and gives its quality.
 //
+// # k-means
+//
+// Clusterer is cluster.KMeansOn with the kernels of kmeans.cu as its
+// cluster.Kernels (kmeans_glue.go): the validation, the k-means++ draws, the
+// reduction of per-block sums in block order, the centre updates, the
+// relocation of empty clusters and the convergence test stay on the CPU,
+// in package cluster's own driver; the GPU does the steps whose work grows
+// with the number of points. kmeans_assign labels each point (one thread
+// per point), kmeans_sums adds the coordinates of each cluster over each
+// block of cluster.BlockSize points (one thread per block, cluster and
+// coordinate, in point order), and kmeans_closest, kmeans_block_sums and
+// kmeans_potentials do the k-means++ potentials the same way. In float64,
+// with round-to-nearest intrinsics never contracted into fused
+// multiply-adds, and with no floating-point atomics (the one atomic counts
+// changed labels), every value is the one the CPU computes: the GPU's
+// partition, centres and inertia are cluster.KMeans's bit for bit. Three
+// tests check it without a GPU: the glue on an emulator that runs Go
+// mirrors of the kernels (TestKMeansEmulatedAsCPU), kmeans.cu compiled as
+// host C++ under the address sanitizer and driven by the same glue
+// (TestKMeansKernelsOnHost), and the kernels' parameters against the
+// emulator's (TestEmuSignatures); the tagged tests do it on the GPU.
+//
 //go:generate ./genptx.sh
 package cuda

@@ -5,7 +5,6 @@ package cuda
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -56,8 +55,8 @@ func TestGPUKMeansAsCPU(t *testing.T) {
 // TestGPUKMeansDebian clusters the builtin embedder's vectors of the
 // Debian 10k descriptions, and their 2-D UMAP map, into 20 clusters on the
 // CPU and on the GPU: the NMI against the Debian sections must be within
-// 0.02 (the parity target; the kernels aim at equality). Prints
-// one JSON line per figure for scripts/gpu_check.sh.
+// 0.02 (the parity target; the kernels aim at equality). Logs one
+// FIGURE line per data set for scripts/gpu_check.sh.
 func TestGPUKMeansDebian(t *testing.T) {
 	g := openGPU(t)
 	ctx := context.Background()
@@ -88,12 +87,11 @@ func TestGPUKMeansDebian(t *testing.T) {
 			t.Fatal(err)
 		}
 		nc, ng := clustertest.NMI(truth, cpu.Labels), clustertest.NMI(truth, gpu.Labels)
-		line, _ := json.Marshal(map[string]any{
+		figure(t, map[string]any{
 			"figure": "kmeans_nmi", "data": "debian_en_10k/" + in.name, "k": k, "dim": len(in.pts[0]),
 			"nmi_cpu": round(nc), "nmi_gpu": round(ng), "nmi_cpu_gpu": round(clustertest.NMI(cpu.Labels, gpu.Labels)),
 			"identical": reflect.DeepEqual(cpu, gpu), "gpu": g.Name(),
 		})
-		fmt.Println(string(line))
 		if math.Abs(nc-ng) > 0.02 {
 			t.Errorf("%s: NMI %.4f on the GPU, %.4f on the CPU: more than 0.02 apart", in.name, ng, nc)
 		}

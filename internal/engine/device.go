@@ -141,3 +141,12 @@ func openNumeric(dev device.Device, log *slog.Logger, open func() (gpu, error)) 
 	}
 	return n, nil
 }
+
+// Every numeric stage has its GPU version in internal/cuda: a change there
+// that dropped one would otherwise only show as a stage left on the CPU.
+var _ interface {
+	gpu
+	gpuSearcher
+	gpuLayout
+	gpuClusterer
+} = (*cuda.GPU)(nil)

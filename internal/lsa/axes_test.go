@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -29,15 +30,23 @@ var defaultAxes = []struct {
 }
 
 // TestDefaultAxesPlaced fits the builtin embedder on each shared corpus
-// and checks that every word of the default axes can be placed, and each
+// and on the French corpus of examples/ and checks that every word of the default axes can be placed, and each
 // axis drawn (its two ends embed to different vectors). Run with -v for
 // the table of docs/BENCHMARKS.md.
 func TestDefaultAxesPlaced(t *testing.T) {
 	if testing.Short() {
-		t.Skip("fits three corpora")
+		t.Skip("fits four corpora")
 	}
-	for _, corpus := range []string{"tweets_463.csv", "debian_en_2k.csv", "debian_en_10k.csv"} {
-		f, err := os.Open(testenv.DataFile(t, corpus))
+	type corpusFile struct{ name, path, language string }
+	var corpora []corpusFile
+	for _, name := range []string{"tweets_463.csv", "debian_en_2k.csv", "debian_en_10k.csv"} {
+		corpora = append(corpora, corpusFile{name, testenv.DataFile(t, name), "english"})
+	}
+	// The frontend sends its English axis words whatever the language.
+	corpora = append(corpora, corpusFile{"debian_fr_1k.csv", filepath.Join("..", "..", "examples", "debian_fr_1k.csv"), "french"})
+	for _, c := range corpora {
+		corpus := c.name
+		f, err := os.Open(c.path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +55,7 @@ func TestDefaultAxesPlaced(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, space, err := lsa.New(lsa.Options{Language: "english", Seed: 42}).EmbedDocuments(context.Background(), texts)
+		_, space, err := lsa.New(lsa.Options{Language: c.language, Seed: 42}).EmbedDocuments(context.Background(), texts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,6 +20,15 @@ import (
 // embedded.
 var ErrNoTerms = errors.New("no usable term in the documents")
 
+// DefaultSVDSample is the most documents the truncated SVD is fitted on
+// (Options.SVDSample): above it, a sample of that many (drawn with
+// Options.Seed) gives V_k, and every document is projected on it (see
+// sampleRows, sampledW). At 100,000 documents this cuts the SVD's work
+// five-fold; at 1,000,000, its dense matrices shrink from gigabytes to tens
+// of megabytes. The corpora up to 20,000 documents are fitted whole, as
+// before.
+const DefaultSVDSample = 20_000
+
 // Defaults used for the zero values of Options.
 const (
 	DefaultDims        = 128
@@ -57,6 +66,10 @@ type Options struct {
 	// Workers bounds the goroutines used; 0 means runtime.GOMAXPROCS(0).
 	// It does not change the result.
 	Workers int
+	// SVDSample is the most documents the SVD is fitted on; 0 means
+	// DefaultSVDSample. Above it, a sample of that many documents (drawn
+	// with Seed) gives V_k and every document is projected on it.
+	SVDSample int
 }
 
 func (o Options) withDefaults() Options {
@@ -68,6 +81,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxDF <= 0 || o.MaxDF > 1 {
 		o.MaxDF = DefaultMaxDF
+	}
+	if o.SVDSample <= 0 {
+		o.SVDSample = DefaultSVDSample
 	}
 	if o.MaxFeatures <= 0 {
 		o.MaxFeatures = DefaultMaxFeatures
@@ -180,11 +196,20 @@ func (e *Embedder) fit(ctx context.Context, texts []string, progress func(float6
 	report(fitShares.tfidf)
 
 	k := min(opt.Dims, max(len(vocab)-1, 1), len(texts))
-	v, _, w, err := truncatedSVD(ctx, a, a.transpose(), k, powerIters, opt.Seed, opt.Workers)
+	// Above Options.SVDSample documents the SVD is fitted on a sample of them
+	// (see sampleRows); every document is still projected.
+	fitOn := a
+	if a.rows > opt.SVDSample {
+		fitOn = a.sampleRows(opt.SVDSample, opt.Seed)
+	}
+	v, sigma, w, err := truncatedSVD(ctx, fitOn, fitOn.transpose(), k, powerIters, opt.Seed, opt.Workers)
 	if err != nil {
 		return nil, err
 	}
 	k = len(v) / len(vocab)
+	if fitOn != a {
+		v, w = extendSample(a, v, sigma[:k], k, fitOn.rows, opt.Workers)
+	}
 	report(fitShares.svd)
 
 	// Documents are A·V, exactly as queries are projected.

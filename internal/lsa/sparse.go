@@ -1,6 +1,9 @@
 package lsa
 
 import (
+	"math/rand/v2"
+	"slices"
+
 	"github.com/bunkatopics/bunka-go/internal/parallel"
 )
 
@@ -34,6 +37,33 @@ func (m *csr) transpose() *csr {
 		}
 	}
 	return t
+}
+
+// sampleRows returns n of m's rows, drawn at random with seed (a partial
+// Fisher–Yates shuffle of a PCG stream), in their order in m.
+func (m *csr) sampleRows(n int, seed int64) *csr {
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x5a3b1e))
+	perm := make([]int32, m.rows)
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	for i := 0; i < n; i++ {
+		j := i + rng.IntN(m.rows-i)
+		perm[i], perm[j] = perm[j], perm[i]
+	}
+	rows := perm[:n]
+	slices.Sort(rows)
+	s := &csr{rows: n, cols: m.cols, ptr: make([]int, n+1)}
+	for i, r := range rows {
+		s.ptr[i+1] = s.ptr[i] + m.ptr[r+1] - m.ptr[r]
+	}
+	s.ind = make([]int32, 0, s.ptr[n])
+	s.val = make([]float32, 0, s.ptr[n])
+	for _, r := range rows {
+		s.ind = append(s.ind, m.ind[m.ptr[r]:m.ptr[r+1]]...)
+		s.val = append(s.val, m.val[m.ptr[r]:m.ptr[r+1]]...)
+	}
+	return s
 }
 
 // mulDense sets dst (m.rows × l, row-major) to m·d, where d is m.cols × l,

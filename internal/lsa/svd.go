@@ -294,3 +294,32 @@ func gramSym(y []float64, n, l, workers int) []float64 {
 	}
 	return g
 }
+
+// extendSample takes the SVD fitted on s of a's documents (Options.SVDSample;
+// v is its V_k, terms × k, sigma its singular values) to all of them, and
+// returns V_k and W = U_kΣ_k⁻¹ (a.rows × k) for the whole corpus, with
+// V_k = AᵀW exactly, as truncatedSVD's, so that folding in a term's column
+// gives its row (foldIn). The sample's U_sΣ_s⁻¹ is A_sV_kΣ_s⁻²; over all
+// n documents, whose Gram matrix AᵀA is about n/s times the sample's, the
+// singular values grow by √(n/s), so W = AV_kΣ_s⁻²·s/n, and V_k = AᵀW is a
+// half power iteration on the whole matrix: it gives their rows to the
+// terms that no sampled document has, and rows on the whole corpus's scale
+// to the terms that the sample over- or under-represents.
+func extendSample(a *csr, v, sigma []float64, k, s, workers int) (vAll, w []float64) {
+	f := make([]float64, k)
+	for c, x := range sigma {
+		if x > 0 {
+			f[c] = float64(s) / float64(a.rows) / (x * x)
+		}
+	}
+	w = make([]float64, a.rows*k)
+	a.mulDense(w, v, k, workers)
+	for i := 0; i < a.rows; i++ {
+		for c := 0; c < k; c++ {
+			w[i*k+c] *= f[c]
+		}
+	}
+	vAll = v // same shape: terms × k
+	a.transpose().mulDense(vAll, w, k, workers)
+	return vAll, w
+}

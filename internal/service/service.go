@@ -101,7 +101,7 @@ func open(cfg config.Config, log *slog.Logger, embedded bool) (*Main, error) {
 	}
 	m.closers = append(m.closers, rdb.Close)
 	m.Redis = rdb
-	m.Store = store.New(rdb, m.Config.KeyPrefixOrDefault(), m.Config.ResultTTLOrDefault())
+	m.Store = store.New(rdb, m.Config.KeyPrefixOrDefault(), m.Config.ResultTTLOrDefault()).WithPartSize(int(m.Config.PartBytes))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	if err := m.Store.Ping(ctx); err != nil {

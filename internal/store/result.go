@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -27,7 +26,6 @@ const resultReadRate = 1 << 20
 
 var (
 	encoder, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
-	decoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
 	zstdMagic  = []byte{0x28, 0xb5, 0x2f, 0xfd}
 )
 
@@ -40,14 +38,12 @@ func compress(result []byte) []byte {
 // packages (the worker's refresh, saved projects) read results with it;
 // ResultReader streams one without holding its JSON whole.
 func (s *Store) Result(ctx context.Context, id string) ([]byte, error) {
-	b, err := s.storedResult(ctx, id)
+	r, err := s.ResultReader(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.HasPrefix(b, zstdMagic) {
-		return b, nil // stored before compression
-	}
-	out, err := decoder.DecodeAll(b, nil)
+	defer r.Close()
+	out, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("store: result %s: %w", id, err)
 	}
@@ -57,14 +53,19 @@ func (s *Store) Result(ctx context.Context, id string) ([]byte, error) {
 // ResultReader returns a reader of a successful task's result JSON, or
 // ErrNotFound. The caller must close it.
 func (s *Store) ResultReader(ctx context.Context, id string) (io.ReadCloser, error) {
-	b, err := s.storedResult(ctx, id)
+	parts, err := s.storedResult(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.HasPrefix(b, zstdMagic) {
-		return io.NopCloser(bytes.NewReader(b)), nil
+	readers := make([]io.Reader, len(parts))
+	for i, p := range parts {
+		readers[i] = bytes.NewReader(p)
 	}
-	d, err := zstd.NewReader(bytes.NewReader(b), zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+	stored := io.MultiReader(readers...)
+	if !bytes.HasPrefix(parts[0], zstdMagic) {
+		return io.NopCloser(stored), nil // stored before compression
+	}
+	d, err := zstd.NewReader(stored, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
 	if err != nil {
 		return nil, fmt.Errorf("store: result %s: %w", id, err)
 	}
@@ -75,13 +76,13 @@ type zstdReadCloser struct{ *zstd.Decoder }
 
 func (z zstdReadCloser) Close() error { z.Decoder.Close(); return nil }
 
-// storedResult returns the stored bytes of a result, read once for all the
-// callers that ask for it at the same time.
-func (s *Store) storedResult(ctx context.Context, id string) ([]byte, error) {
+// storedResult returns the stored bytes of a result, in its parts, read
+// once for all the callers that ask for it at the same time.
+func (s *Store) storedResult(ctx context.Context, id string) ([][]byte, error) {
 	ch := s.flight.DoChan(id, func() (any, error) {
 		// Not the first caller's context: its client may leave while
 		// others wait for the same read.
-		return s.readResult(context.WithoutCancel(ctx), id)
+		return s.readValue(context.WithoutCancel(ctx), s.resultKey(id))
 	})
 	select {
 	case <-ctx.Done():
@@ -90,47 +91,9 @@ func (s *Store) storedResult(ctx context.Context, id string) ([]byte, error) {
 		if r.Err != nil {
 			return nil, r.Err
 		}
-		return r.Val.([]byte), nil
+		return r.Val.([][]byte), nil
 	}
 }
 
-// readResult reads a stored result from Redis in chunks of resultChunk,
-// under a deadline sized to its length.
-func (s *Store) readResult(ctx context.Context, id string) ([]byte, error) {
-	key := s.resultKey(id)
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	first, err := s.rdb.GetRange(ctx, key, 0, resultChunk-1).Bytes()
-	if err != nil {
-		return nil, fmt.Errorf("store: result %s: %w", id, err)
-	}
-	if len(first) == 0 {
-		return nil, ErrNotFound // GETRANGE of a missing key is empty; no result is
-	}
-	if len(first) < resultChunk {
-		return first, nil
-	}
-	n, err := s.rdb.StrLen(ctx, key).Result()
-	if err != nil {
-		return nil, fmt.Errorf("store: result %s: %w", id, err)
-	}
-	ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second+time.Duration(n/resultReadRate+1)*time.Second)
-	defer cancel()
-	b := make([]byte, 0, n)
-	b = append(b, first...)
-	for int64(len(b)) < n {
-		end := min(int64(len(b))+resultChunk, n) - 1
-		part, err := s.rdb.GetRange(ctx, key, int64(len(b)), end).Bytes()
-		if err != nil {
-			return nil, fmt.Errorf("store: result %s: %w", id, err)
-		}
-		if len(part) == 0 {
-			return nil, fmt.Errorf("store: result %s: %w", id, errChanged)
-		}
-		b = append(b, part...)
-	}
-	return b, nil
-}
-
-// errChanged reports a result that shrank or vanished while it was read.
-var errChanged = errors.New("the result changed while it was read")
+// errChanged reports a value that shrank or vanished while it was read.
+var errChanged = errors.New("the value changed while it was read")

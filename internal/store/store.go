@@ -8,7 +8,12 @@
 //	task:{id}    hash   kind, state, progress, stage, error, attempt, created, started, finished (RFC 3339)
 //	result:{id}  string the result JSON, as the client receives it, zstd-compressed (result.go)
 //	pstate:{id}  string the pipeline state, as the worker encoded it (opaque here)
+//	input:{id}   string a job's documents, from the API to the worker, zstd-compressed JSON (input.go)
 //	reply:{id}   list   the answer to a refresh, pushed once by the worker
+//
+// Results, states and inputs larger than 1 MiB are stored in parts under
+// versioned keys, {key}:v:{version}:{i}, with a pointer under the key
+// (parts.go).
 //
 // Only the API creates task records; a task id without one is unknown.
 package store
@@ -71,6 +76,9 @@ type Store struct {
 	flight *singleflight.Group   // one read at a time per result (result.go)
 	prefix string
 	ttl    time.Duration
+	// partSize bounds each part of a large value (parts.go); 0:
+	// DefaultPartSize.
+	partSize int
 }
 
 // New returns a Store on rdb whose keys start with prefix and live for ttl
@@ -133,6 +141,7 @@ func (s *Store) taskKey(id string) string   { return s.prefix + "task:" + id }
 func (s *Store) resultKey(id string) string { return s.prefix + "result:" + id }
 func (s *Store) stateKey(id string) string  { return s.prefix + "pstate:" + id }
 func (s *Store) replyKey(id string) string  { return s.prefix + "reply:" + id }
+func (s *Store) inputKey(id string) string  { return s.prefix + "input:" + id }
 
 // Ping checks that Redis answers.
 func (s *Store) Ping(ctx context.Context) error {
@@ -163,9 +172,14 @@ func (s *Store) Create(ctx context.Context, id, kind string) error {
 	return nil
 }
 
-// Delete removes a task's record, result and state (used when enqueueing fails).
+// Delete removes a task's record, result, state and input, with all their
+// parts (used when enqueueing fails).
 func (s *Store) Delete(ctx context.Context, id string) error {
-	if err := s.rdb.Del(ctx, s.taskKey(id), s.resultKey(id), s.stateKey(id)).Err(); err != nil {
+	keys, err := s.withParts(ctx, s.resultKey(id), s.stateKey(id), s.inputKey(id))
+	if err == nil {
+		err = s.rdb.Del(ctx, append(keys, s.taskKey(id))...).Err()
+	}
+	if err != nil {
 		return fmt.Errorf("store: delete %s: %w", id, err)
 	}
 	return nil
@@ -265,13 +279,33 @@ func (s *Store) Progress(ctx context.Context, id, stage string, percent float64)
 
 // Succeed stores a task's result JSON and, when state is not nil, its
 // encoded pipeline state, and marks it SUCCESS, with a warning for the
-// client when the job did less than it was asked ("" when it did all).
+// client when the job did less than it was asked ("" when it did all). The
+// job's input is dropped: it is not needed any more.
 func (s *Store) Succeed(ctx context.Context, run Run, result, state []byte, warning string) error {
+	return s.SucceedCompressed(ctx, run, compress(result), state, warning)
+}
+
+// SucceedCompressed is Succeed for a result already compressed by
+// CompressResult (or a ResultWriter): the worker encodes a large result
+// straight into its compressed form.
+func (s *Store) SucceedCompressed(ctx context.Context, run Run, result, state []byte, warning string) error {
 	id := run.ID
-	pipe := s.rdb.TxPipeline()
-	pipe.Set(ctx, s.resultKey(id), compress(result), s.ttl)
+	res, err := s.stage(ctx, s.resultKey(id), result)
+	if err != nil {
+		return fmt.Errorf("store: succeed %s: %w", id, err)
+	}
+	var pst staged
 	if state != nil {
-		pipe.Set(ctx, s.stateKey(id), state, s.ttl)
+		if pst, err = s.stage(ctx, s.stateKey(id), state); err != nil {
+			s.discard(ctx, res)
+			return fmt.Errorf("store: succeed %s: %w", id, err)
+		}
+	}
+	pipe := s.rdb.TxPipeline()
+	oldRes := s.commit(ctx, pipe, res)
+	var oldSt *redis.StatusCmd
+	if state != nil {
+		oldSt = s.commit(ctx, pipe, pst)
 	}
 	key := s.taskKey(id)
 	pipe.HSet(ctx, key, "state", string(Success), "progress", "100", "stage", "", "error", "", "warning", warning, "finished", now())
@@ -280,9 +314,16 @@ func (s *Store) Succeed(ctx context.Context, run Run, result, state []byte, warn
 		pipe.HSetNX(ctx, key, c[i].(string), c[i+1])
 	}
 	pipe.Expire(ctx, key, s.ttl)
-	if _, err := pipe.Exec(ctx); err != nil {
+	if err := exec(ctx, pipe); err != nil {
+		// The parts are left to expire: the transaction may have run
+		// with its answer lost.
 		return fmt.Errorf("store: succeed %s: %w", id, err)
 	}
+	s.retire(ctx, res, oldRes)
+	if state != nil {
+		s.retire(ctx, pst, oldSt)
+	}
+	s.dropInput(ctx, id)
 	return nil
 }
 
@@ -295,6 +336,7 @@ func (s *Store) Fail(ctx context.Context, run Run, msg string) error {
 	if err := fail.Run(ctx, s.rdb, []string{s.taskKey(run.ID)}, append(args, run.complete()...)...).Err(); err != nil {
 		return fmt.Errorf("store: fail %s: %w", run.ID, err)
 	}
+	s.dropInput(ctx, run.ID)
 	return nil
 }
 
@@ -331,14 +373,14 @@ func (s *Store) Status(ctx context.Context, id string) (Status, error) {
 // PipelineState returns a successful topics task's encoded pipeline state,
 // or ErrNotFound.
 func (s *Store) PipelineState(ctx context.Context, id string) ([]byte, error) {
-	b, err := s.rdb.Get(ctx, s.stateKey(id)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, ErrNotFound
-	}
+	parts, err := s.readValue(ctx, s.stateKey(id))
 	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("store: pipeline state %s: %w", id, err)
 	}
-	return b, nil
+	return joinParts(parts), nil
 }
 
 // Reply sends the answer to the request id (a refresh); WaitReply receives it.

@@ -63,13 +63,18 @@ type TopicsPayload struct {
 	Docs     []string                `json:"docs"`
 	Param    topicmap.TopicParam     `json:"topic_param"`
 	Bourdieu *topicmap.BourdieuQuery `json:"bourdieu_query,omitempty"`
+	// DocsStored says that the documents are in the store (store.Input
+	// of the task id), not in Docs: the API puts them there, so that the
+	// queue's message stays small whatever the number of documents.
+	DocsStored bool `json:"docs_stored,omitempty"`
 }
 
 // BourdieuPayload is a (deprecated, as in the original) Bourdieu-only job.
 type BourdieuPayload struct {
-	Docs  []string               `json:"docs"`
-	Query topicmap.BourdieuQuery `json:"query"`
-	Param topicmap.TopicParam    `json:"topic_param"`
+	Docs       []string               `json:"docs"`
+	Query      topicmap.BourdieuQuery `json:"query"`
+	Param      topicmap.TopicParam    `json:"topic_param"`
+	DocsStored bool                   `json:"docs_stored,omitempty"` // as TopicsPayload's
 }
 
 // RefreshPayload asks for the Bourdieu map of the finished topics job

@@ -318,7 +318,9 @@ func selectTerms(terms []topicmap.Term, opt Options) map[string]bool {
 // is the best, ties go by doc_id in string order, documents with none of the
 // terms are not ranked, at most maxDoc per topic. It sets every document's
 // TopicRanking (nil when unranked) and each topic's TopDocID, TopDocContent
-// (nil when none) and TopTermID (the ranking terms).
+// and TopTermID (the ranking terms), empty rather than nil when there are
+// none: the original frontend lists top_doc_content when a topic is
+// clicked, and fails on null.
 func Rank(docs []topicmap.Document, topics []topicmap.Topic, rankingTerms, maxDoc int) {
 	type scored struct {
 		doc   int
@@ -330,7 +332,7 @@ func Rank(docs []topicmap.Document, topics []topicmap.Topic, rankingTerms, maxDo
 		if len(tt) > rankingTerms {
 			tt = tt[:rankingTerms]
 		}
-		topics[i].TopTermID = slices.Clone(tt)
+		topics[i].TopTermID = append([]string{}, tt...)
 		set := make(map[string]bool, len(tt))
 		for _, t := range tt {
 			set[t] = true
@@ -369,7 +371,7 @@ func Rank(docs []topicmap.Document, topics []topicmap.Topic, rankingTerms, maxDo
 		if len(list) > maxDoc {
 			list = list[:maxDoc]
 		}
-		topics[ti].TopDocID, topics[ti].TopDocContent = nil, nil
+		topics[ti].TopDocID, topics[ti].TopDocContent = []string{}, []string{}
 		for r, s := range list {
 			rank := r + 1
 			docs[s.doc].TopicRanking = &topicmap.TopicRanking{TopicID: id, Rank: &rank}

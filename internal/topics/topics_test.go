@@ -1,9 +1,11 @@
 package topics
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/bunkatopics/bunka-go/internal/topicmap"
@@ -111,6 +113,32 @@ func TestRankTies(t *testing.T) {
 	Rank(docs, topics, 2, 2)
 	if docs[1].TopicRanking != nil || len(topics[0].TopDocID) != 2 {
 		t.Errorf("max 2: d2 ranking %+v, top docs %q", docs[1].TopicRanking, topics[0].TopDocID)
+	}
+}
+
+// TestRankNeverNull: a topic none of whose documents has its terms (or a
+// topic without terms, named by its id) has empty top documents and terms,
+// never null: the original frontend lists top_doc_content when a topic is
+// clicked (TextContainer.jsx: content.map), and a null stopped it with a
+// blank page.
+func TestRankNeverNull(t *testing.T) {
+	docs := []topicmap.Document{
+		{DocID: "d0", Content: "zero", TopicID: ptr("bt-0"), TermID: []string{"x"}},
+		{DocID: "d1", Content: "one", TopicID: ptr("bt-1"), TermID: []string{}},
+	}
+	topics := []topicmap.Topic{
+		{TopicID: "bt-0", TermID: []string{"a"}},
+		{TopicID: "bt-1"},
+	}
+	Rank(docs, topics, 2, 20)
+	b, err := json.Marshal(topics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, field := range []string{`"top_doc_id":null`, `"top_doc_content":null`, `"top_term_id":null`} {
+		if strings.Contains(string(b), field) {
+			t.Errorf("%s in %s", field, b)
+		}
 	}
 }
 

@@ -1,10 +1,13 @@
 package worker
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -145,30 +148,76 @@ func internalReply(err error) tasks.RefreshReply {
 // the documents' embeddings (kept in the pipeline state, for refreshes)
 // are left out of what clients receive.
 func clientJSON(res any) ([]byte, error) {
-	var docs [][]topicmap.Document
-	switch r := res.(type) {
-	case *topicmap.TopicsResponse:
-		docs = append(docs, r.Docs)
-		if r.BourdieuResponse != nil {
-			docs = append(docs, r.BourdieuResponse.Docs)
-		}
-	case *topicmap.BourdieuResponse:
-		docs = append(docs, r.Docs)
-	default:
-		return nil, fmt.Errorf("worker: result of type %T", res)
+	var buf bytes.Buffer
+	if err := writeClientJSON(&buf, res); err != nil {
+		return nil, err
 	}
-	for _, ds := range docs {
-		for i := range ds {
-			ds[i].Embedding = nil
-		}
-	}
-	return json.Marshal(res)
+	return buf.Bytes(), nil
 }
 
-// marshalResult encodes a job's result as the client reads it and its
-// pipeline state (nil when it has none) as the store keeps it.
+// writeClientJSON writes what clientJSON returns to w, one document at a
+// time, so that the JSON of a large result is never held whole (the worker
+// writes it into the store's compressor): the same bytes as json.Marshal
+// of the result without embeddings.
+func writeClientJSON(w io.Writer, res any) error {
+	var docs []topicmap.Document
+	var rest any
+	switch r := res.(type) {
+	case *topicmap.TopicsResponse:
+		if r.BourdieuResponse != nil {
+			noEmbeddings(r.BourdieuResponse.Docs)
+		}
+		cp := *r
+		docs, cp.Docs = r.Docs, []topicmap.Document{}
+		rest = &cp
+	case *topicmap.BourdieuResponse:
+		cp := *r
+		docs, cp.Docs = r.Docs, []topicmap.Document{}
+		rest = &cp
+	default:
+		return fmt.Errorf("worker: result of type %T", res)
+	}
+	noEmbeddings(docs)
+	// Both types start with their documents: {"docs":[],...
+	b, err := json.Marshal(rest)
+	if err != nil {
+		return err
+	}
+	const head = `{"docs":[`
+	if !bytes.HasPrefix(b, []byte(head+"]")) {
+		return fmt.Errorf("worker: result JSON of %T does not start with its documents", res)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(head)
+	for i := range docs {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		d, err := json.Marshal(&docs[i])
+		if err != nil {
+			return err
+		}
+		bw.Write(d)
+	}
+	bw.Write(b[len(head):])
+	return bw.Flush()
+}
+
+func noEmbeddings(docs []topicmap.Document) {
+	for i := range docs {
+		docs[i].Embedding = nil
+	}
+}
+
+// marshalResult encodes a job's result as the client reads it, compressed
+// as the store keeps it (store.SucceedCompressed), and its pipeline state
+// (nil when it has none) as the store keeps it.
 func marshalResult(o jobResult) (result, state []byte, err error) {
-	if result, err = clientJSON(o.res); err != nil {
+	rw := store.NewResultWriter()
+	if err = writeClientJSON(rw, o.res); err == nil {
+		err = rw.Close()
+	}
+	if err != nil {
 		return nil, nil, fmt.Errorf("encode result: %w", err)
 	}
 	if o.st != nil {
@@ -176,5 +225,5 @@ func marshalResult(o jobResult) (result, state []byte, err error) {
 			return nil, nil, fmt.Errorf("encode pipeline state: %w", err)
 		}
 	}
-	return result, state, nil
+	return rw.Bytes(), state, nil
 }

@@ -277,9 +277,10 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 	if err == nil {
 		var b []byte
 		var st []byte
+		stored := time.Now()
 		if b, st, err = marshalResult(o); err != nil {
 			err = &failure{msg: internalError, err: err}
-		} else if err = w.store.Succeed(context.WithoutCancel(ctx), rn, b, st, o.warning); err != nil {
+		} else if err = w.store.SucceedCompressed(context.WithoutCancel(ctx), rn, b, st, o.warning); err != nil {
 			w.log.Error("job result not stored", append(attrs, "outcome", "retry", "error", err)...)
 			return err
 		} else {
@@ -287,7 +288,8 @@ func (w *Worker) job(ctx context.Context, t *asynq.Task, ndocs int,
 				attrs = append(attrs, "warning", o.warning)
 			}
 			outcome = "success"
-			w.log.Info("job done", append(attrs, "outcome", "success", "result_bytes", len(b))...)
+			w.log.Info("job done", append(attrs, "outcome", "success", "stored_bytes", len(b), "state_bytes", len(st),
+				"store", time.Since(stored).Round(time.Millisecond).String())...)
 			return nil
 		}
 	}
@@ -336,6 +338,9 @@ func (w *Worker) handleTopics(ctx context.Context, t *asynq.Task) error {
 	if err := tasks.Decode(t, &p); err != nil {
 		return w.badPayload(ctx, t, err)
 	}
+	if err := w.input(ctx, t, p.DocsStored, &p.Docs); err != nil {
+		return err
+	}
 	return w.job(ctx, t, len(p.Docs), func(ctx context.Context, progress pipeline.ProgressFunc) (jobResult, error) {
 		res, st, err := w.model.Topics(ctx, pipeline.Input{Texts: p.Docs, Param: p.Param, Bourdieu: p.Bourdieu}, progress)
 		if err != nil {
@@ -357,6 +362,9 @@ func (w *Worker) handleBourdieu(ctx context.Context, t *asynq.Task) error {
 	if err := tasks.Decode(t, &p); err != nil {
 		return w.badPayload(ctx, t, err)
 	}
+	if err := w.input(ctx, t, p.DocsStored, &p.Docs); err != nil {
+		return err
+	}
 	return w.job(ctx, t, len(p.Docs), func(ctx context.Context, progress pipeline.ProgressFunc) (jobResult, error) {
 		q := p.Query
 		res, err := w.model.Bourdieu(ctx, pipeline.Input{Texts: p.Docs, Param: p.Param, Bourdieu: &q}, progress)
@@ -365,6 +373,26 @@ func (w *Worker) handleBourdieu(ctx context.Context, t *asynq.Task) error {
 		}
 		return jobResult{res: res}, nil
 	})
+}
+
+// input reads the documents of a job whose payload says they are stored
+// (tasks.TopicsPayload.DocsStored) into docs. Input that vanished (its
+// record expired, or Redis lost its data) fails the job; Redis trouble
+// returns the error for asynq to run the job again.
+func (w *Worker) input(ctx context.Context, t *asynq.Task, stored bool, docs *[]string) error {
+	if !stored {
+		return nil
+	}
+	id, _ := asynq.GetTaskID(ctx)
+	d, err := w.store.Input(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return w.badPayload(ctx, t, fmt.Errorf("the job's documents are gone from Redis: %w", err))
+	}
+	if err != nil {
+		return err
+	}
+	*docs = d
+	return nil
 }
 
 // badPayload fails a task whose payload cannot be read.

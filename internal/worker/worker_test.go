@@ -144,14 +144,18 @@ func (e *env) wait(t *testing.T, id string) store.Status {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		st, err := e.store.Status(context.Background(), id)
-		if err != nil {
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			// A test that deletes the record while the job runs
+			// (TestOutcomeOfVanishedRecord) waits for the outcome to
+			// write it again.
+		case err != nil:
 			t.Fatal(err)
-		}
-		if st.State.Done() {
+		case st.State.Done():
 			return st
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("task %s still %s", id, st.State)
+			t.Fatalf("task %s still %s (%v)", id, st.State, err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
