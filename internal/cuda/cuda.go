@@ -367,9 +367,6 @@ func AllocUpload[T Elem](g *GPU, src []T) (cu.DevicePtr, error) {
 	return p, nil
 }
 
-// Dim3 is a grid or block shape; zero fields mean 1.
-type Dim3 struct{ X, Y, Z int }
-
 func (d Dim3) xyz() (int, int, int) { return max(d.X, 1), max(d.Y, 1), max(d.Z, 1) }
 
 // Launch starts fn on the default stream with the given grid, block and

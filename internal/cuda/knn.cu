@@ -116,7 +116,9 @@ extern "C" __global__ void __launch_bounds__(NT) knn_tiles(
             for (int c = 0; c < jn; c++) {
                 float d = Ds[t][c];
                 int j = j0 + c;
-                if (!better(d, j, thrD, thrI)) continue;
+                // The row itself (infinite) is never kept, even in a list
+                // that has room: rows are finite, so every other distance is.
+                if (d == __int_as_float(0x7f800000) || !better(d, j, thrD, thrI)) continue;
                 int pos = k - 1;
                 while (pos > 0 && better(d, j, ld[pos - 1], li[pos - 1])) {
                     ld[pos] = ld[pos - 1];

@@ -67,14 +67,8 @@ func (b *gpuKNN) offI(p cu.DevicePtr, n int) cu.DevicePtr   { return p + cu.Devi
 func (b *gpuKNN) freeF(p cu.DevicePtr) error                { return b.g.Free(p) }
 func (b *gpuKNN) freeI(p cu.DevicePtr) error                { return b.g.Free(p) }
 
-// warps returns the grid of 256-thread blocks that gives each of n items a
-// warp.
-func warps(n int) Dim3 { return Dim3{X: (n*32 + 255) / 256} }
-
-var block256 = Dim3{X: 256}
-
 func (b *gpuKNN) norms(x cu.DevicePtr, n, dim int, out cu.DevicePtr) error {
-	return b.g.Launch(b.kNorms, warps(n), block256, 0, x, out, n, dim)
+	return b.g.Launch(b.kNorms, warpGrid(n), block256, 0, x, out, n, dim)
 }
 
 func (b *gpuKNN) tiles(a *tileArgs[cu.DevicePtr, cu.DevicePtr]) error {
@@ -90,18 +84,17 @@ func (b *gpuKNN) tiles(a *tileArgs[cu.DevicePtr, cu.DevicePtr]) error {
 }
 
 func (b *gpuKNN) merge(partD, partI, outD, outI cu.DevicePtr, n, p, k int) error {
-	return b.g.Launch(b.kMerge, Dim3{X: (n + 127) / 128}, Dim3{X: 128}, 0, partD, partI, outD, outI, n, p, k)
+	return b.g.Launch(b.kMerge, mergeGrid(n), mergeBlock, 0, partD, partI, outD, outI, n, p, k)
 }
 
 func (b *gpuKNN) refine(x, idx, dist cu.DevicePtr, n, dim, k int) error {
-	return b.g.Launch(b.kRefine, warps(n), block256, 0, x, idx, dist, n, dim, k)
+	return b.g.Launch(b.kRefine, warpGrid(n), block256, 0, x, idx, dist, n, dim, k)
 }
 
 func (b *gpuKNN) gather(src, perm, dst cu.DevicePtr, n, dim int) error {
-	total := n * dim
-	return b.g.Launch(b.kGather, Dim3{X: (total + 255) / 256}, block256, 0, src, perm, dst, n, dim)
+	return b.g.Launch(b.kGather, gatherGrid(n, dim), block256, 0, src, perm, dst, n, dim)
 }
 
 func (b *gpuKNN) expand(x, inD, inI, outD, outI cu.DevicePtr, n, dim, k int) error {
-	return b.g.Launch(b.kExpand, warps(n), block256, 0, x, inD, inI, outD, outI, n, dim, k)
+	return b.g.Launch(b.kExpand, warpGrid(n), block256, 0, x, inD, inI, outD, outI, n, dim, k)
 }

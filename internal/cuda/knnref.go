@@ -102,6 +102,20 @@ func searchWith[F, I any](ctx context.Context, b knnBackend[F, I], data [][]floa
 	return g, nil
 }
 
+// Launch shapes of knn.cu's kernels, shared by the GPU glue and the test
+// that runs knn.cu compiled for the host.
+var (
+	block256   = Dim3{X: 256}
+	mergeBlock = Dim3{X: 128}
+)
+
+// warpGrid gives each of n items a warp of 32 threads, in blocks of 256.
+func warpGrid(n int) Dim3 { return Dim3{X: (n*32 + 255) / 256} }
+
+func mergeGrid(n int) Dim3 { return Dim3{X: (n + 127) / 128} }
+
+func gatherGrid(n, dim int) Dim3 { return Dim3{X: (n*dim + 255) / 256} }
+
 // releaser frees buffers in reverse order of allocation.
 type releaser []func() error
 
