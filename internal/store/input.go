@@ -111,13 +111,16 @@ func decodeStrings(r io.Reader) ([]string, error) {
 	return docs, nil
 }
 
-// dropInput removes a finished job's input and its parts (best effort:
-// they expire otherwise).
-func (s *Store) dropInput(ctx context.Context, id string) {
-	ctx = context.WithoutCancel(ctx)
-	if keys, err := s.withParts(ctx, s.inputKey(id)); err == nil {
-		s.rdb.Del(ctx, keys...)
+// inputKeys returns the keys of a job's input: its key and the parts it
+// points at. Succeed and Fail delete them with the outcome, in the same
+// transaction (a Redis error reading the pointer leaves the parts to
+// expire).
+func (s *Store) inputKeys(ctx context.Context, id string) []string {
+	keys, err := s.withParts(ctx, s.inputKey(id))
+	if err != nil {
+		return []string{s.inputKey(id)}
 	}
+	return keys
 }
 
 // ResultWriter compresses a result as it is written, in the form the store

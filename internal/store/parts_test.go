@@ -236,3 +236,28 @@ func TestPartsMissingPart(t *testing.T) {
 		t.Errorf("Result with a part missing: %d bytes, error %v; want an error other than not found", len(b), err)
 	}
 }
+
+// A job that fails drops its input, parts included, with its FAILURE.
+func TestFailDropsInput(t *testing.T) {
+	s0, rdb := newStore(t, time.Hour)
+	s := s0.WithPartSize(tinyPart)
+	ctx := context.Background()
+	if err := s.Create(ctx, "f", "topics"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutInput(ctx, "f", []string{string(randomJSON(5000, 7)), "second"}); err != nil {
+		t.Fatal(err)
+	}
+	if k := keysOf(t, rdb, "input:f:v:"); len(k) < 2 {
+		t.Fatalf("input in %d parts, want several", len(k))
+	}
+	if err := s.Fail(ctx, store.Run{ID: "f"}, "bad input"); err != nil {
+		t.Fatal(err)
+	}
+	if k := keysOf(t, rdb, "input:"); len(k) != 0 {
+		t.Errorf("input keys left after Fail: %v", k)
+	}
+	if st, err := s.Status(ctx, "f"); err != nil || st.State != store.Failure {
+		t.Errorf("status %+v, %v", st, err)
+	}
+}

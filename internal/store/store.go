@@ -301,6 +301,7 @@ func (s *Store) SucceedCompressed(ctx context.Context, run Run, result, state []
 			return fmt.Errorf("store: succeed %s: %w", id, err)
 		}
 	}
+	input := s.inputKeys(ctx, id)
 	pipe := s.rdb.TxPipeline()
 	oldRes := s.commit(ctx, pipe, res)
 	var oldSt *redis.StatusCmd
@@ -314,6 +315,7 @@ func (s *Store) SucceedCompressed(ctx context.Context, run Run, result, state []
 		pipe.HSetNX(ctx, key, c[i].(string), c[i+1])
 	}
 	pipe.Expire(ctx, key, s.ttl)
+	pipe.Del(ctx, input...)
 	if err := exec(ctx, pipe); err != nil {
 		// The parts are left to expire: the transaction may have run
 		// with its answer lost.
@@ -323,7 +325,6 @@ func (s *Store) SucceedCompressed(ctx context.Context, run Run, result, state []
 	if state != nil {
 		s.retire(ctx, pst, oldSt)
 	}
-	s.dropInput(ctx, id)
 	return nil
 }
 
@@ -333,17 +334,19 @@ func (s *Store) SucceedCompressed(ctx context.Context, run Run, result, state []
 // job fails).
 func (s *Store) Fail(ctx context.Context, run Run, msg string) error {
 	args := []any{s.ttl.Milliseconds(), msg, now()}
-	if err := fail.Run(ctx, s.rdb, []string{s.taskKey(run.ID)}, append(args, run.complete()...)...).Err(); err != nil {
+	keys := append([]string{s.taskKey(run.ID)}, s.inputKeys(ctx, run.ID)...)
+	if err := fail.Run(ctx, s.rdb, keys, append(args, run.complete()...)...).Err(); err != nil {
 		return fmt.Errorf("store: fail %s: %w", run.ID, err)
 	}
-	s.dropInput(ctx, run.ID)
 	return nil
 }
 
 // fail marks a task that is not finished yet FAILURE, completing its
-// record where fields are missing. KEYS[1] task key; ARGV: ttl in ms,
-// message, now, then field, value pairs to set where missing.
+// record where fields are missing, and drops its input. KEYS[1] task key,
+// then the input's keys (inputKeys); ARGV: ttl in ms, message, now, then
+// field, value pairs to set where missing.
 var fail = redis.NewScript(`
+if #KEYS > 1 then redis.call('DEL', unpack(KEYS, 2)) end
 local st = redis.call('HGET', KEYS[1], 'state')
 if st == 'SUCCESS' or st == 'FAILURE' then return 0 end
 redis.call('HSET', KEYS[1], 'state', 'FAILURE', 'error', ARGV[2], 'finished', ARGV[3])
