@@ -4,14 +4,21 @@ package cuda
 
 import (
 	"math"
+	"os"
 	"testing"
 )
 
-// openGPU opens the GPU for a test, or skips it when there is none.
+// openGPU opens the GPU for a test or benchmark, or skips it when there is
+// none. With BUNKA_REQUIRE_GPU set (scripts/gpu_check.sh sets it) a GPU
+// that cannot be opened (no device, context or PTX JIT failure) fails the
+// test instead, so that the GPU host's run cannot pass by skipping.
 func openGPU(t testing.TB) *GPU {
 	t.Helper()
 	g, err := Open()
 	if err != nil {
+		if os.Getenv("BUNKA_REQUIRE_GPU") != "" {
+			t.Fatalf("BUNKA_REQUIRE_GPU is set and Open failed: %v", err)
+		}
 		t.Skipf("no usable GPU: %v", err)
 	}
 	t.Cleanup(func() {

@@ -42,7 +42,9 @@
 //
 // (*GPU).Searcher is a knn.Searcher (knn.cu, glue in knn_cuda.go; the same
 // algorithm in Go, hostKNN in knnref.go, is what the untagged tests hold to
-// knn.Exact and the knntest suite). It starts from knn.Prepare and ends with
+// knn.Exact and the knntest suite, and TestKNNKernelsOnHost compiles knn.cu
+// itself as host C++, threads as fibers, and runs the driver's launches on
+// it). It starts from knn.Prepare and ends with
 // knn.Finish, so input checks, the cosine convention (1 − cos, on
 // L2-normalised rows; a zero row stays zero), the exclusion of the row
 // itself and the order (nearest first, ties by the smaller index) are the

@@ -34,8 +34,9 @@ func TestGPUKNNApproxConformance(t *testing.T) {
 }
 
 // TestGPUKNNParity wants the GPU's exact search to give knn.Exact's
-// neighbours on 20,000 rows of 384 dimensions, up to distance ties, for both
-// metrics; and the host reference of the same kernels to agree too.
+// neighbours on 20,000 rows of 384 dimensions, for both metrics, up to
+// distance ties: distances within 1e-5 may be ordered differently, since
+// the GPU sums in another order (tiles, fused multiply-adds) than knn.Exact.
 func TestGPUKNNParity(t *testing.T) {
 	g := openGPU(t)
 	data := randomMatrix(20000, 384, 17)
@@ -49,11 +50,12 @@ func TestGPUKNNParity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := sameUpToTies(want, got, 1e-5); err != nil {
-			t.Errorf("%v: %v", metric, err)
+		same := sameUpToTies(want, got, 1e-5)
+		if same != nil {
+			t.Errorf("%v: %v", metric, same)
 		}
 		r := recall(want, got)
-		figure(t, map[string]any{"figure": "knn_parity_gpu_vs_cpu_exact", "rows": 20000, "dim": 384, "k": 15, "metric": metric.String(), "recall": r, "identical_up_to_ties": !t.Failed()})
+		figure(t, map[string]any{"figure": "knn_parity_gpu_vs_cpu_exact", "rows": 20000, "dim": 384, "k": 15, "metric": metric.String(), "recall": r, "identical_up_to_ties": same == nil})
 	}
 }
 

@@ -603,9 +603,14 @@ func patchRows[F, I any](ctx context.Context, b knnBackend[F, I], xs, xsn F, n, 
 	return b.setI(outI, sidx)
 }
 
-// hostKNN runs the kernels of knn.cu in Go, one work item after another,
-// with the same arithmetic: it is the reference the GPU is held to, and
-// what the untagged tests run.
+// hostKNN runs the kernels of knn.cu in Go, one work item after another:
+// the same algorithm (blocks, tiles, work items, selection and its order of
+// (distance, index) pairs), but not the same floating-point arithmetic.
+// knn.ptx sums dot products tile by tile with fused multiply-adds (nvcc
+// contracts a*b+c into fma.rn.f32) and norms by lane-strided warp
+// butterflies, where this uses vecmath.Dot, so distances may differ in the
+// last bits and neighbour lists agree up to distance ties (a tolerance), not
+// bit for bit. It is the reference the untagged tests run.
 type hostKNN struct{}
 
 var _ knnBackend[[]float32, []int32] = hostKNN{}

@@ -88,8 +88,8 @@ func TestHostExactParity(t *testing.T) {
 // the defaults do at a million rows) and two rounds of neighbours'
 // neighbours: 0.965 when written.
 func TestHostIVFRecall(t *testing.T) {
-	if testing.Short() {
-		t.Skip("10,000 rows: skipped with -short")
+	if testing.Short() || raceEnabled {
+		t.Skip("10,000 rows: skipped with -short and under the race detector")
 	}
 	data := debianVectors(t, "debian_en_10k.csv")
 	opt := knn.Options{Metric: knn.Cosine, Seed: 3}

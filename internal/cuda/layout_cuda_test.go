@@ -18,22 +18,7 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/umap/umaptest"
 )
 
-// openLayoutGPU opens the GPU, or skips the test when there is none.
-func openLayoutGPU(t *testing.T) *GPU {
-	t.Helper()
-	g, err := Open()
-	if err != nil {
-		t.Skipf("no usable GPU: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := g.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return g
-}
-
-func TestGPULayoutConformance(t *testing.T) { umaptest.RunLayout(t, openLayoutGPU(t).Layout()) }
+func TestGPULayoutConformance(t *testing.T) { umaptest.RunLayout(t, openGPU(t).Layout()) }
 
 // TestGPULayoutMatchesReference runs the GPU layout and umap.BatchLayout
 // from the same graph and start: the kernels mirror the reference
@@ -41,7 +26,7 @@ func TestGPULayoutConformance(t *testing.T) { umaptest.RunLayout(t, openLayoutGP
 // fails when any coordinate is further than 1e-3 of the layout's extent
 // from the reference's, and reports how many are not bit for bit equal.
 func TestGPULayoutMatchesReference(t *testing.T) {
-	g := openLayoutGPU(t)
+	g := openGPU(t)
 	data, _ := umaptest.Blobs(8, 250, 32, 1)
 	rec := &recorder{}
 	want, err := umap.Project(context.Background(), data, umap.Options{Seed: 5, Layout: rec})
@@ -80,7 +65,7 @@ func TestGPULayoutMatchesReference(t *testing.T) {
 // the same coordinates both times, and its trustworthiness (k = 15, every
 // 5th point) is at least CPULayout's − 0.01.
 func TestGPULayoutDebian(t *testing.T) {
-	g := openLayoutGPU(t)
+	g := openGPU(t)
 	f, err := os.Open(testenv.DataFile(t, "debian_en_10k.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -148,11 +133,7 @@ func (l *timedLayout) Optimize(ctx context.Context, g *umap.Graph, pos []float32
 // clustered 64-dimensional data, from the graph and start that Project
 // makes.
 func BenchmarkGPULayout(b *testing.B) {
-	g, err := Open()
-	if err != nil {
-		b.Skipf("no usable GPU: %v", err)
-	}
-	defer g.Close()
+	g := openGPU(b)
 	for _, n := range []int{10_000, 100_000} {
 		data, _ := umaptest.Blobs(20, n/20, 64, 1)
 		rec := &recorder{noRun: true}
