@@ -369,6 +369,23 @@ func AllocUpload[T Elem](g *GPU, src []T) (cu.DevicePtr, error) {
 
 func (d Dim3) xyz() (int, int, int) { return max(d.X, 1), max(d.Y, 1), max(d.Z, 1) }
 
+// kernelArgs packs a launch's arguments as cu v0.9.6 wants them: each
+// value in an 8-byte word (see argBits) and a pointer to each word. Keep
+// vals alive until the launch has returned.
+func kernelArgs(args []any) (vals []uint64, ptrs []unsafe.Pointer, err error) {
+	vals = make([]uint64, len(args))
+	ptrs = make([]unsafe.Pointer, len(args))
+	for i, a := range args {
+		v, err := argBits(a)
+		if err != nil {
+			return nil, nil, fmt.Errorf("cuda: launch: argument %d: %w", i, err)
+		}
+		vals[i] = v
+		ptrs[i] = unsafe.Pointer(&vals[i])
+	}
+	return vals, ptrs, nil
+}
+
 // Launch starts fn on the default stream with the given grid, block and
 // dynamic shared memory. Each argument is a kernel parameter of at most 8
 // bytes: cu.DevicePtr for pointers, int/int32/int64/uint32/uint64 for
@@ -376,19 +393,13 @@ func (d Dim3) xyz() (int, int, int) { return max(d.X, 1), max(d.Y, 1), max(d.Z, 
 // value must fit), float32 or float64. Kernels run asynchronously: their
 // errors show at the next Sync or Download.
 func (g *GPU) Launch(fn cu.Function, grid, block Dim3, shared int, args ...any) error {
-	vals := make([]uint64, len(args))
-	ptrs := make([]unsafe.Pointer, len(args))
-	for i, a := range args {
-		v, err := argBits(a)
-		if err != nil {
-			return fmt.Errorf("cuda: launch: argument %d: %w", i, err)
-		}
-		vals[i] = v
-		ptrs[i] = unsafe.Pointer(&vals[i])
+	vals, ptrs, err := kernelArgs(args)
+	if err != nil {
+		return err
 	}
 	gx, gy, gz := grid.xyz()
 	bx, by, bz := block.xyz()
-	err := g.Do(func() error {
+	err = g.Do(func() error {
 		return fn.Launch(gx, gy, gz, bx, by, bz, shared, cu.Stream{}, ptrs)
 	})
 	runtime.KeepAlive(vals)

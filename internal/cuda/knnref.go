@@ -162,6 +162,18 @@ func allocI[F, I any](b knnBackend[F, I], rel *releaser, n int) (I, error) {
 	return p, err
 }
 
+// upWithNorms uploads m's rows and computes their squared norms on the
+// device, both freed by rel.
+func upWithNorms[F, I any](b knnBackend[F, I], rel *releaser, m *knn.Matrix) (x, xn F, err error) {
+	if x, err = upF(b, rel, m.V); err != nil {
+		return x, xn, err
+	}
+	if xn, err = allocF(b, rel, m.N); err != nil {
+		return x, xn, err
+	}
+	return x, xn, b.norms(x, m.N, m.Dim, xn)
+}
+
 // exactKNN returns the k nearest rows of every row of m (squared
 // distances in m's space, recomputed directly for the winners), in the
 // order of selection.
@@ -169,15 +181,8 @@ func exactKNN[F, I any](ctx context.Context, b knnBackend[F, I], m *knn.Matrix, 
 	var rel releaser
 	defer func() { err = errors.Join(err, rel.release()) }()
 	n, dim := m.N, m.Dim
-	x, err := upF(b, &rel, m.V)
+	x, xn, err := upWithNorms(b, &rel, m)
 	if err != nil {
-		return nil, nil, err
-	}
-	xn, err := allocF(b, &rel, n)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := b.norms(x, n, dim, xn); err != nil {
 		return nil, nil, err
 	}
 	outD, err := allocF(b, &rel, n*k)
@@ -392,15 +397,8 @@ func ivfKNN[F, I any](ctx context.Context, b knnBackend[F, I], m *knn.Matrix, k 
 	var rel releaser
 	defer func() { err = errors.Join(err, rel.release()) }()
 	n, dim := m.N, m.Dim
-	x, err := upF(b, &rel, m.V)
+	x, xn, err := upWithNorms(b, &rel, m)
 	if err != nil {
-		return nil, nil, err
-	}
-	xn, err := allocF(b, &rel, n)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := b.norms(x, n, dim, xn); err != nil {
 		return nil, nil, err
 	}
 	cent, err := trainCentroids(ctx, b, m, x, xn, p, seed)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"unsafe"
 
 	"gorgonia.org/cu"
 
@@ -114,17 +113,11 @@ func (l gpuLayout) Optimize(ctx context.Context, gr *umap.Graph, pos []float32, 
 // launch starts fn on grid blocks of layoutBlock threads; it runs on the
 // context's thread (inside Do). The arguments are as for GPU.Launch.
 func launch(fn cu.Function, grid int, args ...any) error {
-	vals := make([]uint64, len(args))
-	ptrs := make([]unsafe.Pointer, len(args))
-	for i, a := range args {
-		v, err := argBits(a)
-		if err != nil {
-			return fmt.Errorf("cuda: launch: argument %d: %w", i, err)
-		}
-		vals[i] = v
-		ptrs[i] = unsafe.Pointer(&vals[i])
+	vals, ptrs, err := kernelArgs(args)
+	if err != nil {
+		return err
 	}
-	err := fn.Launch(grid, 1, 1, layoutBlock, 1, 1, 0, cu.Stream{}, ptrs)
+	err = fn.Launch(grid, 1, 1, layoutBlock, 1, 1, 0, cu.Stream{}, ptrs)
 	runtime.KeepAlive(vals)
 	return err
 }
