@@ -4,11 +4,9 @@ package cuda
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"testing"
 
@@ -60,7 +58,8 @@ func TestGPUKMeansAsCPU(t *testing.T) {
 func TestGPUKMeansDebian(t *testing.T) {
 	g := openGPU(t)
 	ctx := context.Background()
-	texts, sections := readDebian(t)
+	cols := testenv.DataColumns(t, "debian_en_10k.csv", "text", "label")
+	texts, sections := cols[0], cols[1]
 	vecs, _, err := lsa.New(lsa.Options{}).EmbedDocuments(ctx, texts)
 	if err != nil {
 		t.Fatal(err)
@@ -128,36 +127,6 @@ func BenchmarkGPUKMeans(b *testing.B) {
 			b.ReportMetric(float64(g.PeakBytes())/(1<<20), "peak-MiB")
 		})
 	}
-}
-
-func readDebian(t *testing.T) (texts, labels []string) {
-	t.Helper()
-	f, err := os.Open(testenv.DataFile(t, "debian_en_10k.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ti, li := -1, -1
-	for i, h := range rows[0] {
-		switch h {
-		case "text":
-			ti = i
-		case "label":
-			li = i
-		}
-	}
-	if ti < 0 || li < 0 {
-		t.Fatalf("debian_en_10k.csv has columns %v, want text and label", rows[0])
-	}
-	for _, r := range rows[1:] {
-		texts = append(texts, r[ti])
-		labels = append(labels, r[li])
-	}
-	return texts, labels
 }
 
 func labelIDs(s []string) []int {

@@ -2,8 +2,6 @@ package knn_test
 
 import (
 	"context"
-	"encoding/csv"
-	"os"
 	"slices"
 	"testing"
 
@@ -16,20 +14,7 @@ import (
 // embedder and checks NN-descent's recall@15 against exact search on those
 // real vectors (skipped when the shared data is absent).
 func TestRecallCorpus(t *testing.T) {
-	f, err := os.Open(testenv.DataFile(t, "debian_en_2k.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(f).ReadAll()
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := slices.Index(rows[0], "text")
-	var texts []string
-	for _, r := range rows[1:] {
-		texts = append(texts, r[col])
-	}
+	texts := testenv.DataColumns(t, "debian_en_2k.csv", "text")[0]
 	ctx := context.Background()
 	vecs, _, err := lsa.New(lsa.Options{}).EmbedDocuments(ctx, texts)
 	if err != nil {

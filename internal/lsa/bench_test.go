@@ -2,10 +2,8 @@ package lsa
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math"
-	"os"
 	"runtime"
 	"syscall"
 	"testing"
@@ -14,43 +12,14 @@ import (
 	"github.com/bunkatopics/bunka-go/internal/testenv"
 )
 
-// readCSV returns the text and label columns of a shared data file, or
-// skips the benchmark when it is absent.
-func readCSV(tb testing.TB, name string) (texts, labels []string) {
-	f, err := os.Open(testenv.DataFile(tb, name))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ti, li := -1, -1
-	for i, h := range rows[0] {
-		switch h {
-		case "text":
-			ti = i
-		case "label":
-			li = i
-		}
-	}
-	for _, r := range rows[1:] {
-		texts = append(texts, r[ti])
-		if li >= 0 {
-			labels = append(labels, r[li])
-		}
-	}
-	return texts, labels
-}
-
 // BenchmarkEmbedDocuments embeds the Debian package descriptions at a
 // ladder of sizes. It reports the vocabulary, the size of the encoded
 // Space, the heap allocated per embedding, and the NMI against the Debian
 // sections of k-means (10 clusters, mean over seeds 1 to 5) on the vectors, as
 // ../shared/anchors/quality.py scores its "NMI high-dim".
 func BenchmarkEmbedDocuments(b *testing.B) {
-	texts, labels := readCSV(b, "debian_en_10k.csv")
+	cols := testenv.DataColumns(b, "debian_en_10k.csv", "text", "label")
+	texts, labels := cols[0], cols[1]
 	for _, n := range []int{1_000, 2_000, 5_000, 10_000} {
 		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) {
 			benchmarkEmbed(b, texts[:n], labels[:n], Options{})

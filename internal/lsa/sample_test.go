@@ -2,6 +2,7 @@ package lsa
 
 import (
 	"context"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 	"math"
 	"slices"
 	"testing"
@@ -17,7 +18,8 @@ import (
 // document), and folding in a vocabulary term's column gives its row, as
 // with the whole fit (TestFoldInVocabularyTerm).
 func TestSampledSVD(t *testing.T) {
-	texts, labels := readCSV(t, "debian_en_2k.csv")
+	cols := testenv.DataColumns(t, "debian_en_2k.csv", "text", "label")
+	texts, labels := cols[0], cols[1]
 	ctx := context.Background()
 	whole, err := New(Options{}).fit(ctx, texts, nil)
 	if err != nil {

@@ -2,43 +2,11 @@ package terms
 
 import (
 	"context"
-	"encoding/csv"
-	"os"
 	"runtime"
 	"testing"
 
 	"github.com/bunkatopics/bunka-go/internal/testenv"
 )
-
-// readColumn returns the named column of a shared CSV file (testenv.DataFile), or
-// skips the test or benchmark when the file is absent.
-func readColumn(tb testing.TB, file, column string) []string {
-	tb.Helper()
-	path := testenv.DataFile(tb, file)
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatalf("read %s: %v", path, err)
-	}
-	col := -1
-	for i, name := range recs[0] {
-		if name == column {
-			col = i
-		}
-	}
-	if col < 0 {
-		tb.Fatalf("%s: no column %q", path, column)
-	}
-	out := make([]string, 0, len(recs)-1)
-	for _, r := range recs[1:] {
-		out = append(out, r[col])
-	}
-	return out
-}
 
 // repeatTo returns n texts, cycling through texts.
 func repeatTo(texts []string, n int) []string {
@@ -63,14 +31,14 @@ func benchmarkExtract(b *testing.B, texts []string, workers int) {
 }
 
 func BenchmarkExtractTweets1k(b *testing.B) {
-	texts := repeatTo(readColumn(b, "tweets_463.csv", "text"), 1000)
+	texts := repeatTo(testenv.DataColumns(b, "tweets_463.csv", "text")[0], 1000)
 	for _, w := range []int{1, runtime.GOMAXPROCS(0)} {
 		b.Run("workers="+itoa(w), func(b *testing.B) { benchmarkExtract(b, texts, w) })
 	}
 }
 
 func BenchmarkExtractDebian1k(b *testing.B) {
-	texts := readColumn(b, "debian_en_2k.csv", "text")[:1000]
+	texts := testenv.DataColumns(b, "debian_en_2k.csv", "text")[0][:1000]
 	for _, w := range []int{1, runtime.GOMAXPROCS(0)} {
 		b.Run("workers="+itoa(w), func(b *testing.B) { benchmarkExtract(b, texts, w) })
 	}
@@ -78,7 +46,7 @@ func BenchmarkExtractDebian1k(b *testing.B) {
 
 // BenchmarkExtractDebian10k measures the sampling path: 1,000 of 10,000 documents.
 func BenchmarkExtractDebian10k(b *testing.B) {
-	texts := readColumn(b, "debian_en_10k.csv", "text")
+	texts := testenv.DataColumns(b, "debian_en_10k.csv", "text")[0]
 	benchmarkExtract(b, texts, runtime.GOMAXPROCS(0))
 }
 

@@ -3,6 +3,7 @@ package terms
 import (
 	"context"
 	"errors"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 	"reflect"
 	"slices"
 	"strings"
@@ -339,7 +340,7 @@ func TestExtractCancelled(t *testing.T) {
 }
 
 func TestExtractTweetsAreNouns(t *testing.T) {
-	texts := readColumn(t, "tweets_463.csv", "text")
+	texts := testenv.DataColumns(t, "tweets_463.csv", "text")[0]
 	res := extract(t, texts, Options{})
 	if len(res.Terms) < 200 {
 		t.Fatalf("only %d terms", len(res.Terms))
