@@ -3,10 +3,8 @@ package cuda
 import (
 	"context"
 	"math/rand/v2"
-	"os"
 	"testing"
 
-	"github.com/bunkatopics/bunka-go/internal/csvdocs"
 	"github.com/bunkatopics/bunka-go/internal/lsa"
 	"github.com/bunkatopics/bunka-go/internal/testenv"
 
@@ -115,20 +113,8 @@ func TestHostIVFRecall(t *testing.T) {
 // builtin embedder (128 dimensions).
 func debianVectors(t testing.TB, file string) [][]float32 {
 	t.Helper()
-	f, err := os.Open(testenv.DataFile(t, file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tab, err := csvdocs.ReadTable(f, 0, "text")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ti, err := tab.Column("text")
-	if err != nil {
-		t.Fatal(err)
-	}
-	vecs, _, err := lsa.New(lsa.Options{}).EmbedDocuments(context.Background(), tab.Cells(ti))
+	texts := testenv.DataColumns(t, file, "text")[0]
+	vecs, _, err := lsa.New(lsa.Options{}).EmbedDocuments(context.Background(), texts)
 	if err != nil {
 		t.Fatal(err)
 	}

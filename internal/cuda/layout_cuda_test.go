@@ -6,14 +6,10 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/bunkatopics/bunka-go/internal/csvdocs"
-	"github.com/bunkatopics/bunka-go/internal/lsa"
-	"github.com/bunkatopics/bunka-go/internal/testenv"
 	"github.com/bunkatopics/bunka-go/internal/umap"
 	"github.com/bunkatopics/bunka-go/internal/umap/umaptest"
 )
@@ -66,24 +62,8 @@ func TestGPULayoutMatchesReference(t *testing.T) {
 // 5th point) is at least CPULayout's − 0.01.
 func TestGPULayoutDebian(t *testing.T) {
 	g := openGPU(t)
-	f, err := os.Open(testenv.DataFile(t, "debian_en_10k.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err := csvdocs.ReadTable(f, 0, "text")
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ti, err := tab.Column("text")
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	data, _, err := lsa.New(lsa.Options{}).EmbedDocuments(ctx, tab.Cells(ti))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := debianVectors(t, "debian_en_10k.csv")
 	project := func(o umap.Optimizer) [][2]float32 {
 		xy, err := umap.Project(ctx, data, umap.Options{Seed: 42, Layout: o})
 		if err != nil {

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bunkatopics/bunka-go/internal/csvdocs"
 	"github.com/bunkatopics/bunka-go/internal/pipeline"
 	"github.com/bunkatopics/bunka-go/internal/projects"
 	"github.com/bunkatopics/bunka-go/internal/projects/postgres"
@@ -30,24 +29,8 @@ func TestProjectFigures(t *testing.T) {
 		t.Skip("set BUNKA_FIGURES=1 to measure")
 	}
 	ctx := context.Background()
-	f, err := os.Open(testenv.DataFile(t, "debian_en_10k.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err := csvdocs.ReadTable(f, 0, "text", "label")
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ti, err := tab.Column("text")
-	if err != nil {
-		t.Fatal(err)
-	}
-	li, err := tab.Column("label")
-	if err != nil {
-		t.Fatal(err)
-	}
-	texts, labels := tab.Cells(ti), tab.Cells(li)
+	cols := testenv.DataColumns(t, "debian_en_10k.csv", "text", "label")
+	texts, labels := cols[0], cols[1]
 	p := pipeline.New(pipeline.Config{Logger: slog.New(slog.DiscardHandler)})
 	start := time.Now()
 	res, st, err := p.Topics(ctx, pipeline.Input{Texts: texts, Param: topicmap.TopicParam{NClusters: 20}}, nil)

@@ -2,11 +2,9 @@ package umap_test
 
 import (
 	"context"
-	"os"
 	"slices"
 	"testing"
 
-	"github.com/bunkatopics/bunka-go/internal/csvdocs"
 	"github.com/bunkatopics/bunka-go/internal/lsa"
 	"github.com/bunkatopics/bunka-go/internal/testenv"
 	"github.com/bunkatopics/bunka-go/internal/umap"
@@ -32,24 +30,11 @@ func TestBatchLayoutWorkers(t *testing.T) {
 	}
 }
 
-// DebianVectors embeds the first n descriptions of a shared Debian corpus
+// debianVectors embeds the first n descriptions of a shared Debian corpus
 // with the builtin embedder (128 dimensions).
 func debianVectors(t *testing.T, file string, n int) [][]float32 {
 	t.Helper()
-	f, err := os.Open(testenv.DataFile(t, file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tab, err := csvdocs.ReadTable(f, 0, "text")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ti, err := tab.Column("text")
-	if err != nil {
-		t.Fatal(err)
-	}
-	texts := tab.Cells(ti)
+	texts := testenv.DataColumns(t, file, "text")[0]
 	if len(texts) > n {
 		texts = texts[:n]
 	}
