@@ -18,6 +18,19 @@ __device__ __forceinline__ bool better(float d, int j, float D, int J) {
     return d < D || (d == D && (unsigned)j < (unsigned)J);
 }
 
+// sortedInsert puts (d, j) into the sorted list ld/li at or before slot
+// pos, moving the entries it passes one slot down (the entry at pos is
+// dropped).
+__device__ __forceinline__ void sortedInsert(float* ld, int* li, int pos, float d, int j) {
+    while (pos > 0 && better(d, j, ld[pos - 1], li[pos - 1])) {
+        ld[pos] = ld[pos - 1];
+        li[pos] = li[pos - 1];
+        pos--;
+    }
+    ld[pos] = d;
+    li[pos] = j;
+}
+
 // knn_norms: norm[i] = sum_d x[i][d]^2, one warp per row, lanes striding
 // over the dimensions, summed by a fixed butterfly.
 extern "C" __global__ void knn_norms(const float* __restrict__ x, float* __restrict__ norm, int n, int dim) {
@@ -119,14 +132,7 @@ extern "C" __global__ void __launch_bounds__(NT) knn_tiles(
                 // The row itself (infinite) is never kept, even in a list
                 // that has room: rows are finite, so every other distance is.
                 if (d == __int_as_float(0x7f800000) || !better(d, j, thrD, thrI)) continue;
-                int pos = k - 1;
-                while (pos > 0 && better(d, j, ld[pos - 1], li[pos - 1])) {
-                    ld[pos] = ld[pos - 1];
-                    li[pos] = li[pos - 1];
-                    pos--;
-                }
-                ld[pos] = d;
-                li[pos] = j;
+                sortedInsert(ld, li, k - 1, d, j);
                 thrD = ld[k - 1];
                 thrI = li[k - 1];
             }
@@ -219,14 +225,7 @@ extern "C" __global__ void knn_expand(const float* __restrict__ x, const float* 
         for (int s = 0; s < k; s++) {
             float d = inD[base + s];
             int j = inI[base + s];
-            int pos = s;
-            while (pos > 0 && better(d, j, ld[pos - 1], li[pos - 1])) {
-                ld[pos] = ld[pos - 1];
-                li[pos] = li[pos - 1];
-                pos--;
-            }
-            ld[pos] = d;
-            li[pos] = j;
+            sortedInsert(ld, li, s, d, j);
         }
     }
     __syncwarp();
@@ -251,14 +250,7 @@ extern "C" __global__ void knn_expand(const float* __restrict__ x, const float* 
             for (int o = 16; o > 0; o >>= 1) acc += __shfl_xor_sync(0xffffffffu, acc, o);
             if (!better(acc, c, thrD, thrI)) continue;
             if (lane == 0) {
-                int pos = k - 1;
-                while (pos > 0 && better(acc, c, ld[pos - 1], li[pos - 1])) {
-                    ld[pos] = ld[pos - 1];
-                    li[pos] = li[pos - 1];
-                    pos--;
-                }
-                ld[pos] = acc;
-                li[pos] = c;
+                sortedInsert(ld, li, k - 1, acc, c);
             }
             __syncwarp();
             thrD = ld[k - 1];
