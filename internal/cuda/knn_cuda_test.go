@@ -39,7 +39,7 @@ func TestGPUKNNApproxConformance(t *testing.T) {
 // the GPU sums in another order (tiles, fused multiply-adds) than knn.Exact.
 func TestGPUKNNParity(t *testing.T) {
 	g := openGPU(t)
-	data := randomMatrix(20000, 384, 17)
+	data := knntest.RandomRows(20000, 384, 17)
 	for _, metric := range []knn.Metric{knn.Euclidean, knn.Cosine} {
 		opt := knn.Options{Metric: metric}
 		want, err := knn.Exact(context.Background(), data, 15, opt)
@@ -118,7 +118,7 @@ func BenchmarkGPUKNN(b *testing.B) {
 // centres of spread 1/4 per dimension).
 func clustered(n, dim, c int, seed uint64) [][]float32 {
 	rng := rand.New(rand.NewPCG(seed, 3))
-	centres := randomMatrix(c, dim, seed+1)
+	centres := knntest.RandomRows(c, dim, seed+1)
 	data := make([][]float32, n)
 	for i := range data {
 		ctr := centres[rng.IntN(c)]

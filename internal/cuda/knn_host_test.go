@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/bunkatopics/bunka-go/internal/knn"
+	"github.com/bunkatopics/bunka-go/internal/knn/knntest"
 )
 
 // cxxKNN runs each kernel of knn.cu compiled as host C++
@@ -140,7 +141,7 @@ func TestKNNKernelsOnHost(t *testing.T) {
 	}
 	b := cxxKNN{bin: bin, dir: dir}
 	t.Run("parity", func(t *testing.T) {
-		data := randomMatrix(300, 41, 8)
+		data := knntest.RandomRows(300, 41, 8)
 		data = append(data, slices.Clone(data[0]), slices.Clone(data[0]), slices.Clone(data[5]))
 		for _, metric := range []knn.Metric{knn.Euclidean, knn.Cosine} {
 			opt := knn.Options{Metric: metric}
@@ -158,7 +159,7 @@ func TestKNNKernelsOnHost(t *testing.T) {
 		}
 	})
 	t.Run("ivf", func(t *testing.T) {
-		data := randomMatrix(200, 12, 9)
+		data := knntest.RandomRows(200, 12, 9)
 		p := func(int) ivfParams { return ivfParams{nlist: 12, nprobe: 3, sample: 200, iters: 2, rounds: 1} }
 		opt := knn.Options{Seed: 2}
 		want, err := knn.Exact(context.Background(), data, 6, opt)
@@ -182,7 +183,7 @@ func TestKNNKernelsOnHost(t *testing.T) {
 	// Lists of about 3 rows for k = 6: rows short of candidates are searched
 	// exactly, and no row may end up its own neighbour.
 	t.Run("ivf/short lists", func(t *testing.T) {
-		data := randomMatrix(120, 5, 4)
+		data := knntest.RandomRows(120, 5, 4)
 		p := func(int) ivfParams { return ivfParams{nlist: 40, nprobe: 1, sample: 120, iters: 1, rounds: 0} }
 		got, err := cxxSearcher{b: b, method: knn.ApproximateMethod, ivf: p}.Search(context.Background(), data, 6, knn.Options{Seed: 1})
 		if err != nil {

@@ -2,7 +2,6 @@ package cuda
 
 import (
 	"context"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/bunkatopics/bunka-go/internal/lsa"
@@ -44,7 +43,7 @@ func TestHostIVFConformance(t *testing.T) {
 // TestHostIVFShortLists gives the IVF lists too small for k: rows whose
 // probed lists hold fewer than k others are searched exactly.
 func TestHostIVFShortLists(t *testing.T) {
-	data := randomMatrix(300, 6, 3)
+	data := knntest.RandomRows(300, 6, 3)
 	tiny := func(n int) ivfParams { return ivfParams{nlist: 100, nprobe: 1, sample: 300, iters: 3} }
 	got, err := hostSearcher{method: knn.ApproximateMethod, ivf: tiny}.Search(context.Background(), data, 10, knn.Options{Seed: 1})
 	if err != nil {
@@ -64,7 +63,7 @@ func TestHostIVFShortLists(t *testing.T) {
 // to knn.Exact: the same neighbours up to distance ties.
 func TestHostExactParity(t *testing.T) {
 	for _, metric := range []knn.Metric{knn.Euclidean, knn.Cosine} {
-		data := randomMatrix(2000, 24, 5)
+		data := knntest.RandomRows(2000, 24, 5)
 		opt := knn.Options{Metric: metric}
 		want, err := knn.Exact(context.Background(), data, 15, opt)
 		if err != nil {
@@ -119,18 +118,6 @@ func debianVectors(t testing.TB, file string) [][]float32 {
 		t.Fatal(err)
 	}
 	return vecs
-}
-
-func randomMatrix(n, dim int, seed uint64) [][]float32 {
-	rng := rand.New(rand.NewPCG(seed, 11))
-	data := make([][]float32, n)
-	for i := range data {
-		data[i] = make([]float32, dim)
-		for j := range data[i] {
-			data[i][j] = float32(rng.NormFloat64())
-		}
-	}
-	return data
 }
 
 // recall is the fraction of want's neighbours that got found, counting a

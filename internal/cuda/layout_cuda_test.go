@@ -72,13 +72,7 @@ func TestGPULayoutDebian(t *testing.T) {
 		return xy
 	}
 	tw := func(xy [][2]float32) float64 {
-		var sd [][]float32
-		var sxy [][2]float32
-		for j := 0; j < len(data); j += 5 {
-			sd = append(sd, data[j])
-			sxy = append(sxy, xy[j])
-		}
-		return umaptest.Trustworthiness(sd, sxy, 15)
+		return umaptest.TrustworthinessEvery(data, xy, 5, 15)
 	}
 	tl := &timedLayout{o: g.Layout()}
 	gpu := project(tl)

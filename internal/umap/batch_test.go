@@ -68,13 +68,7 @@ func TestBatchLayoutQuality(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var sd [][]float32
-				var sxy [][2]float32
-				for j := 0; j < len(data); j += 5 {
-					sd = append(sd, data[j])
-					sxy = append(sxy, xy[j])
-				}
-				return umaptest.Trustworthiness(sd, sxy, 15)
+				return umaptest.TrustworthinessEvery(data, xy, 5, 15)
 			}
 			cpu, batch := tw(umap.CPULayout{}), tw(umap.BatchLayout{})
 			t.Logf("%d points: trustworthiness CPULayout %.4f, BatchLayout %.4f", len(data), cpu, batch)

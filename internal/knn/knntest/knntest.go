@@ -24,11 +24,11 @@ func Run(t *testing.T, s knn.Searcher, minRecall float64) {
 	ctx := context.Background()
 	for _, metric := range []knn.Metric{knn.Euclidean, knn.Cosine} {
 		t.Run("random/"+metric.String(), func(t *testing.T) {
-			data := randomRows(500, 12, 1)
+			data := RandomRows(500, 12, 1)
 			checkAgainstBruteForce(t, s, data, 10, metric, minRecall)
 		})
 		t.Run("small/"+metric.String(), func(t *testing.T) {
-			checkAgainstBruteForce(t, s, randomRows(40, 5, 2), 7, metric, 1)
+			checkAgainstBruteForce(t, s, RandomRows(40, 5, 2), 7, metric, 1)
 		})
 	}
 	t.Run("ties", func(t *testing.T) {
@@ -42,7 +42,7 @@ func Run(t *testing.T, s knn.Searcher, minRecall float64) {
 		checkAgainstBruteForce(t, s, data, 4, knn.Euclidean, 1)
 	})
 	t.Run("duplicates", func(t *testing.T) {
-		data := randomRows(30, 4, 3)
+		data := RandomRows(30, 4, 3)
 		data = append(data, slices.Clone(data[0]), slices.Clone(data[0]), slices.Clone(data[5]))
 		g := checkAgainstBruteForce(t, s, data, 3, knn.Euclidean, 1)
 		if g == nil {
@@ -55,17 +55,17 @@ func Run(t *testing.T, s knn.Searcher, minRecall float64) {
 	})
 	t.Run("k>=n", func(t *testing.T) {
 		for _, k := range []int{5, 6} {
-			if _, err := s.Search(ctx, randomRows(5, 3, 4), k, knn.Options{}); err == nil {
+			if _, err := s.Search(ctx, RandomRows(5, 3, 4), k, knn.Options{}); err == nil {
 				t.Errorf("k=%d of 5 rows: no error", k)
 			}
 		}
-		if _, err := s.Search(ctx, randomRows(5, 3, 4), 0, knn.Options{}); err == nil {
+		if _, err := s.Search(ctx, RandomRows(5, 3, 4), 0, knn.Options{}); err == nil {
 			t.Error("k=0: no error")
 		}
 	})
 	t.Run("non-finite rows", func(t *testing.T) {
 		for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
-			data := randomRows(20, 3, 5)
+			data := RandomRows(20, 3, 5)
 			data[7][1] = bad
 			if _, err := s.Search(ctx, data, 3, knn.Options{}); err == nil {
 				t.Errorf("a row holding %v: no error", bad)
@@ -74,7 +74,9 @@ func Run(t *testing.T, s knn.Searcher, minRecall float64) {
 	})
 }
 
-func randomRows(n, dim int, seed uint64) [][]float32 {
+// RandomRows returns n rows of dim standard normal values, the same for
+// the same seed.
+func RandomRows(n, dim int, seed uint64) [][]float32 {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	data := make([][]float32, n)
 	for i := range data {

@@ -105,6 +105,18 @@ func Blobs(k, n, dim int, seed uint64) ([][]float32, []int) {
 	return data, labels
 }
 
+// TrustworthinessEvery is Trustworthiness on every step-th point (0, step,
+// 2·step, ...), a cheaper figure for large layouts.
+func TrustworthinessEvery(data [][]float32, xy [][2]float32, step, k int) float64 {
+	var sd [][]float32
+	var sxy [][2]float32
+	for j := 0; j < len(data); j += step {
+		sd = append(sd, data[j])
+		sxy = append(sxy, xy[j])
+	}
+	return Trustworthiness(sd, sxy, k)
+}
+
 // Trustworthiness is scikit-learn's trustworthiness(X, Y, n_neighbors=k):
 // 1 minus a penalty for each point's k nearest neighbours in the layout
 // that are not among its k nearest in the data, weighted by their rank
