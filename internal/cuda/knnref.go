@@ -162,6 +162,16 @@ func allocI[F, I any](b knnBackend[F, I], rel *releaser, n int) (I, error) {
 	return p, err
 }
 
+// allocLists allocates n distances and n indices on the device (k-NN
+// lists), both freed by rel.
+func allocLists[F, I any](b knnBackend[F, I], rel *releaser, n int) (d F, idx I, err error) {
+	if d, err = allocF(b, rel, n); err != nil {
+		return d, idx, err
+	}
+	idx, err = allocI(b, rel, n)
+	return d, idx, err
+}
+
 // upWithNorms uploads m's rows and computes their squared norms on the
 // device, both freed by rel.
 func upWithNorms[F, I any](b knnBackend[F, I], rel *releaser, m *knn.Matrix) (x, xn F, err error) {
@@ -185,11 +195,7 @@ func exactKNN[F, I any](ctx context.Context, b knnBackend[F, I], m *knn.Matrix, 
 	if err != nil {
 		return nil, nil, err
 	}
-	outD, err := allocF(b, &rel, n*k)
-	if err != nil {
-		return nil, nil, err
-	}
-	outI, err := allocI(b, &rel, n*k)
+	outD, outI, err := allocLists(b, &rel, n*k)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -448,11 +454,7 @@ func ivfKNN[F, I any](ctx context.Context, b knnBackend[F, I], m *knn.Matrix, k 
 		return nil, nil, err
 	}
 
-	outD, err := allocF(b, &rel, n*k)
-	if err != nil {
-		return nil, nil, err
-	}
-	outI, err := allocI(b, &rel, n*k)
+	outD, outI, err := allocLists(b, &rel, n*k)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -480,11 +482,7 @@ func ivfKNN[F, I any](ctx context.Context, b knnBackend[F, I], m *knn.Matrix, k 
 		return nil, nil, err
 	}
 	if p.rounds > 0 {
-		nxtD, err := allocF(b, &rel, n*k)
-		if err != nil {
-			return nil, nil, err
-		}
-		nxtI, err := allocI(b, &rel, n*k)
+		nxtD, nxtI, err := allocLists(b, &rel, n*k)
 		if err != nil {
 			return nil, nil, err
 		}
