@@ -10,8 +10,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // InCI reports whether the tests run under CI (CI set to a non-empty value),
@@ -77,15 +79,59 @@ func moduleRoot() (string, error) {
 // Logs is a log destination that a test reads while other goroutines
 // (handlers, workers) write to it.
 type Logs struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{} // closed by the next Write; nil when nobody waits
 }
 
-// Write appends p.
+// Write appends p and wakes WaitFor.
 func (l *Logs) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.changed != nil {
+		close(l.changed)
+		l.changed = nil
+	}
 	return l.b.Write(p)
+}
+
+// WaitFor returns the first line written that holds every one of parts,
+// waiting up to timeout for another goroutine to write it; ok is false
+// when none did.
+func (l *Logs) WaitFor(timeout time.Duration, parts ...string) (line string, ok bool) {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		l.mu.Lock()
+		line, ok = firstLine(l.b.String(), parts)
+		if l.changed == nil {
+			l.changed = make(chan struct{})
+		}
+		changed := l.changed
+		l.mu.Unlock()
+		if ok {
+			return line, true
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			return "", false
+		}
+	}
+}
+
+// firstLine is the first line of s that holds every one of parts.
+func firstLine(s string, parts []string) (string, bool) {
+lines:
+	for l := range strings.Lines(s) {
+		for _, p := range parts {
+			if !strings.Contains(l, p) {
+				continue lines
+			}
+		}
+		return strings.TrimSuffix(l, "\n"), true
+	}
+	return "", false
 }
 
 // String returns what was written so far.

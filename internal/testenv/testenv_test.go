@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestDataDirFollowsBUNKA_DATA(t *testing.T) {
@@ -31,5 +32,29 @@ func TestDataDirDefaultIsBesideModuleRoot(t *testing.T) {
 	}
 	if got, want := DataDir(t), filepath.Join(filepath.Dir(root), "shared", "data"); got != want {
 		t.Fatalf("DataDir = %q, want %q", got, want)
+	}
+}
+
+func TestLogsWaitFor(t *testing.T) {
+	logs := &Logs{}
+	if _, err := logs.Write([]byte("a=1 b=2\n")); err != nil {
+		t.Fatal(err)
+	}
+	if line, ok := logs.WaitFor(time.Second, "a=1", "b=2"); !ok || line != "a=1 b=2" {
+		t.Fatalf("WaitFor on a written line = %q, %v", line, ok)
+	}
+	if line, ok := logs.WaitFor(10*time.Millisecond, "a=1", "c=3"); ok {
+		t.Fatalf("WaitFor found %q, which lacks c=3", line)
+	}
+	done := make(chan string)
+	go func() {
+		line, _ := logs.WaitFor(time.Minute, "c=3")
+		done <- line
+	}()
+	if _, err := logs.Write([]byte("x=0 c=3\n")); err != nil {
+		t.Fatal(err)
+	}
+	if line := <-done; line != "x=0 c=3" {
+		t.Fatalf("WaitFor for a later line = %q", line)
 	}
 }

@@ -66,11 +66,10 @@ func TestLogAttemptIsTheRecords(t *testing.T) {
 	if st := e.wait(t, "again1"); st.Attempt != 3 {
 		t.Fatalf("record attempt %d, want 3", st.Attempt)
 	}
-	var line string
-	for _, l := range strings.Split(e.logs.String(), "\n") {
-		if strings.Contains(l, `msg="job done"`) && strings.Contains(l, "task_id=again1") {
-			line = l
-		}
+	// The line follows the stored outcome: wait for it.
+	line, ok := e.logs.WaitFor(10*time.Second, `msg="job done"`, "task_id=again1 ")
+	if !ok {
+		t.Fatalf("no job done line for again1:\n%s", e.logs.String())
 	}
 	if !strings.Contains(line, " attempt=3 ") {
 		t.Errorf("job log line %q, want attempt=3 as the record", line)

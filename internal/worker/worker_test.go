@@ -587,16 +587,9 @@ func TestJobLogNamesDevices(t *testing.T) {
 	for _, tc := range []struct{ msg, id string }{{`msg="job done"`, "dev-ok"}, {`msg="job failed"`, "dev-fail"}} {
 		e.wait(t, tc.id)
 		// The line follows the stored outcome: wait for it too.
-		var line string
-		for deadline := time.Now().Add(10 * time.Second); line == ""; time.Sleep(20 * time.Millisecond) {
-			for _, l := range strings.Split(e.logs.String(), "\n") {
-				if strings.Contains(l, tc.msg) && strings.Contains(l, "task_id="+tc.id+" ") {
-					line = l
-				}
-			}
-			if line == "" && time.Now().After(deadline) {
-				t.Fatalf("no %s line for %s:\n%s", tc.msg, tc.id, e.logs.String())
-			}
+		line, ok := e.logs.WaitFor(10*time.Second, tc.msg, "task_id="+tc.id+" ")
+		if !ok {
+			t.Fatalf("no %s line for %s:\n%s", tc.msg, tc.id, e.logs.String())
 		}
 		for _, want := range []string{"devices.embedding=cuda", "devices.knn=cuda", "devices.layout=cuda", "devices.clustering=cpu"} {
 			if !strings.Contains(line, want) {
