@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/bunkatopics/bunka-go/internal/vecmath"
 )
@@ -46,11 +47,6 @@ func spectralLayout(ctx context.Context, g *graph, rng *rand.Rand, workers int) 
 	}
 	scale(v0, 1/norm(v0))
 	basis := [][]float64{v0}
-	deflate := func(x []float64) {
-		for _, b := range basis {
-			axpy(-vecmath.Dot(b, x), b, x)
-		}
-	}
 	op := func(x, y []float64) {
 		parallelRange(n, workers, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
@@ -62,14 +58,16 @@ func spectralLayout(ctx context.Context, g *graph, rng *rand.Rand, workers int) 
 				y[i] = 0.5*x[i] + 0.5*dinv[i]*s
 			}
 		})
-		deflate(y)
 	}
+	orth := newOrthogonalizer(n, workers)
+	var start []float64 // the previous run's second Ritz vector
 	for range 2 {
-		y, err := lanczosTop(ctx, n, n-len(basis), op, deflate, rng)
+		y, next, err := lanczosTop(ctx, n, n-len(basis), op, orth, basis, start, rng)
 		if err != nil {
 			return nil, err
 		}
 		basis = append(basis, y)
+		start = next
 	}
 	out := make([]float64, 2*n)
 	for i := range n {
@@ -79,13 +77,17 @@ func spectralLayout(ctx context.Context, g *graph, rng *rand.Rand, workers int) 
 }
 
 // lanczosTop returns the unit eigenvector of the largest eigenvalue of the
-// symmetric operator op on the subspace (of dimension dim) that deflate
-// projects onto, by Lanczos iteration with full reorthogonalisation,
-// restarted from the best Ritz vector.
-func lanczosTop(ctx context.Context, n, dim int, op func(x, y []float64), deflate func([]float64), rng *rand.Rand) ([]float64, error) {
+// symmetric operator op on the orthogonal complement (of dimension dim) of
+// the orthonormal vectors fixed, by Lanczos iteration with full
+// reorthogonalisation, restarted from the best Ritz vector. The iteration
+// starts from a random vector, plus start (a unit vector) when it is not
+// nil. It also
+// returns the second best Ritz vector of its last Krylov space (nil when
+// that space had a single vector): a good start for the next eigenvector.
+func lanczosTop(ctx context.Context, n, dim int, op func(x, y []float64), orth *orthogonalizer, fixed [][]float64, start []float64, rng *rand.Rand) (y, next []float64, err error) {
 	m := min(lanczosSteps, dim)
 	if m < 1 {
-		return nil, errNoSpectral
+		return nil, nil, errNoSpectral
 	}
 	q := make([][]float64, m+1)
 	for i := range q {
@@ -94,15 +96,24 @@ func lanczosTop(ctx context.Context, n, dim int, op func(x, y []float64), deflat
 	for i := range q[0] {
 		q[0][i] = rng.Float64() - 0.5
 	}
+	if start != nil {
+		// Half the start vector, half the random one: a start alone
+		// may be (nearly) an eigenvector of a smaller eigenvalue, which
+		// the iteration would then return; the random half keeps every
+		// eigenvector present as from a random start.
+		scale(q[0], 1/norm(q[0]))
+		axpy(1, start, q[0])
+	}
 	w := make([]float64, n)
+	against := make([][]float64, 0, len(fixed)+m+1)
 	for restart := 0; restart < lanczosRestarts; restart++ {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("umap: spectral layout: %w", err)
+			return nil, nil, fmt.Errorf("umap: spectral layout: %w", err)
 		}
-		deflate(q[0])
+		orth.apply(q[0], fixed)
 		nq := norm(q[0])
 		if nq == 0 || math.IsNaN(nq) {
-			return nil, errNoSpectral
+			return nil, nil, errNoSpectral
 		}
 		scale(q[0], 1/nq)
 		alpha := make([]float64, 0, m)
@@ -110,14 +121,16 @@ func lanczosTop(ctx context.Context, n, dim int, op func(x, y []float64), deflat
 		steps := 0
 		for j := 0; j < m; j++ {
 			op(q[j], w)
-			alpha = append(alpha, vecmath.Dot(q[j], w))
-			// full reorthogonalisation (twice is enough)
-			for range 2 {
-				for i := 0; i <= j; i++ {
-					axpy(-vecmath.Dot(q[i], w), q[i], w)
-				}
-				deflate(w)
+			a := vecmath.Dot(q[j], w)
+			alpha = append(alpha, a)
+			// the three-term recurrence, then a full reorthogonalisation
+			// against the fixed vectors and the Lanczos vectors so far
+			axpy(-a, q[j], w)
+			if j > 0 {
+				axpy(-beta[j-1], q[j-1], w)
 			}
+			against = append(append(against[:0], fixed...), q[:j+1]...)
+			orth.apply(w, against)
 			b := norm(w)
 			steps = j + 1
 			beta = append(beta, b)
@@ -136,25 +149,128 @@ func lanczosTop(ctx context.Context, n, dim int, op func(x, y []float64), deflat
 			}
 		}
 		_, vecs := vecmath.SymEigen(t, steps) // the largest first
-		const top = 0
+		ritz := func(col int) ([]float64, error) {
+			v := make([]float64, n)
+			for i := range steps {
+				axpy(vecs[i*steps+col], q[i], v)
+			}
+			orth.apply(v, fixed)
+			nv := norm(v)
+			if nv == 0 || math.IsNaN(nv) {
+				return nil, errNoSpectral
+			}
+			scale(v, 1/nv)
+			return v, nil
+		}
 		bLast := beta[steps-1]
-		res := math.Abs(bLast * vecs[(steps-1)*steps+top])
-		y := make([]float64, n)
-		for i := range steps {
-			axpy(vecs[i*steps+top], q[i], y)
+		res := math.Abs(bLast * vecs[(steps-1)*steps])
+		y, err := ritz(0)
+		if err != nil {
+			return nil, nil, err
 		}
-		deflate(y)
-		ny := norm(y)
-		if ny == 0 || math.IsNaN(ny) {
-			return nil, errNoSpectral
-		}
-		scale(y, 1/ny)
 		if res < lanczosTol || bLast < 1e-10 || (restart == lanczosRestarts-1 && res < lanczosLooseTol) {
-			return y, nil
+			if steps > 1 {
+				next, _ = ritz(1) // nil when it vanished: the next run starts at random
+			}
+			return y, next, nil
 		}
 		copy(q[0], y)
 	}
-	return nil, errNoSpectral
+	return nil, nil, errNoSpectral
+}
+
+// orthBlock is the number of vector elements an orthogonalizer handles at
+// a time: partial dot products are summed over blocks in block order, so
+// results do not depend on the number of workers.
+const orthBlock = 4096
+
+// An orthogonalizer removes from a vector its components along a set of
+// orthonormal vectors by classical Gram–Schmidt, in parallel over blocks of
+// elements: one pass, and a second when the first shrank the vector below
+// refineRatio of its length, so that cancellation may have left it
+// unorthogonal (the criterion of Daniel, Gragg, Kaufman and Stewart, 1976,
+// which ARPACK also uses). A pass reads the vectors twice (dot products,
+// then updates) in long sequential runs; modified Gram–Schmidt would need
+// one serial dot product and update per vector.
+type orthogonalizer struct {
+	n, workers int
+	partial    []float64 // blocks × vectors: each block's dot products
+	coef       []float64
+}
+
+// refineRatio is the DGKS threshold 1/√2 (ARPACK's 0.717).
+const refineRatio = 0.717
+
+func newOrthogonalizer(n, workers int) *orthogonalizer {
+	return &orthogonalizer{n: n, workers: max(workers, 1)}
+}
+
+// apply orthogonalises w against the orthonormal vectors vs in place.
+func (o *orthogonalizer) apply(w []float64, vs [][]float64) {
+	if len(vs) == 0 {
+		return
+	}
+	before := norm(w)
+	for range 2 {
+		o.pass(w, vs)
+		after := norm(w)
+		if after >= refineRatio*before {
+			return
+		}
+		before = after
+	}
+}
+
+// pass is one classical Gram–Schmidt pass: w −= V (Vᵀ w).
+func (o *orthogonalizer) pass(w []float64, vs [][]float64) {
+	blocks := (o.n + orthBlock - 1) / orthBlock
+	nv := len(vs)
+	if cap(o.partial) < blocks*nv {
+		o.partial = make([]float64, blocks*nv)
+	}
+	partial := o.partial[:blocks*nv]
+	if cap(o.coef) < nv {
+		o.coef = make([]float64, nv)
+	}
+	coef := o.coef[:nv]
+	o.blocks(blocks, func(b, lo, hi int) {
+		p := partial[b*nv : (b+1)*nv]
+		for i, v := range vs {
+			p[i] = vecmath.Dot(v[lo:hi], w[lo:hi])
+		}
+	})
+	for i := range coef {
+		var s float64
+		for b := range blocks {
+			s += partial[b*nv+i]
+		}
+		coef[i] = s
+	}
+	o.blocks(blocks, func(b, lo, hi int) {
+		for i, v := range vs {
+			axpy(-coef[i], v[lo:hi], w[lo:hi])
+		}
+	})
+}
+
+// blocks runs f on every block of elements, the blocks shared out among
+// the workers.
+func (o *orthogonalizer) blocks(blocks int, f func(b, lo, hi int)) {
+	run := func(first, last int) {
+		for b := first; b < last; b++ {
+			f(b, b*orthBlock, min((b+1)*orthBlock, o.n))
+		}
+	}
+	workers := min(o.workers, blocks)
+	if workers <= 1 {
+		run(0, blocks)
+		return
+	}
+	var wg sync.WaitGroup
+	for k := range workers {
+		wg.Go(func() { run(blocks*k/workers, blocks*(k+1)/workers) })
+	}
+	wg.Wait()
 }
 
 func axpy(alpha float64, x, y []float64) {
