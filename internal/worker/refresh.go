@@ -211,19 +211,27 @@ func noEmbeddings(docs []topicmap.Document) {
 
 // marshalResult encodes a job's result as the client reads it, compressed
 // as the store keeps it (store.SucceedCompressed), and its pipeline state
-// (nil when it has none) as the store keeps it.
+// (nil when it has none) as the store keeps it. The two are encoded at the
+// same time: at 100,000 documents each takes a fraction of a second.
 func marshalResult(o jobResult) (result, state []byte, err error) {
+	var stateErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if o.st != nil {
+			state, stateErr = o.st.MarshalBinary()
+		}
+	}()
 	rw := store.NewResultWriter()
 	if err = writeClientJSON(rw, o.res); err == nil {
 		err = rw.Close()
 	}
+	<-done
 	if err != nil {
 		return nil, nil, fmt.Errorf("encode result: %w", err)
 	}
-	if o.st != nil {
-		if state, err = o.st.MarshalBinary(); err != nil {
-			return nil, nil, fmt.Errorf("encode pipeline state: %w", err)
-		}
+	if stateErr != nil {
+		return nil, nil, fmt.Errorf("encode pipeline state: %w", stateErr)
 	}
 	return rw.Bytes(), state, nil
 }
