@@ -46,7 +46,7 @@ func benchOptimizer(b *testing.B, o Optimizer) {
 			b.Fatal(err)
 		}
 		const epochs = 200
-		g := fuzzyGraph(nn).prune(epochs)
+		g := fuzzyGraph(nn, 2).prune(epochs)
 		a, bb := FitAB(0.1, 1)
 		rng := rand.New(rand.NewPCG(1, 2))
 		start := make([]float32, 2*len(data))

@@ -24,8 +24,9 @@ const (
 // smoothKNNDist returns, per point, rho (distance to the first neighbour
 // at non-zero distance) and sigma such that the memberships sum to
 // log2(k+1) (k neighbours plus the point itself, as umap-learn counts
-// them). umap-learn's smooth_knn_dist with local_connectivity 1.
-func smoothKNNDist(g *knn.Graph) (rho, sigma []float64) {
+// them). umap-learn's smooth_knn_dist with local_connectivity 1. Points
+// are independent: workers share them out.
+func smoothKNNDist(g *knn.Graph, workers int) (rho, sigma []float64) {
 	n, k := g.N, g.K
 	rho = make([]float64, n)
 	sigma = make([]float64, n)
@@ -35,111 +36,156 @@ func smoothKNNDist(g *knn.Graph) (rho, sigma []float64) {
 		meanAll += float64(d)
 	}
 	meanAll /= float64(n * (k + 1)) // the point itself at distance 0 counts
-	for i := range n {
-		_, ds := g.Neighbors(i)
-		var sum float64
+	parallelRange(n, workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			rho[i], sigma[i] = smoothPoint(g, i, target, meanAll)
+		}
+	})
+	return rho, sigma
+}
+
+// smoothPoint is smoothKNNDist for point i, by bisection.
+func smoothPoint(g *knn.Graph, i int, target, meanAll float64) (rho, sigma float64) {
+	_, ds := g.Neighbors(i)
+	var sum float64
+	for _, d := range ds {
+		sum += float64(d)
+		if rho == 0 && d > 0 {
+			rho = float64(d)
+		}
+	}
+	lo, hi, mid := 0.0, math.Inf(1), 1.0
+	for range bisectionSteps {
+		var psum float64
 		for _, d := range ds {
-			sum += float64(d)
-			if rho[i] == 0 && d > 0 {
-				rho[i] = float64(d)
-			}
-		}
-		lo, hi, mid := 0.0, math.Inf(1), 1.0
-		for range bisectionSteps {
-			var psum float64
-			for _, d := range ds {
-				if x := float64(d) - rho[i]; x > 0 {
-					psum += math.Exp(-x / mid)
-				} else {
-					psum++
-				}
-			}
-			if math.Abs(psum-target) < smoothKTolerance {
-				break
-			}
-			if psum > target {
-				hi = mid
-				mid = (lo + hi) / 2
+			if x := float64(d) - rho; x > 0 {
+				psum += math.Exp(-x / mid)
 			} else {
-				lo = mid
-				if math.IsInf(hi, 1) {
-					mid *= 2
-				} else {
-					mid = (lo + hi) / 2
-				}
+				psum++
 			}
 		}
-		sigma[i] = mid
-		if rho[i] > 0 {
-			if m := sum / float64(k+1); sigma[i] < minKDistScale*m {
-				sigma[i] = minKDistScale * m
-			}
-		} else if sigma[i] < minKDistScale*meanAll {
-			sigma[i] = minKDistScale * meanAll
+		if math.Abs(psum-target) < smoothKTolerance {
+			break
 		}
+		if psum > target {
+			hi = mid
+			mid = (lo + hi) / 2
+		} else {
+			lo = mid
+			if math.IsInf(hi, 1) {
+				mid *= 2
+			} else {
+				mid = (lo + hi) / 2
+			}
+		}
+	}
+	sigma = mid
+	if rho > 0 {
+		if m := sum / float64(g.K+1); sigma < minKDistScale*m {
+			sigma = minKDistScale * m
+		}
+	} else if sigma < minKDistScale*meanAll {
+		sigma = minKDistScale * meanAll
 	}
 	return rho, sigma
 }
 
 // fuzzyGraph builds the symmetrised membership graph (fuzzy union) of the
-// neighbour graph, umap-learn's fuzzy_simplicial_set with set_op_mix_ratio 1.
-func fuzzyGraph(g *knn.Graph) *graph {
+// neighbour graph, umap-learn's fuzzy_simplicial_set with set_op_mix_ratio
+// 1: the weight of an edge found from both ends is w1 + w2 − w1·w2.
+//
+// Each directed membership i→j is bucketed into row i (forward) and row j
+// (reverse), counting sort by row; each row is then sorted by column,
+// forward before reverse, and its pairs merged. Rows are independent:
+// workers share them out, and the result does not depend on their number.
+func fuzzyGraph(g *knn.Graph, workers int) *graph {
 	n, k := g.N, g.K
-	rho, sigma := smoothKNNDist(g)
-	type entry struct {
-		row, col int32
-		w        float32
-		fwd      bool
-	}
-	es := make([]entry, 0, 2*n*k)
+	rho, sigma := smoothKNNDist(g, workers)
+	// memberships (−1: none), and how many entries each row gets
+	ws := make([]float32, n*k)
+	start := make([]int32, n+1)
 	for i := range n {
-		idx, ds := g.Neighbors(i)
-		for t, j := range idx {
-			var w float64
-			if x := float64(ds[t]) - rho[i]; x <= 0 || sigma[i] == 0 {
-				w = 1
-			} else {
+		for t, j := range g.Indices[i*k : (i+1)*k] {
+			w := 1.0
+			if x := float64(g.Distances[i*k+t]) - rho[i]; x > 0 && sigma[i] != 0 {
 				w = math.Exp(-x / sigma[i])
 			}
 			if w == 0 || int(j) == i {
+				ws[i*k+t] = -1
 				continue
 			}
-			es = append(es, entry{int32(i), j, float32(w), true}, entry{j, int32(i), float32(w), false})
+			ws[i*k+t] = float32(w)
+			start[i+1]++
+			start[j+1]++
 		}
-	}
-	slices.SortFunc(es, func(a, b entry) int {
-		if a.row != b.row {
-			return int(a.row - b.row)
-		}
-		if a.col != b.col {
-			return int(a.col - b.col)
-		}
-		if a.fwd != b.fwd {
-			if a.fwd {
-				return -1
-			}
-			return 1
-		}
-		return 0
-	})
-	out := &graph{n: n, rowPtr: make([]int32, n+1)}
-	for s := 0; s < len(es); {
-		e := es[s]
-		w := float64(e.w)
-		s++
-		if s < len(es) && es[s].row == e.row && es[s].col == e.col {
-			// A[i,j] and A[j,i] both present: w1 + w2 − w1·w2
-			w2 := float64(es[s].w)
-			w = w + w2 - w*w2
-			s++
-		}
-		out.col = append(out.col, e.col)
-		out.w = append(out.w, float32(w))
-		out.rowPtr[e.row+1]++
 	}
 	for i := range n {
-		out.rowPtr[i+1] += out.rowPtr[i]
+		start[i+1] += start[i]
 	}
+	type entry struct {
+		col int32
+		w   float32
+		fwd bool
+	}
+	es := make([]entry, start[n])
+	fill := slices.Clone(start[:n])
+	for i := range n {
+		for t, j := range g.Indices[i*k : (i+1)*k] {
+			if w := ws[i*k+t]; w >= 0 {
+				es[fill[i]] = entry{j, w, true}
+				fill[i]++
+				es[fill[j]] = entry{int32(i), w, false}
+				fill[j]++
+			}
+		}
+	}
+	fill, ws = nil, nil
+	// sort and merge each row in place; kept[i] entries remain at its start
+	kept := make([]int32, n)
+	parallelRange(n, workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			row := es[start[i]:start[i+1]]
+			slices.SortFunc(row, func(a, b entry) int {
+				if a.col != b.col {
+					return int(a.col - b.col)
+				}
+				if a.fwd == b.fwd {
+					return 0
+				}
+				if a.fwd {
+					return -1
+				}
+				return 1
+			})
+			m := 0
+			for s := 0; s < len(row); {
+				e := row[s]
+				s++
+				if s < len(row) && row[s].col == e.col {
+					w1, w2 := float64(e.w), float64(row[s].w)
+					e.w = float32(w1 + w2 - w1*w2)
+					s++
+				}
+				row[m] = e
+				m++
+			}
+			kept[i] = int32(m)
+		}
+	})
+	out := &graph{n: n, rowPtr: make([]int32, n+1)}
+	for i := range n {
+		out.rowPtr[i+1] = out.rowPtr[i] + kept[i]
+	}
+	out.col = make([]int32, out.rowPtr[n])
+	out.w = make([]float32, out.rowPtr[n])
+	parallelRange(n, workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for t, e := range es[start[i] : start[i]+kept[i]] {
+				out.col[int(out.rowPtr[i])+t] = e.col
+				out.w[int(out.rowPtr[i])+t] = e.w
+			}
+		}
+	})
 	return out
 }
 

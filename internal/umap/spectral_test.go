@@ -105,7 +105,7 @@ func blobGraph(t testing.TB, n int) *graph {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fuzzyGraph(nn).prune(200)
+	return fuzzyGraph(nn, 2).prune(200)
 }
 
 func TestSpectralKnownAnswer(t *testing.T) {

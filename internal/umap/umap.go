@@ -112,7 +112,7 @@ func Project(ctx context.Context, data [][]float32, opt Options) ([][2]float32, 
 	progress(0.3)
 
 	// 2. fuzzy graph
-	g := fuzzyGraph(nn).prune(opt.Epochs)
+	g := fuzzyGraph(nn, opt.Workers).prune(opt.Epochs)
 	nn = nil
 
 	// 3. initial layout
