@@ -197,7 +197,13 @@ func (g *graph) prune(epochs int) *graph {
 		wmax = max(wmax, w)
 	}
 	cut := wmax / float32(epochs)
-	out := &graph{n: g.n, rowPtr: make([]int32, g.n+1)}
+	kept := 0
+	for _, w := range g.w {
+		if w >= cut {
+			kept++
+		}
+	}
+	out := &graph{n: g.n, rowPtr: make([]int32, g.n+1), col: make([]int32, 0, kept), w: make([]float32, 0, kept)}
 	for i := range g.n {
 		for e := g.rowPtr[i]; e < g.rowPtr[i+1]; e++ {
 			if g.w[e] >= cut {
