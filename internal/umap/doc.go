@@ -23,8 +23,8 @@
 //     vectors found before so that a repeated eigenvalue yields two
 //     independent vectors. Each step reorthogonalises fully, by classical
 //     Gram–Schmidt over fixed blocks of elements in parallel, a second
-//     pass when the first lost more than 1/√2 of the vector's length (the
-//     DGKS test, as ARPACK), so the result is the same for any number of
+//     pass when the first left less than 0.717 of the vector's length (the
+//     DGKS test with ARPACK's constant), so the result is the same for any number of
 //     workers. The second run starts from the first run's second Ritz
 //     vector plus as much random vector: at 100,000 points it needs one
 //     restart fewer than from a random start. Scaled so that the

@@ -1,6 +1,7 @@
 package umap
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -101,7 +102,7 @@ func smoothPoint(g *knn.Graph, i int, target, meanAll float64) (rho, sigma float
 func fuzzyGraph(g *knn.Graph, workers int) *graph {
 	n, k := g.N, g.K
 	rho, sigma := smoothKNNDist(g, workers)
-	// memberships (−1: none), and how many entries each row gets
+	// memberships (noEdge: none), and how many entries each row gets
 	ws := make([]float32, n*k)
 	start := make([]int32, n+1)
 	for i := range n {
@@ -111,7 +112,7 @@ func fuzzyGraph(g *knn.Graph, workers int) *graph {
 				w = math.Exp(-x / sigma[i])
 			}
 			if w == 0 || int(j) == i {
-				ws[i*k+t] = -1
+				ws[i*k+t] = noEdge
 				continue
 			}
 			ws[i*k+t] = float32(w)
@@ -131,7 +132,7 @@ func fuzzyGraph(g *knn.Graph, workers int) *graph {
 	fill := slices.Clone(start[:n])
 	for i := range n {
 		for t, j := range g.Indices[i*k : (i+1)*k] {
-			if w := ws[i*k+t]; w >= 0 {
+			if w := ws[i*k+t]; w != noEdge {
 				es[fill[i]] = entry{j, w, true}
 				fill[i]++
 				es[fill[j]] = entry{int32(i), w, false}
@@ -139,15 +140,14 @@ func fuzzyGraph(g *knn.Graph, workers int) *graph {
 			}
 		}
 	}
-	fill, ws = nil, nil
 	// sort and merge each row in place; kept[i] entries remain at its start
 	kept := make([]int32, n)
 	parallelRange(n, workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			row := es[start[i]:start[i+1]]
 			slices.SortFunc(row, func(a, b entry) int {
-				if a.col != b.col {
-					return int(a.col - b.col)
+				if c := cmp.Compare(a.col, b.col); c != 0 {
+					return c
 				}
 				if a.fwd == b.fwd {
 					return 0
@@ -188,6 +188,10 @@ func fuzzyGraph(g *knn.Graph, workers int) *graph {
 	})
 	return out
 }
+
+// noEdge marks a neighbour that gives no edge (itself, or a membership of
+// 0) among fuzzyGraph's memberships.
+const noEdge = -1
 
 // prune drops edges lighter than max/epochs, as umap-learn does before the
 // layout, and returns the pruned graph.

@@ -81,10 +81,10 @@ func spectralLayout(ctx context.Context, g *graph, rng *rand.Rand, workers int) 
 // the orthonormal vectors fixed, by Lanczos iteration with full
 // reorthogonalisation, restarted from the best Ritz vector. The iteration
 // starts from a random vector, plus start (a unit vector) when it is not
-// nil. It also
-// returns the second best Ritz vector of its last Krylov space (nil when
-// that space had a single vector): a good start for the next eigenvector.
-func lanczosTop(ctx context.Context, n, dim int, op func(x, y []float64), orth *orthogonalizer, fixed [][]float64, start []float64, rng *rand.Rand) (y, next []float64, err error) {
+// nil. It also returns the second best Ritz vector of its last Krylov
+// space (nil when that space had a single vector): a good start for the
+// next eigenvector.
+func lanczosTop(ctx context.Context, n, dim int, op func(x, y []float64), orth *orthogonalizer, fixed [][]float64, start []float64, rng *rand.Rand) ([]float64, []float64, error) {
 	m := min(lanczosSteps, dim)
 	if m < 1 {
 		return nil, nil, errNoSpectral
@@ -169,6 +169,7 @@ func lanczosTop(ctx context.Context, n, dim int, op func(x, y []float64), orth *
 			return nil, nil, err
 		}
 		if res < lanczosTol || bLast < 1e-10 || (restart == lanczosRestarts-1 && res < lanczosLooseTol) {
+			var next []float64
 			if steps > 1 {
 				next, _ = ritz(1) // nil when it vanished: the next run starts at random
 			}
@@ -198,7 +199,8 @@ type orthogonalizer struct {
 	coef       []float64
 }
 
-// refineRatio is the DGKS threshold 1/√2 (ARPACK's 0.717).
+// refineRatio is the DGKS threshold, ARPACK's 0.717 (about 1/√2): a second
+// pass runs when the first left less than this fraction of the length.
 const refineRatio = 0.717
 
 func newOrthogonalizer(n, workers int) *orthogonalizer {

@@ -13,7 +13,6 @@
 package worker
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -110,9 +109,10 @@ func (c *Config) fill() {
 }
 
 // jobPoll is how often an idle worker looks for a job unless
-// Config.PollInterval says otherwise: a job queued for an idle worker waits
-// up to this long. (asynq's default, 1s, added half a second on average to
-// every job; a look is one short Lua script.)
+// Config.PollInterval says otherwise. asynq sleeps between a half and one
+// and a half of it between looks, so a job queued for an idle worker waits
+// about half of it on average (asynq's default, 1s, added half a second
+// to every job; a look is one short Lua script).
 const jobPoll = 200 * time.Millisecond
 
 // Worker serves the jobs and refresh queues.
@@ -144,12 +144,13 @@ func New(rdb redis.UniversalClient, st *store.Store, m Modeler, cfg Config) *Wor
 		LogLevel:            level,
 		ShutdownTimeout:     cfg.ShutdownTimeout,
 		HealthCheckInterval: cfg.HealthCheckInterval,
-		TaskCheckInterval:   cmp.Or(cfg.PollInterval, jobPoll),
+		TaskCheckInterval:   jobPoll,
 		// Only errors that may pass (Redis, a dead worker) reach asynq's
 		// retry; the job's own failures are recorded and end the task.
 		RetryDelayFunc: func(int, error, *asynq.Task) time.Duration { return cfg.RetryDelay },
 	}
 	if cfg.PollInterval > 0 {
+		base.TaskCheckInterval = cfg.PollInterval
 		base.DelayedTaskCheckInterval = cfg.PollInterval
 	}
 	jc := base
