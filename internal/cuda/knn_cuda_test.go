@@ -68,7 +68,7 @@ func TestGPUKNNIVFRecall(t *testing.T) {
 		name string
 		data func() [][]float32
 	}{
-		{"debian_en_10k", func() [][]float32 { return debianVectors(t, "debian_en_10k.csv") }},
+		{"debian_en_10k", func() [][]float32 { return knntest.CorpusVectors(t, "debian_en_10k.csv", 0) }},
 		{"clustered_100k_384", func() [][]float32 { return clustered(100000, 384, 1000, 5) }},
 	} {
 		data := tc.data()

@@ -4,9 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/bunkatopics/bunka-go/internal/lsa"
-	"github.com/bunkatopics/bunka-go/internal/testenv"
-
 	"github.com/bunkatopics/bunka-go/internal/knn"
 	"github.com/bunkatopics/bunka-go/internal/knn/knntest"
 )
@@ -88,7 +85,7 @@ func TestHostIVFRecall(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("10,000 rows: skipped with -short and under the race detector")
 	}
-	data := debianVectors(t, "debian_en_10k.csv")
+	data := knntest.CorpusVectors(t, "debian_en_10k.csv", 0)
 	opt := knn.Options{Metric: knn.Cosine, Seed: 3}
 	want, err := knn.Exact(context.Background(), data, 15, opt)
 	if err != nil {
@@ -106,18 +103,6 @@ func TestHostIVFRecall(t *testing.T) {
 	if r < 0.95 {
 		t.Errorf("recall@15 %.4f, want at least 0.95", r)
 	}
-}
-
-// debianVectors embeds the descriptions of a shared Debian corpus with the
-// builtin embedder (128 dimensions).
-func debianVectors(t testing.TB, file string) [][]float32 {
-	t.Helper()
-	texts := testenv.DataColumns(t, file, "text")[0]
-	vecs, _, err := lsa.New(lsa.Options{}).EmbedDocuments(context.Background(), texts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return vecs
 }
 
 // recall is the fraction of want's neighbours that got found, counting a

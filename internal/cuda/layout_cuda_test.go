@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bunkatopics/bunka-go/internal/knn/knntest"
 	"github.com/bunkatopics/bunka-go/internal/umap"
 	"github.com/bunkatopics/bunka-go/internal/umap/umaptest"
 )
@@ -63,7 +64,7 @@ func TestGPULayoutMatchesReference(t *testing.T) {
 func TestGPULayoutDebian(t *testing.T) {
 	g := openGPU(t)
 	ctx := context.Background()
-	data := debianVectors(t, "debian_en_10k.csv")
+	data := knntest.CorpusVectors(t, "debian_en_10k.csv", 0)
 	project := func(o umap.Optimizer) [][2]float32 {
 		xy, err := umap.Project(ctx, data, umap.Options{Seed: 42, Layout: o})
 		if err != nil {

@@ -6,20 +6,15 @@ import (
 	"testing"
 
 	"github.com/bunkatopics/bunka-go/internal/knn"
-	"github.com/bunkatopics/bunka-go/internal/lsa"
-	"github.com/bunkatopics/bunka-go/internal/testenv"
+	"github.com/bunkatopics/bunka-go/internal/knn/knntest"
 )
 
 // TestRecallCorpus embeds the shared Debian sample with the builtin
 // embedder and checks NN-descent's recall@15 against exact search on those
 // real vectors (skipped when the shared data is absent).
 func TestRecallCorpus(t *testing.T) {
-	texts := testenv.DataColumns(t, "debian_en_2k.csv", "text")[0]
+	vecs := knntest.CorpusVectors(t, "debian_en_2k.csv", 0)
 	ctx := context.Background()
-	vecs, _, err := lsa.New(lsa.Options{}).EmbedDocuments(ctx, texts)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// force NN-descent: the automatic choice would search 2,000 points exactly
 	ex, err := knn.Exact(ctx, vecs, 15, knn.Options{Metric: knn.Cosine})
 	if err != nil {

@@ -5,8 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/bunkatopics/bunka-go/internal/lsa"
-	"github.com/bunkatopics/bunka-go/internal/testenv"
+	"github.com/bunkatopics/bunka-go/internal/knn/knntest"
 	"github.com/bunkatopics/bunka-go/internal/umap"
 	"github.com/bunkatopics/bunka-go/internal/umap/umaptest"
 )
@@ -30,21 +29,6 @@ func TestBatchLayoutWorkers(t *testing.T) {
 	}
 }
 
-// debianVectors embeds the first n descriptions of a shared Debian corpus
-// with the builtin embedder (128 dimensions).
-func debianVectors(t *testing.T, file string, n int) [][]float32 {
-	t.Helper()
-	texts := testenv.DataColumns(t, file, "text")[0]
-	if len(texts) > n {
-		texts = texts[:n]
-	}
-	vecs, _, err := lsa.New(lsa.Options{}).EmbedDocuments(context.Background(), texts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return vecs
-}
-
 // TestBatchLayoutQuality projects Debian descriptions embedded by the
 // builtin embedder with CPULayout and with BatchLayout (seed 42, the
 // default 500 epochs) and wants the batch layout's trustworthiness (k = 15,
@@ -62,7 +46,7 @@ func TestBatchLayoutQuality(t *testing.T) {
 			if tc.n > 2000 && (testing.Short() || raceEnabled) {
 				t.Skip("10,000 points: skipped with -short and under -race")
 			}
-			data := debianVectors(t, tc.file, tc.n)
+			data := knntest.CorpusVectors(t, tc.file, tc.n)
 			tw := func(o umap.Optimizer) float64 {
 				xy, err := umap.Project(context.Background(), data, umap.Options{Seed: 42, Layout: o})
 				if err != nil {

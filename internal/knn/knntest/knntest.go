@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/bunkatopics/bunka-go/internal/knn"
+	"github.com/bunkatopics/bunka-go/internal/lsa"
+	"github.com/bunkatopics/bunka-go/internal/testenv"
 )
 
 // Run checks s against brute force computed here in float64: on random
@@ -158,4 +160,21 @@ func checkAgainstBruteForce(t *testing.T, s knn.Searcher, data [][]float32, k in
 		t.Errorf("recall %.4f, want at least %.4f", r, minRecall)
 	}
 	return g
+}
+
+// CorpusVectors returns the builtin embedder's vectors of the first n
+// texts (all of them when n <= 0) of a shared CSV corpus's "text" column:
+// real vectors for the k-NN, layout and clustering tests (skipped when the
+// shared data is absent, as testenv.DataColumns is).
+func CorpusVectors(tb testing.TB, file string, n int) [][]float32 {
+	tb.Helper()
+	texts := testenv.DataColumns(tb, file, "text")[0]
+	if n > 0 && len(texts) > n {
+		texts = texts[:n]
+	}
+	vecs, _, err := lsa.New(lsa.Options{}).EmbedDocuments(context.Background(), texts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return vecs
 }
