@@ -79,8 +79,7 @@ type cpuKernels struct {
 	closest []float64
 	labels  []int
 	dist    []float64
-	candPot []float64 // per block, for Potentials
-	changed []int     // per block, for Assign
+	changed []int // per block, for Assign
 }
 
 var _ Kernels = (*cpuKernels)(nil)

@@ -20,9 +20,7 @@ import (
 func TestGPUKMeansConformance(t *testing.T) {
 	g := openGPU(t)
 	clustertest.Run(t, g.Clusterer())
-	if live := g.PeakBytes(); live < 0 {
-		t.Errorf("PeakBytes() = %d", live)
-	}
+	clustertest.AgainstCPU(t, g.Clusterer())
 }
 
 // TestGPUKMeansAsCPU wants cluster.KMeans's result bit for bit: the

@@ -15,7 +15,9 @@ import (
 // glue, with the kernels emulated.
 func TestKMeansEmulatedConformance(t *testing.T) {
 	emu := newEmu()
-	clustertest.Run(t, cluster.OnBackend(kmeansBackend{dev: emu}))
+	c := cluster.OnBackend(kmeansBackend{dev: emu})
+	clustertest.Run(t, c)
+	clustertest.AgainstCPU(t, c)
 	if len(emu.mem) != 0 {
 		t.Errorf("%d device buffers left allocated", len(emu.mem))
 	}

@@ -163,20 +163,20 @@ func NewBatchPlan(g *Graph, p LayoutParams, steps int) *BatchPlan {
 		pl.EpochsPerNegative[e] = eps / float64(negRate)
 	}
 	a, b, gamma := p.A, p.B, p.Gamma
-	pl.Attract = batchTable(func(d2 float64) float64 {
+	pl.TableLo = math.Float32bits(float32(math.Ldexp(1, BatchTableMinExp)))
+	pl.Attract = batchTable(pl.TableLo, func(d2 float64) float64 {
 		pb := math.Pow(d2, b)
 		return -2 * a * b * pb / d2 / (a*pb + 1)
 	})
-	pl.Repulse = batchTable(func(d2 float64) float64 {
+	pl.Repulse = batchTable(pl.TableLo, func(d2 float64) float64 {
 		return 2 * gamma * b / ((0.001 + d2) * (a*math.Pow(d2, b) + 1))
 	})
-	pl.TableLo = math.Float32bits(float32(math.Ldexp(1, BatchTableMinExp)))
 	return pl
 }
 
-// batchTable tabulates f at the d² of the batch layout's tables.
-func batchTable(f func(float64) float64) []float32 {
-	lo := math.Float32bits(float32(math.Ldexp(1, BatchTableMinExp)))
+// batchTable tabulates f at the d² of the batch layout's tables, from the
+// float32 bits lo of the first.
+func batchTable(lo uint32, f func(float64) float64) []float32 {
 	hi := math.Float32bits(float32(math.Ldexp(1, BatchTableMaxExp)))
 	vals := make([]float32, (hi-lo)>>BatchTableShift+1)
 	for i := range vals {
