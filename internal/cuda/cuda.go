@@ -219,11 +219,6 @@ func (g *GPU) Close() error {
 // version of the driver.
 func (g *GPU) Name() string { return g.name }
 
-// Ctx returns the context, for the kernel glue of this package. Its own
-// methods each run one call on the context's thread; prefer Do, which also
-// keeps callers from several goroutines apart.
-func (g *GPU) Ctx() *cu.Ctx { return g.ctx }
-
 // MemInfo returns the device's free and total memory in bytes.
 func (g *GPU) MemInfo() (free, total int64, err error) {
 	err = g.Do(func() error {
@@ -432,12 +427,4 @@ func argBits(a any) (uint64, error) {
 		return math.Float64bits(v), nil
 	}
 	return 0, fmt.Errorf("type %T is not a kernel parameter (want cu.DevicePtr, an integer or a float)", a)
-}
-
-// Sync waits for the kernels launched so far and returns their error.
-func (g *GPU) Sync() error {
-	if err := g.Do(cu.Synchronize); err != nil {
-		return fmt.Errorf("cuda: synchronize: %w", err)
-	}
-	return nil
 }

@@ -234,11 +234,7 @@ func searchRows[F, I any](ctx context.Context, b knnBackend[F, I], x, xn F, nRef
 
 	var rel releaser
 	defer func() { err = errors.Join(err, rel.release()) }()
-	partD, err := allocF(b, &rel, chunk*s*k)
-	if err != nil {
-		return err
-	}
-	partI, err := allocI(b, &rel, chunk*s*k)
+	partD, partI, err := allocLists(b, &rel, chunk*s*k)
 	if err != nil {
 		return err
 	}
@@ -314,11 +310,7 @@ func nearestCentroids[F, I any](b knnBackend[F, I], x, xn F, dim int, rows []int
 		return nil, err
 	}
 	n := len(rows)
-	partD, err := allocF(b, &rel, n*kc)
-	if err != nil {
-		return nil, err
-	}
-	partI, err := allocI(b, &rel, n*kc)
+	partD, partI, err := allocLists(b, &rel, n*kc)
 	if err != nil {
 		return nil, err
 	}
@@ -522,11 +514,7 @@ func ivfSearch[F, I any](ctx context.Context, b knnBackend[F, I], xs, xsn F, dim
 	chunk := min(max(partBudget/(p.nprobe*k*8), tileRows), n)
 	var rel releaser
 	defer func() { err = errors.Join(err, rel.release()) }()
-	partD, err := allocF(b, &rel, chunk*p.nprobe*k)
-	if err != nil {
-		return err
-	}
-	partI, err := allocI(b, &rel, chunk*p.nprobe*k)
+	partD, partI, err := allocLists(b, &rel, chunk*p.nprobe*k)
 	if err != nil {
 		return err
 	}
@@ -578,11 +566,7 @@ func ivfSearch[F, I any](ctx context.Context, b knnBackend[F, I], xs, xsn F, dim
 func patchRows[F, I any](ctx context.Context, b knnBackend[F, I], xs, xsn F, n, dim, k int, short, sidx []int32, outI I) (err error) {
 	var rel releaser
 	defer func() { err = errors.Join(err, rel.release()) }()
-	pd, err := allocF(b, &rel, len(short)*k)
-	if err != nil {
-		return err
-	}
-	pi, err := allocI(b, &rel, len(short)*k)
+	pd, pi, err := allocLists(b, &rel, len(short)*k)
 	if err != nil {
 		return err
 	}
