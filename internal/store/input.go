@@ -2,7 +2,6 @@ package store
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -52,11 +51,7 @@ func (s *Store) Input(ctx context.Context, id string) ([]string, error) {
 		}
 		return nil, fmt.Errorf("store: input %s: %w", id, err)
 	}
-	readers := make([]io.Reader, len(parts))
-	for i, p := range parts {
-		readers[i] = bytes.NewReader(p)
-	}
-	d, err := zstd.NewReader(io.MultiReader(readers...), zstd.WithDecoderConcurrency(1))
+	d, err := zstd.NewReader(partsReader(parts), zstd.WithDecoderConcurrency(1))
 	if err != nil {
 		return nil, fmt.Errorf("store: input %s: %w", id, err)
 	}
@@ -122,27 +117,3 @@ func (s *Store) inputKeys(ctx context.Context, id string) []string {
 	}
 	return keys
 }
-
-// ResultWriter compresses a result as it is written, in the form the store
-// keeps (SucceedCompressed), so that a large result's JSON is never held
-// whole.
-type ResultWriter struct {
-	buf bytes.Buffer
-	z   *zstd.Encoder
-}
-
-// NewResultWriter returns an empty ResultWriter.
-func NewResultWriter() *ResultWriter {
-	w := new(ResultWriter)
-	w.z, _ = zstd.NewWriter(&w.buf, zstd.WithEncoderConcurrency(1)) // fails only for bad options
-	return w
-}
-
-// Write compresses p.
-func (w *ResultWriter) Write(p []byte) (int, error) { return w.z.Write(p) }
-
-// Close ends the compressed stream; Bytes is complete after it.
-func (w *ResultWriter) Close() error { return w.z.Close() }
-
-// Bytes returns the compressed result.
-func (w *ResultWriter) Bytes() []byte { return w.buf.Bytes() }

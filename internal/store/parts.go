@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -314,6 +315,15 @@ func (s *Store) readString(ctx context.Context, key string, size int64) ([]byte,
 		b = append(b, part...)
 	}
 	return b, nil
+}
+
+// partsReader reads the parts one after the other, without joining them.
+func partsReader(parts [][]byte) io.Reader {
+	readers := make([]io.Reader, len(parts))
+	for i, p := range parts {
+		readers[i] = bytes.NewReader(p)
+	}
+	return io.MultiReader(readers...)
 }
 
 // joinParts returns the parts as one slice (the part itself when there is

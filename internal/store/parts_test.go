@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -158,12 +157,16 @@ func TestPartsRewriteNeverMixes(t *testing.T) {
 		t.Fatal(err)
 	}
 	const readers, rewrites = 4, 30
-	var wg sync.WaitGroup
+	var wg, ready sync.WaitGroup
 	stop := make(chan struct{})
 	errc := make(chan error, readers)
+	during := make(chan int, readers) // each reader's reads after its first, which the rewrites overlap
+	ready.Add(readers)
 	for i := range readers {
 		wg.Go(func() {
-			rs := store.New(rdb, s0Prefix(t), time.Hour)
+			rs := store.New(rdb, storePrefix(t), time.Hour)
+			overlapped := 0
+			defer func() { during <- overlapped }()
 			for n := 0; ; n++ {
 				select {
 				case <-stop:
@@ -172,6 +175,11 @@ func TestPartsRewriteNeverMixes(t *testing.T) {
 				default:
 				}
 				got, err := rs.Result(ctx, "r")
+				if n == 0 {
+					ready.Done()
+				} else {
+					overlapped++
+				}
 				if err != nil {
 					errc <- fmt.Errorf("reader %d, read %d: %w", i, n, err)
 					return
@@ -183,18 +191,31 @@ func TestPartsRewriteNeverMixes(t *testing.T) {
 			}
 		})
 	}
-	for i := range rewrites {
-		if err := writer.Succeed(ctx, store.Run{ID: "r"}, results[(i+1)%len(results)], nil, ""); err != nil {
-			t.Fatal(err)
-		}
+	// The rewrites start once every reader has read once, so that the
+	// reads after their first overlap them.
+	ready.Wait()
+	var werr error
+	for i := 0; i < rewrites && werr == nil; i++ {
+		werr = writer.Succeed(ctx, store.Run{ID: "r"}, results[(i+1)%len(results)], nil, "")
 	}
 	close(stop)
 	wg.Wait()
 	close(errc)
+	close(during)
+	if werr != nil {
+		t.Fatal(werr)
+	}
 	for err := range errc {
 		if err != nil {
 			t.Error(err)
 		}
+	}
+	total := 0
+	for n := range during {
+		total += n
+	}
+	if total == 0 {
+		t.Error("no read overlapped the rewrites")
 	}
 	// The last version lives as long as the record; the versions it
 	// replaced expire within their grace period.
@@ -212,10 +233,6 @@ func TestPartsRewriteNeverMixes(t *testing.T) {
 	if len(long) != 1 {
 		t.Errorf("parts of %d versions live long (%v), want only the last version's", len(long), long)
 	}
-}
-
-func s0Prefix(t *testing.T) string {
-	return fmt.Sprintf("storetest-%d-%s:", os.Getpid(), t.Name())
 }
 
 // A part that vanished (deleted by hand here; expired in life) is an error,

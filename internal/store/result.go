@@ -57,11 +57,7 @@ func (s *Store) ResultReader(ctx context.Context, id string) (io.ReadCloser, err
 	if err != nil {
 		return nil, err
 	}
-	readers := make([]io.Reader, len(parts))
-	for i, p := range parts {
-		readers[i] = bytes.NewReader(p)
-	}
-	stored := io.MultiReader(readers...)
+	stored := partsReader(parts)
 	if !bytes.HasPrefix(parts[0], zstdMagic) {
 		return io.NopCloser(stored), nil // stored before compression
 	}
@@ -97,3 +93,27 @@ func (s *Store) storedResult(ctx context.Context, id string) ([][]byte, error) {
 
 // errChanged reports a value that shrank or vanished while it was read.
 var errChanged = errors.New("the value changed while it was read")
+
+// ResultWriter compresses a result as it is written, in the form the store
+// keeps (SucceedCompressed), so that a large result's JSON is never held
+// whole.
+type ResultWriter struct {
+	buf bytes.Buffer
+	z   *zstd.Encoder
+}
+
+// NewResultWriter returns an empty ResultWriter.
+func NewResultWriter() *ResultWriter {
+	w := new(ResultWriter)
+	w.z, _ = zstd.NewWriter(&w.buf, zstd.WithEncoderConcurrency(1)) // fails only for bad options
+	return w
+}
+
+// Write compresses p.
+func (w *ResultWriter) Write(p []byte) (int, error) { return w.z.Write(p) }
+
+// Close ends the compressed stream; Bytes is complete after it.
+func (w *ResultWriter) Close() error { return w.z.Close() }
+
+// Bytes returns the compressed result.
+func (w *ResultWriter) Bytes() []byte { return w.buf.Bytes() }

@@ -285,8 +285,8 @@ func (s *Store) Succeed(ctx context.Context, run Run, result, state []byte, warn
 	return s.SucceedCompressed(ctx, run, compress(result), state, warning)
 }
 
-// SucceedCompressed is Succeed for a result already compressed by
-// CompressResult (or a ResultWriter): the worker encodes a large result
+// SucceedCompressed is Succeed for a result already compressed as the
+// store keeps it (by a ResultWriter): the worker encodes a large result
 // straight into its compressed form.
 func (s *Store) SucceedCompressed(ctx context.Context, run Run, result, state []byte, warning string) error {
 	id := run.ID

@@ -20,13 +20,18 @@ import (
 // The store's tests use the real Redis, database 12, under a prefix of
 // their own.
 
+// storePrefix is the key prefix of the store newStore makes for t.
+func storePrefix(t *testing.T) string {
+	return fmt.Sprintf("storetest-%d-%s:", os.Getpid(), t.Name())
+}
+
 func newStore(t *testing.T, ttl time.Duration) (*store.Store, *redis.Client) {
 	t.Helper()
 	rdb := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(), DB: 12})
 	if err := rdb.Ping(context.Background()).Err(); err != nil {
 		t.Fatalf("redis: %v", err)
 	}
-	prefix := fmt.Sprintf("storetest-%d-%s:", os.Getpid(), t.Name())
+	prefix := storePrefix(t)
 	t.Cleanup(func() {
 		ctx := context.Background()
 		iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
