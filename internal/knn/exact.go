@@ -18,7 +18,7 @@ const (
 // (k < len(data)). Work is split in blocks of query rows across
 // opt.Workers goroutines; the result does not depend on their number.
 func Exact(ctx context.Context, data [][]float32, k int, opt Options) (*Graph, error) {
-	m, err := prepare(data, k, opt.Metric)
+	m, err := Prepare(data, k, opt.Metric)
 	if err != nil {
 		return nil, err
 	}
@@ -26,17 +26,17 @@ func Exact(ctx context.Context, data [][]float32, k int, opt Options) (*Graph, e
 	if err != nil {
 		return nil, err
 	}
-	finish(g, opt.Metric)
+	Finish(g, opt.Metric)
 	return g, nil
 }
 
-func exact(ctx context.Context, m *matrix, k, workers int) (*Graph, error) {
-	n := m.n
+func exact(ctx context.Context, m *Matrix, k, workers int) (*Graph, error) {
+	n := m.N
 	g := &Graph{N: n, K: k, Indices: make([]int32, n*k), Distances: make([]float32, n*k)}
 	initHeaps(g.Indices, g.Distances)
 	norms := make([]float32, n)
 	for i := range n {
-		r := m.row(i)
+		r := m.Row(i)
 		norms[i] = vecmath.Dot(r, r)
 	}
 	var next atomic.Int64
@@ -80,7 +80,7 @@ func exact(ctx context.Context, m *matrix, k, workers int) (*Graph, error) {
 				for q := q0; q < q1; q++ {
 					idx, dist := g.Neighbors(q)
 					for t, j := range idx {
-						dist[t] = sqdist(m.row(q), m.row(int(j)))
+						dist[t] = sqdist(m.Row(q), m.Row(int(j)))
 					}
 				}
 			}
@@ -95,15 +95,15 @@ func exact(ctx context.Context, m *matrix, k, workers int) (*Graph, error) {
 
 // blockDots fills dots[(q-q0)*exactDataBlock + (j-d0)] with row q · row j
 // for q in [q0,q1) and j in [d0,d1).
-func blockDots(m *matrix, q0, q1, d0, d1 int, dots []float32) {
+func blockDots(m *Matrix, q0, q1, d0, d1 int, dots []float32) {
 	const L = exactDataBlock
 	q := q0
 	for ; q+4 <= q1; q += 4 {
-		a0, a1, a2, a3 := m.row(q), m.row(q+1), m.row(q+2), m.row(q+3)
+		a0, a1, a2, a3 := m.Row(q), m.Row(q+1), m.Row(q+2), m.Row(q+3)
 		o := (q - q0) * L
 		j := d0
 		for ; j+2 <= d1; j += 2 {
-			c00, c01, c10, c11, c20, c21, c30, c31 := dot4x2(a0, a1, a2, a3, m.row(j), m.row(j+1))
+			c00, c01, c10, c11, c20, c21, c30, c31 := dot4x2(a0, a1, a2, a3, m.Row(j), m.Row(j+1))
 			t := o + j - d0
 			dots[t], dots[t+1] = c00, c01
 			dots[t+L], dots[t+L+1] = c10, c11
@@ -111,16 +111,16 @@ func blockDots(m *matrix, q0, q1, d0, d1 int, dots []float32) {
 			dots[t+3*L], dots[t+3*L+1] = c30, c31
 		}
 		for ; j < d1; j++ {
-			b := m.row(j)
+			b := m.Row(j)
 			t := o + j - d0
 			dots[t], dots[t+L], dots[t+2*L], dots[t+3*L] = vecmath.Dot(a0, b), vecmath.Dot(a1, b), vecmath.Dot(a2, b), vecmath.Dot(a3, b)
 		}
 	}
 	for ; q < q1; q++ {
-		a := m.row(q)
+		a := m.Row(q)
 		o := (q - q0) * L
 		for j := d0; j < d1; j++ {
-			dots[o+j-d0] = vecmath.Dot(a, m.row(j))
+			dots[o+j-d0] = vecmath.Dot(a, m.Row(j))
 		}
 	}
 }

@@ -100,18 +100,24 @@ func Search(ctx context.Context, data [][]float32, k int, opt Options) (*Graph, 
 	return Approximate(ctx, data, k, opt)
 }
 
-// matrix is a contiguous row-major copy of the data in the space where
-// squared euclidean distance is the search's distance (L2-normalised rows
-// for cosine).
-type matrix struct {
-	n, dim int
-	v      []float32
+// Matrix is the working copy of the rows that a searcher computes on:
+// row-major, L2-normalised for cosine (a zero row stays zero), so that the
+// squared euclidean distance between two of its rows is the search's
+// distance before Finish converts it. Other implementations of Searcher
+// (internal/cuda) start from it and end with Finish, so that every searcher
+// checks its input and reports distances in the same way.
+type Matrix struct {
+	N, Dim int
+	V      []float32 // N*Dim
 }
 
-func (m *matrix) row(i int) []float32 { return m.v[i*m.dim : (i+1)*m.dim : (i+1)*m.dim] }
+// Row returns row i.
+func (m *Matrix) Row(i int) []float32 { return m.V[i*m.Dim : (i+1)*m.Dim : (i+1)*m.Dim] }
 
-// prepare checks data and k and builds the working matrix.
-func prepare(data [][]float32, k int, metric Metric) (*matrix, error) {
+// Prepare checks data, k and the metric as Search does (k < len(data),
+// rows of one length, every value finite: an error names the first bad row)
+// and returns the working matrix.
+func Prepare(data [][]float32, k int, metric Metric) (*Matrix, error) {
 	if metric != Euclidean && metric != Cosine {
 		return nil, fmt.Errorf("knn: unknown metric %v", metric)
 	}
@@ -126,7 +132,7 @@ func prepare(data [][]float32, k int, metric Metric) (*matrix, error) {
 	if dim == 0 {
 		return nil, fmt.Errorf("knn: rows have no columns")
 	}
-	m := &matrix{n: n, dim: dim, v: make([]float32, n*dim)}
+	m := &Matrix{N: n, Dim: dim, V: make([]float32, n*dim)}
 	for i, r := range data {
 		if len(r) != dim {
 			return nil, fmt.Errorf("knn: row %d has %d values, row 0 has %d", i, len(r), dim)
@@ -134,7 +140,7 @@ func prepare(data [][]float32, k int, metric Metric) (*matrix, error) {
 		if err := CheckFinite(i, r); err != nil {
 			return nil, err
 		}
-		dst := m.row(i)
+		dst := m.Row(i)
 		copy(dst, r)
 		if metric == Cosine {
 			vecmath.Normalize(dst) // a zero row stays zero
@@ -151,9 +157,11 @@ func CheckFinite(i int, r []float32) error {
 	return nil
 }
 
-// finish turns squared distances in the working space into the metric's
-// distances and sorts each row nearest first.
-func finish(g *Graph, metric Metric) {
+// Finish turns the squared distances of g, measured in the working matrix
+// of Prepare, into the metric's distances (euclidean: the square root;
+// cosine: half, which is 1 − cos) and sorts each row nearest first, ties by
+// the smaller index.
+func Finish(g *Graph, metric Metric) {
 	for i := range g.N {
 		idx, d := g.Neighbors(i)
 		sortRow(idx, d)

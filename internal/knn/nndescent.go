@@ -23,11 +23,11 @@ import (
 // change in an iteration. Inputs too small for a forest (n ≤ 2·LeafSize)
 // are searched exactly.
 func Approximate(ctx context.Context, data [][]float32, k int, opt Options) (*Graph, error) {
-	m, err := prepare(data, k, opt.Metric)
+	m, err := Prepare(data, k, opt.Metric)
 	if err != nil {
 		return nil, err
 	}
-	n := m.n
+	n := m.N
 	p := nnParams(n, k, opt)
 	var g *Graph
 	if n <= 2*p.leafSize {
@@ -38,7 +38,7 @@ func Approximate(ctx context.Context, data [][]float32, k int, opt Options) (*Gr
 	if err != nil {
 		return nil, err
 	}
-	finish(g, opt.Metric)
+	Finish(g, opt.Metric)
 	return g, nil
 }
 
@@ -77,7 +77,7 @@ func hash4(a, b, c, d uint64) uint64 {
 
 // nnState is the shared neighbour graph under construction.
 type nnState struct {
-	m     *matrix
+	m     *Matrix
 	k     int
 	g     *Graph
 	flag  []int32 // per entry: -1 old, otherwise the iteration that inserted it
@@ -110,8 +110,8 @@ func forChunks(ctx context.Context, n, workers, chunk int, f func(lo, hi int)) e
 	return ctx.Err()
 }
 
-func nnDescent(ctx context.Context, m *matrix, k int, p params, seed uint64, workers int) (*Graph, error) {
-	n := m.n
+func nnDescent(ctx context.Context, m *Matrix, k int, p params, seed uint64, workers int) (*Graph, error) {
+	n := m.N
 	s := &nnState{
 		m: m, k: k,
 		g:     &Graph{N: n, K: k, Indices: make([]int32, n*k), Distances: make([]float32, n*k)},
@@ -137,9 +137,9 @@ func nnDescent(ctx context.Context, m *matrix, k int, p params, seed uint64, wor
 	if err := forChunks(ctx, len(all), workers, 64, func(lo, hi int) {
 		for _, leaf := range all[lo:hi] {
 			for a := range leaf {
-				ra := m.row(int(leaf[a]))
+				ra := m.Row(int(leaf[a]))
 				for b := a + 1; b < len(leaf); b++ {
-					d := sqdist(ra, m.row(int(leaf[b])))
+					d := sqdist(ra, m.Row(int(leaf[b])))
 					s.offer(int(leaf[a]), leaf[b], d, 0)
 					s.offer(int(leaf[b]), leaf[a], d, 0)
 				}
@@ -156,13 +156,13 @@ func nnDescent(ctx context.Context, m *matrix, k int, p params, seed uint64, wor
 			for t := uint64(0); s.g.Indices[i*k] < 0 && t < uint64(8*k); t++ {
 				j := int(hash4(seed, 2, uint64(i), t) % uint64(n))
 				if j != i {
-					s.offer(i, int32(j), sqdist(m.row(i), m.row(j)), 0)
+					s.offer(i, int32(j), sqdist(m.Row(i), m.Row(j)), 0)
 				}
 			}
 			// deterministic sweep for the unlucky
 			for j := 0; s.g.Indices[i*k] < 0 && j < n; j++ {
 				if j != i {
-					s.offer(i, int32(j), sqdist(m.row(i), m.row(j)), 0)
+					s.offer(i, int32(j), sqdist(m.Row(i), m.Row(j)), 0)
 				}
 			}
 		}
@@ -184,10 +184,10 @@ func nnDescent(ctx context.Context, m *matrix, k int, p params, seed uint64, wor
 				nw := trimmed(newC[i*c : (i+1)*c])
 				ol := trimmed(oldC[i*c : (i+1)*c])
 				for a, pa := range nw {
-					ra := m.row(int(pa))
+					ra := m.Row(int(pa))
 					ta := s.threshold(int(pa))
 					for _, pb := range nw[a+1:] {
-						d := sqdist(ra, m.row(int(pb)))
+						d := sqdist(ra, m.Row(int(pb)))
 						if d <= ta || d <= s.threshold(int(pb)) {
 							s.offer(int(pa), pb, d, stamp)
 							s.offer(int(pb), pa, d, stamp)
@@ -198,7 +198,7 @@ func nnDescent(ctx context.Context, m *matrix, k int, p params, seed uint64, wor
 						if pb == pa {
 							continue
 						}
-						d := sqdist(ra, m.row(int(pb)))
+						d := sqdist(ra, m.Row(int(pb)))
 						if d <= ta || d <= s.threshold(int(pb)) {
 							s.offer(int(pa), pb, d, stamp)
 							s.offer(int(pb), pa, d, stamp)
@@ -241,7 +241,7 @@ func trimmed(l []int32) []int32 {
 // drawn from its neighbours and reverse neighbours, keeping those of
 // smallest random priority; sampled new entries are then marked old.
 func buildCandidates(s *nnState, it int, seed uint64, c int, newC []int32, newP []uint64, oldC []int32, oldP []uint64) {
-	n, k := s.m.n, s.k
+	n, k := s.m.N, s.k
 	for i := range newC {
 		newC[i], oldC[i] = -1, -1
 		newP[i], oldP[i] = math.MaxUint64, math.MaxUint64
@@ -319,15 +319,15 @@ func candPush(idx []int32, pri []uint64, j int32, pr uint64) {
 // rpTree splits the points recursively by random hyperplanes (the
 // perpendicular bisector of two random points of the node) until nodes
 // hold at most leafSize points, and returns the leaves.
-func rpTree(m *matrix, leafSize int, seed uint64) [][]int32 {
+func rpTree(m *Matrix, leafSize int, seed uint64) [][]int32 {
 	rng := rand.New(rand.NewPCG(seed, bits.RotateLeft64(seed, 32)^0x5851f42d4c957f2d))
-	perm := make([]int32, m.n)
+	perm := make([]int32, m.N)
 	for i := range perm {
 		perm[i] = int32(i)
 	}
 	var leaves [][]int32
-	normal := make([]float32, m.dim)
-	side := make([]bool, m.n)
+	normal := make([]float32, m.Dim)
+	side := make([]bool, m.N)
 	stack := [][]int32{perm}
 	for len(stack) > 0 {
 		node := stack[len(stack)-1]
@@ -341,7 +341,7 @@ func rpTree(m *matrix, leafSize int, seed uint64) [][]int32 {
 		for try := 0; a == b && try < 4; try++ {
 			b = int(node[rng.IntN(len(node))])
 		}
-		ra, rb := m.row(a), m.row(b)
+		ra, rb := m.Row(a), m.Row(b)
 		var off float32
 		for t := range normal {
 			normal[t] = ra[t] - rb[t]
@@ -349,7 +349,7 @@ func rpTree(m *matrix, leafSize int, seed uint64) [][]int32 {
 		}
 		nl := 0
 		for _, p := range node {
-			v := vecmath.Dot(normal, m.row(int(p))) + off
+			v := vecmath.Dot(normal, m.Row(int(p))) + off
 			s := v > 0
 			if v == 0 {
 				s = rng.IntN(2) == 0
