@@ -21,6 +21,18 @@ import (
 var peaceCorpus = append(corpus[:len(corpus):len(corpus)],
 	"After the war the generals signed a peace treaty and the soldiers went home.")
 
+// foldTerm folds vocabulary term's TF-IDF column (row term of at, the
+// transpose of f.a) into dst, as the Space folds in a query word.
+func foldTerm(dst []float64, f *fitted, at *csr, term int) {
+	var docs []int32
+	var vals []float64
+	for p := at.ptr[term]; p < at.ptr[term+1]; p++ {
+		docs = append(docs, at.ind[p])
+		vals = append(vals, float64(at.val[p]))
+	}
+	foldIn(dst, f.w, f.k, docs, vals)
+}
+
 // TestFoldInVocabularyTerm pins the scaling of the fold-in: folding in the
 // TF-IDF column of a vocabulary term, aᵀU_kΣ_k⁻¹, gives back its row of
 // V_k, and w is U_kΣ_k⁻¹ with U_k orthonormal.
@@ -33,13 +45,7 @@ func TestFoldInVocabularyTerm(t *testing.T) {
 		k, at := f.k, f.a.transpose()
 		got := make([]float64, k)
 		for term := 0; term < at.rows; term++ {
-			var docs []int32
-			var vals []float64
-			for p := at.ptr[term]; p < at.ptr[term+1]; p++ {
-				docs = append(docs, at.ind[p])
-				vals = append(vals, float64(at.val[p]))
-			}
-			foldIn(got, f.w, k, docs, vals)
+			foldTerm(got, f, at, term)
 			want := f.v[term*k : term*k+k]
 			for j := range want {
 				if math.Abs(got[j]-want[j]) > 1e-12 {

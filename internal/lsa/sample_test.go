@@ -52,13 +52,7 @@ func TestSampledSVD(t *testing.T) {
 		if !slices.ContainsFunc(row, func(x float64) bool { return x != 0 }) {
 			t.Fatalf("term %q has no row", sampled.space.vocab[term])
 		}
-		var docs []int32
-		var vals []float64
-		for p := at.ptr[term]; p < at.ptr[term+1]; p++ {
-			docs = append(docs, at.ind[p])
-			vals = append(vals, float64(at.val[p]))
-		}
-		foldIn(got, sampled.w, k, docs, vals)
+		foldTerm(got, sampled, at, term)
 		for j := range row {
 			worst = max(worst, math.Abs(got[j]-row[j]))
 		}
