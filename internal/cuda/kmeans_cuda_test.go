@@ -28,23 +28,9 @@ func TestGPUKMeansConformance(t *testing.T) {
 // emulated run of the same glue (TestKMeansEmulatedAsCPU) already matches.
 func TestGPUKMeansAsCPU(t *testing.T) {
 	g := openGPU(t)
-	ctx := context.Background()
 	c := g.Clusterer()
 	for _, tc := range kmeansCases() {
-		t.Run(tc.desc, func(t *testing.T) {
-			want, err := cluster.KMeans(ctx, tc.pts, tc.k, tc.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := c.Cluster(ctx, tc.pts, tc.k, tc.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("GPU result differs from the CPU's: inertia %v / %v, %d / %d iterations, NMI %.6f",
-					got.Inertia, want.Inertia, got.Iterations, want.Iterations, clustertest.NMI(want.Labels, got.Labels))
-			}
-		})
+		t.Run(tc.desc, func(t *testing.T) { wantAsCPU(t, c, tc) })
 	}
 }
 

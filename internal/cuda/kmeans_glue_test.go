@@ -2,6 +2,7 @@ package cuda
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -30,6 +31,26 @@ type kmeansCase struct {
 	pts  [][]float64
 	k    int
 	opt  cluster.Options
+}
+
+// wantAsCPU clusters tc with cluster.KMeans and with c and wants the same
+// result, bit for bit.
+func wantAsCPU(t *testing.T, c cluster.Clusterer, tc kmeansCase) {
+	t.Helper()
+	ctx := context.Background()
+	want, err := cluster.KMeans(ctx, tc.pts, tc.k, tc.opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Cluster(ctx, tc.pts, tc.k, tc.opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("result differs from the CPU's: inertia %v / %v (%x / %x), %d / %d iterations, NMI %.6f",
+			got.Inertia, want.Inertia, math.Float64bits(got.Inertia), math.Float64bits(want.Inertia),
+			got.Iterations, want.Iterations, clustertest.NMI(want.Labels, got.Labels))
+	}
 }
 
 // kmeansCases are several blocks with a short last one, more (cluster,
@@ -71,22 +92,10 @@ func kmeansCases() []kmeansCase {
 // TestKMeansEmulatedAsCPU checks that the kernels, as the emulator runs
 // them, give cluster.KMeans's result bit for bit, and launch every kernel.
 func TestKMeansEmulatedAsCPU(t *testing.T) {
-	ctx := context.Background()
 	for _, tc := range kmeansCases() {
 		t.Run(tc.desc, func(t *testing.T) {
-			want, err := cluster.KMeans(ctx, tc.pts, tc.k, tc.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
 			emu := newEmu()
-			got, err := cluster.KMeansOn(ctx, kmeansBackend{dev: emu}, tc.pts, tc.k, tc.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("emulated GPU result differs from the CPU's: inertia %v / %v, %d / %d iterations",
-					got.Inertia, want.Inertia, got.Iterations, want.Iterations)
-			}
+			wantAsCPU(t, cluster.OnBackend(kmeansBackend{dev: emu}), tc)
 			if len(emu.mem) != 0 {
 				t.Errorf("%d device buffers left allocated", len(emu.mem))
 			}

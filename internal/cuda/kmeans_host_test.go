@@ -2,15 +2,12 @@ package cuda
 
 import (
 	"bufio"
-	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"testing"
 
 	"github.com/bunkatopics/bunka-go/internal/cluster"
@@ -179,22 +176,10 @@ func TestKMeansKernelsOnHost(t *testing.T) {
 		t.Skip("compiles C++")
 	}
 	bin := buildKMeansHost(t)
-	ctx := context.Background()
 	for _, tc := range kmeansCases() {
 		t.Run(tc.desc, func(t *testing.T) {
-			want, err := cluster.KMeans(ctx, tc.pts, tc.k, tc.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
 			dev := startKMeansHost(t, bin)
-			got, err := cluster.KMeansOn(ctx, kmeansBackend{dev: dev}, tc.pts, tc.k, tc.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("kmeans.cu on the host differs from the CPU: inertia %v / %v (%x / %x), %d / %d iterations",
-					got.Inertia, want.Inertia, math.Float64bits(got.Inertia), math.Float64bits(want.Inertia), got.Iterations, want.Iterations)
-			}
+			wantAsCPU(t, cluster.OnBackend(kmeansBackend{dev: dev}), tc)
 			if len(dev.live) != 0 {
 				t.Errorf("%d device buffers left allocated", len(dev.live))
 			}
