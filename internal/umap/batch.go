@@ -28,7 +28,7 @@ func (bl BatchLayout) Optimize(ctx context.Context, g *Graph, pos []float32, p L
 		panic(fmt.Sprintf("umap: %d coordinates for %d points", len(pos), g.N))
 	}
 	plan := NewBatchPlan(g, p, bl.Steps)
-	st := plan.NewState()
+	st := plan.newState()
 	workers := max(p.Workers, 1)
 	for epoch := range p.Epochs {
 		if err := ctx.Err(); err != nil {
@@ -38,10 +38,10 @@ func (bl BatchLayout) Optimize(ctx context.Context, g *Graph, pos []float32, p L
 		for r := range plan.Steps {
 			edges := plan.StepEdges[plan.StepPtr[r]:plan.StepPtr[r+1]]
 			parallelRange(len(edges), workers, func(lo, hi int) {
-				plan.Edges(st, g, pos, epoch, alpha, edges[lo:hi])
+				plan.stepEdges(st, g, pos, epoch, alpha, edges[lo:hi])
 			})
 			parallelRange(g.N, workers, func(lo, hi int) {
-				plan.Gather(st, g, pos, r, lo, hi)
+				plan.gather(st, g, pos, r, lo, hi)
 			})
 		}
 		if p.Progress != nil {
@@ -207,17 +207,17 @@ func (pl *BatchPlan) Alpha(epoch int) float32 {
 	return float32(pl.Alpha0 * (1 - float64(epoch)/float64(pl.Epochs)))
 }
 
-// BatchState is the mutable state of a batch layout: each edge's next
+// batchState is the mutable state of a batch layout: each edge's next
 // epochs of positive and negative sampling, and the move slots.
-type BatchState struct {
+type batchState struct {
 	NextSample, NextNegative []float64
 	HeadMove, TailMove       []float32 // 2 per edge: (dx, dy)
 }
 
-// NewState returns the state before the first epoch.
-func (pl *BatchPlan) NewState() *BatchState {
+// newState returns the state before the first epoch.
+func (pl *BatchPlan) newState() *batchState {
 	ne := len(pl.Head)
-	st := &BatchState{
+	st := &batchState{
 		NextSample:   make([]float64, ne),
 		NextNegative: make([]float64, ne),
 		HeadMove:     make([]float32, 2*ne),
@@ -228,7 +228,7 @@ func (pl *BatchPlan) NewState() *BatchState {
 	return st
 }
 
-// Edges computes the moves of edges lo..hi-1 in an epoch from pos, which
+// stepEdges computes the moves of edges lo..hi-1 in an epoch from pos, which
 // it only reads, and advances their schedules: an edge due for sampling
 // pulls its head and tail together (the attraction, clipped to ±4, times
 // alpha; the tail gets the opposite move) and pushes its head away from
@@ -241,7 +241,7 @@ func (pl *BatchPlan) NewState() *BatchState {
 // an explicit conversion, so that the Go compiler cannot fuse a multiply
 // and an add (the spec allows it, and does it on arm64); the kernel uses
 // __fmul_rn and __fadd_rn for the same reason.
-func (pl *BatchPlan) Edges(st *BatchState, g *Graph, pos []float32, epoch int, alpha float32, edges []int32) {
+func (pl *BatchPlan) stepEdges(st *batchState, g *Graph, pos []float32, epoch int, alpha float32, edges []int32) {
 	fe := float64(epoch)
 	n := uint64(pl.N)
 	for _, e := range edges {
@@ -293,11 +293,11 @@ func (pl *BatchPlan) Edges(st *BatchState, g *Graph, pos []float32, epoch int, a
 	}
 }
 
-// Gather moves points lo..hi-1 by the sum of their slots: first the head
+// gather moves points lo..hi-1 by the sum of their slots: first the head
 // moves of their own edges, then their tail moves, each in edge order,
 // added one by one in float32 from zero. The kernel layout_gather does the
 // same, thread v for point v.
-func (pl *BatchPlan) Gather(st *BatchState, g *Graph, pos []float32, step, lo, hi int) {
+func (pl *BatchPlan) gather(st *batchState, g *Graph, pos []float32, step, lo, hi int) {
 	for v := lo; v < hi; v++ {
 		var sx, sy float32
 		for e := g.RowPtr[v] + int32(step); e < g.RowPtr[v+1]; e += int32(pl.Steps) {
