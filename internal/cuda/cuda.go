@@ -388,20 +388,24 @@ func kernelArgs(args []any) (vals []uint64, ptrs []unsafe.Pointer, err error) {
 // value must fit), float32 or float64. Kernels run asynchronously: their
 // errors show at the next Sync or Download.
 func (g *GPU) Launch(fn cu.Function, grid, block Dim3, shared int, args ...any) error {
+	if err := g.Do(func() error { return launchHere(fn, grid, block, shared, args...) }); err != nil {
+		return fmt.Errorf("cuda: launch: %w", err)
+	}
+	return nil
+}
+
+// launchHere is Launch on the context's thread: it runs inside Do, where
+// the layout queues an epoch's launches in one trip.
+func launchHere(fn cu.Function, grid, block Dim3, shared int, args ...any) error {
 	vals, ptrs, err := kernelArgs(args)
 	if err != nil {
 		return err
 	}
 	gx, gy, gz := grid.xyz()
 	bx, by, bz := block.xyz()
-	err = g.Do(func() error {
-		return fn.Launch(gx, gy, gz, bx, by, bz, shared, cu.Stream{}, ptrs)
-	})
+	err = fn.Launch(gx, gy, gz, bx, by, bz, shared, cu.Stream{}, ptrs)
 	runtime.KeepAlive(vals)
-	if err != nil {
-		return fmt.Errorf("cuda: launch: %w", err)
-	}
-	return nil
+	return err
 }
 
 // argBits returns the little-endian bits of a kernel argument in 8 bytes:

@@ -46,7 +46,7 @@ func (d gpuDevice) getU32(dst []uint32, src devPtr) error {
 	return Download(d.g, dst, cu.DevicePtr(src))
 }
 
-func (d gpuDevice) launch(kernel string, grid, block dim, args ...any) error {
+func (d gpuDevice) launch(kernel string, grid, block Dim3, args ...any) error {
 	fn, err := d.g.Function("kmeans", kernel)
 	if err != nil {
 		return err
@@ -56,5 +56,5 @@ func (d gpuDevice) launch(kernel string, grid, block dim, args ...any) error {
 			args[i] = cu.DevicePtr(p)
 		}
 	}
-	return d.g.Launch(fn, Dim3{X: grid.x, Y: grid.y}, Dim3{X: block.x, Y: block.y}, 0, args...)
+	return d.g.Launch(fn, grid, block, 0, args...)
 }

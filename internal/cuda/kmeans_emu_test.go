@@ -127,7 +127,7 @@ func (a emuArgs) i32p(i int) []int32  { return a[i].([]int32) }
 func (a emuArgs) u32p(i int) []uint32 { return a[i].([]uint32) }
 func (a emuArgs) int(i int) int       { return int(a[i].(int32)) }
 
-func (e *emuDevice) launch(kernel string, grid, block dim, args ...any) error {
+func (e *emuDevice) launch(kernel string, grid, block Dim3, args ...any) error {
 	sig, ok := emuSignatures[kernel]
 	if !ok {
 		return fmt.Errorf("emu: no kernel %q", kernel)
@@ -138,10 +138,10 @@ func (e *emuDevice) launch(kernel string, grid, block dim, args ...any) error {
 	if len(args) != len(sig) {
 		return fmt.Errorf("emu: %s takes %d arguments, got %d", kernel, len(sig), len(args))
 	}
-	if grid.x < 1 || block.x < 1 || block.x > 1024 || grid.y > 65535 {
+	if grid.X < 1 || block.X < 1 || block.X > 1024 || grid.Y > 65535 {
 		return fmt.Errorf("emu: %s: grid %v, block %v out of the hardware's limits", kernel, grid, block)
 	}
-	grid.y, block.y = max(grid.y, 1), max(block.y, 1)
+	grid.Y, block.Y = max(grid.Y, 1), max(block.Y, 1)
 	a := make(emuArgs, len(args))
 	for i, kind := range sig {
 		switch v := args[i].(type) {
@@ -176,11 +176,11 @@ type thread struct{ bx, by, tx, bdx int }
 func (t thread) global() int { return t.bx*t.bdx + t.tx }
 
 // forThreads runs f for every thread of the grid, block by block.
-func forThreads(grid, block dim, f func(t thread)) {
-	for by := 0; by < grid.y; by++ {
-		for bx := 0; bx < grid.x; bx++ {
-			for tx := 0; tx < block.x; tx++ {
-				f(thread{bx: bx, by: by, tx: tx, bdx: block.x})
+func forThreads(grid, block Dim3, f func(t thread)) {
+	for by := 0; by < grid.Y; by++ {
+		for bx := 0; bx < grid.X; bx++ {
+			for tx := 0; tx < block.X; tx++ {
+				f(thread{bx: bx, by: by, tx: tx, bdx: block.X})
 			}
 		}
 	}
@@ -196,8 +196,8 @@ func emuSqdist(a, b []float64, d int) float64 {
 	return s
 }
 
-var emuKernels = map[string]func(grid, block dim, a emuArgs){
-	"kmeans_reset": func(grid, block dim, a emuArgs) {
+var emuKernels = map[string]func(grid, block Dim3, a emuArgs){
+	"kmeans_reset": func(grid, block Dim3, a emuArgs) {
 		labels, n := a.i32p(0), a.int(1)
 		forThreads(grid, block, func(t thread) {
 			if i := t.global(); i < n {
@@ -205,7 +205,7 @@ var emuKernels = map[string]func(grid, block dim, a emuArgs){
 			}
 		})
 	},
-	"kmeans_closest": func(grid, block dim, a emuArgs) {
+	"kmeans_closest": func(grid, block Dim3, a emuArgs) {
 		x, n, d, c, closest, first := a.f64(0), a.int(1), a.int(2), a.f64(3), a.f64(4), a.int(5)
 		forThreads(grid, block, func(t thread) {
 			i := t.global()
@@ -218,11 +218,11 @@ var emuKernels = map[string]func(grid, block dim, a emuArgs){
 			}
 		})
 	},
-	"kmeans_block_sums": func(grid, block dim, a emuArgs) {
+	"kmeans_block_sums": func(grid, block Dim3, a emuArgs) {
 		v, n, bs, partial := a.f64(0), a.int(1), a.int(2), a.f64(3)
 		forThreads(grid, block, func(t thread) {
 			b := t.global()
-			nb := (n + bs - 1) / bs
+			nb := ceilDiv(n, bs)
 			if b >= nb {
 				return
 			}
@@ -235,11 +235,11 @@ var emuKernels = map[string]func(grid, block dim, a emuArgs){
 			partial[b] = s
 		})
 	},
-	"kmeans_potentials": func(grid, block dim, a emuArgs) {
+	"kmeans_potentials": func(grid, block Dim3, a emuArgs) {
 		x, n, d, bs, closest, cand, nt, partial := a.f64(0), a.int(1), a.int(2), a.int(3), a.f64(4), a.f64(5), a.int(6), a.f64(7)
 		forThreads(grid, block, func(t thread) {
 			q := t.global()
-			nb := (n + bs - 1) / bs
+			nb := ceilDiv(n, bs)
 			if q >= nb*nt {
 				return
 			}
@@ -260,7 +260,7 @@ var emuKernels = map[string]func(grid, block dim, a emuArgs){
 			partial[q] = s
 		})
 	},
-	"kmeans_assign": func(grid, block dim, a emuArgs) {
+	"kmeans_assign": func(grid, block Dim3, a emuArgs) {
 		x, n, d, centers, k, labels, dist, changed := a.f64(0), a.int(1), a.int(2), a.f64(3), a.int(4), a.i32p(5), a.f64(6), a.u32p(7)
 		forThreads(grid, block, func(t thread) {
 			i := t.global()
@@ -281,7 +281,7 @@ var emuKernels = map[string]func(grid, block dim, a emuArgs){
 			dist[i] = bd
 		})
 	},
-	"kmeans_sums": func(grid, block dim, a emuArgs) {
+	"kmeans_sums": func(grid, block Dim3, a emuArgs) {
 		x, n, d, bs, labels, k, sums, counts := a.f64(0), a.int(1), a.int(2), a.int(3), a.i32p(4), a.int(5), a.f64(6), a.i32p(7)
 		forThreads(grid, block, func(t thread) {
 			b := t.bx

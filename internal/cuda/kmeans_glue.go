@@ -18,9 +18,6 @@ import (
 // devPtr is a device address.
 type devPtr uintptr
 
-// dim is a grid or block shape; a zero y means 1.
-type dim struct{ x, y int }
-
 // kmeansDevice is what the k-means glue needs of a device.
 type kmeansDevice interface {
 	alloc(bytes int64) (devPtr, error)
@@ -32,7 +29,7 @@ type kmeansDevice interface {
 	getU32(dst []uint32, src devPtr) error
 	// launch starts kernel (of module kmeans) with args, each a devPtr or
 	// an int32, in the order of the kernel's parameters.
-	launch(kernel string, grid, block dim, args ...any) error
+	launch(kernel string, grid, block Dim3, args ...any) error
 }
 
 // Launch shapes of the kernels.
@@ -41,8 +38,6 @@ const (
 	blockThreads = 128 // threads per block of the one-thread-per-block-of-points kernels
 	sumsThreads  = 256 // most threads per block of kmeans_sums
 )
-
-func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // kmeansBackend is the cluster.Backend of a device.
 type kmeansBackend struct{ dev kmeansDevice }
@@ -124,13 +119,13 @@ func (k *kmeansKernels) put(b *buffer, v []float64) error {
 	return k.dev.putF64(b.p, v)
 }
 
-func (k *kmeansKernels) pointGrid() dim { return dim{x: ceilDiv(k.n, pointThreads)} }
+func (k *kmeansKernels) pointGrid() Dim3 { return Dim3{X: ceilDiv(k.n, pointThreads)} }
 
 func (k *kmeansKernels) closestTo(c []float64, first int32) error {
 	if err := k.put(&k.small, c); err != nil {
 		return err
 	}
-	return k.dev.launch("kmeans_closest", k.pointGrid(), dim{x: pointThreads},
+	return k.dev.launch("kmeans_closest", k.pointGrid(), Dim3{X: pointThreads},
 		k.x, int32(k.n), int32(k.d), k.small.p, k.closest, first)
 }
 
@@ -141,7 +136,7 @@ func (k *kmeansKernels) SeedFirst(c, partial []float64) error {
 	if err := k.ensure(&k.partial, 8*int64(k.nb)); err != nil {
 		return wrapK("seed", err)
 	}
-	if err := k.dev.launch("kmeans_block_sums", dim{x: ceilDiv(k.nb, blockThreads)}, dim{x: blockThreads},
+	if err := k.dev.launch("kmeans_block_sums", Dim3{X: ceilDiv(k.nb, blockThreads)}, Dim3{X: blockThreads},
 		k.closest, int32(k.n), int32(cluster.BlockSize), k.partial.p); err != nil {
 		return wrapK("seed", err)
 	}
@@ -164,7 +159,7 @@ func (k *kmeansKernels) Potentials(cand, partial []float64) error {
 	if err := k.ensure(&k.partial, 8*int64(k.nb*t)); err != nil {
 		return wrapK("seed", err)
 	}
-	if err := k.dev.launch("kmeans_potentials", dim{x: ceilDiv(k.nb*t, blockThreads)}, dim{x: blockThreads},
+	if err := k.dev.launch("kmeans_potentials", Dim3{X: ceilDiv(k.nb*t, blockThreads)}, Dim3{X: blockThreads},
 		k.x, int32(k.n), int32(k.d), int32(cluster.BlockSize), k.closest, k.small.p, int32(t), k.partial.p); err != nil {
 		return wrapK("seed", err)
 	}
@@ -172,14 +167,14 @@ func (k *kmeansKernels) Potentials(cand, partial []float64) error {
 }
 
 func (k *kmeansKernels) Reset() error {
-	return wrapK("reset", k.dev.launch("kmeans_reset", k.pointGrid(), dim{x: pointThreads}, k.labels, int32(k.n)))
+	return wrapK("reset", k.dev.launch("kmeans_reset", k.pointGrid(), Dim3{X: pointThreads}, k.labels, int32(k.n)))
 }
 
 // sumsShape is the launch shape of kmeans_sums for k×d (cluster, coordinate)
 // pairs: one block of threads per block of points and group of pairs.
-func sumsShape(nb, kd int) (grid, block dim) {
+func sumsShape(nb, kd int) (grid, block Dim3) {
 	threads := min(sumsThreads, ceilDiv(kd, 32)*32)
-	return dim{x: nb, y: ceilDiv(kd, threads)}, dim{x: threads}
+	return Dim3{X: nb, Y: ceilDiv(kd, threads)}, Dim3{X: threads}
 }
 
 func (k *kmeansKernels) Assign(centers, sums []float64, counts []int) (int, error) {
@@ -191,7 +186,7 @@ func (k *kmeansKernels) Assign(centers, sums []float64, counts []int) (int, erro
 	if err := k.dev.putU32(k.changed, zero); err != nil {
 		return 0, wrapK("assign", err)
 	}
-	if err := k.dev.launch("kmeans_assign", k.pointGrid(), dim{x: pointThreads},
+	if err := k.dev.launch("kmeans_assign", k.pointGrid(), Dim3{X: pointThreads},
 		k.x, int32(k.n), int32(k.d), k.small.p, int32(nc), k.labels, k.dist, k.changed); err != nil {
 		return 0, wrapK("assign", err)
 	}

@@ -92,9 +92,9 @@ func (h *hostDevice) getF64(dst []float64, src devPtr) error { return h.get(dst,
 func (h *hostDevice) getI32(dst []int32, src devPtr) error   { return h.get(dst, src) }
 func (h *hostDevice) getU32(dst []uint32, src devPtr) error  { return h.get(dst, src) }
 
-func (h *hostDevice) launch(kernel string, grid, block dim, args ...any) error {
+func (h *hostDevice) launch(kernel string, grid, block Dim3, args ...any) error {
 	h.send(byte('L'), uint32(len(kernel)), []byte(kernel),
-		uint32(grid.x), uint32(max(grid.y, 1)), uint32(block.x), uint32(max(block.y, 1)), uint32(len(args)))
+		uint32(grid.X), uint32(max(grid.Y, 1)), uint32(block.X), uint32(max(block.Y, 1)), uint32(len(args)))
 	for _, a := range args {
 		switch v := a.(type) {
 		case devPtr:

@@ -110,11 +110,11 @@ var (
 )
 
 // warpGrid gives each of n items a warp of 32 threads, in blocks of 256.
-func warpGrid(n int) Dim3 { return Dim3{X: (n*32 + 255) / 256} }
+func warpGrid(n int) Dim3 { return Dim3{X: ceilDiv(n*32, 256)} }
 
-func mergeGrid(n int) Dim3 { return Dim3{X: (n + 127) / 128} }
+func mergeGrid(n int) Dim3 { return Dim3{X: ceilDiv(n, 128)} }
 
-func gatherGrid(n, dim int) Dim3 { return Dim3{X: (n*dim + 255) / 256} }
+func gatherGrid(n, dim int) Dim3 { return Dim3{X: ceilDiv(n*dim, 256)} }
 
 // releaser frees buffers in reverse order of allocation.
 type releaser []func() error
@@ -226,9 +226,9 @@ func searchRows[F, I any](ctx context.Context, b knnBackend[F, I], x, xn F, nRef
 	if queries == nil {
 		nq = nRef
 	}
-	tiles := (nq + tileRows - 1) / tileRows
-	s := min(max((targetBlocks+tiles-1)/tiles, 1), maxParts, max(nRef/(4*tileRows), 1))
-	span := (nRef + s - 1) / s
+	tiles := ceilDiv(nq, tileRows)
+	s := min(max(ceilDiv(targetBlocks, tiles), 1), maxParts, max(nRef/(4*tileRows), 1))
+	span := ceilDiv(nRef, s)
 	chunk := max(partBudget/(s*k*8)/tileRows*tileRows, tileRows)
 	chunk = min(chunk, nq)
 
@@ -240,7 +240,7 @@ func searchRows[F, I any](ctx context.Context, b knnBackend[F, I], x, xn F, nRef
 	}
 	qrow := make([]int32, chunk*s)
 	qent := make([]int32, chunk*s)
-	items := make([]int32, 0, 4*s*((chunk+tileRows-1)/tileRows))
+	items := make([]int32, 0, 4*s*ceilDiv(chunk, tileRows))
 	for c0 := 0; c0 < nq; c0 += chunk {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -318,7 +318,7 @@ func nearestCentroids[F, I any](b knnBackend[F, I], x, xn F, dim int, rows []int
 	for i := range qent {
 		qent[i] = int32(i)
 	}
-	items := make([]int32, 0, 4*((n+tileRows-1)/tileRows))
+	items := make([]int32, 0, 4*ceilDiv(n, tileRows))
 	for t := 0; t < n; t += tileRows {
 		items = append(items, int32(t), int32(min(tileRows, n-t)), 0, int32(nc))
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 
 	"gorgonia.org/cu"
 
@@ -69,7 +68,7 @@ func (l gpuLayout) Optimize(ctx context.Context, gr *umap.Graph, pos []float32, 
 	}
 	tableLen := uint32(len(pl.Attract))
 	n := int32(gr.N)
-	gatherGrid := (gr.N + layoutBlock - 1) / layoutBlock
+	pointGrid, block := Dim3{X: ceilDiv(gr.N, layoutBlock)}, Dim3{X: layoutBlock}
 	for epoch := range p.Epochs {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("cuda: layout: %w", err)
@@ -80,7 +79,7 @@ func (l gpuLayout) Optimize(ctx context.Context, gr *umap.Graph, pos []float32, 
 		err := l.g.Do(func() error {
 			for s := range pl.Steps {
 				if count := pl.StepPtr[s+1] - pl.StepPtr[s]; count > 0 {
-					err := launch(edges, (int(count)+layoutBlock-1)/layoutBlock,
+					err := launchHere(edges, Dim3{X: ceilDiv(int(count), layoutBlock)}, block, 0,
 						stepEdges+cu.DevicePtr(4*int64(pl.StepPtr[s])), count,
 						head, col, tailSlot, eps, epn, nextSample, nextNeg,
 						devPos, headMove, tailMove, attract, repulse, tableLen, pl.TableLo,
@@ -89,7 +88,7 @@ func (l gpuLayout) Optimize(ctx context.Context, gr *umap.Graph, pos []float32, 
 						return err
 					}
 				}
-				err := launch(gather, gatherGrid, rowPtr, tailPtr, int32(pl.Steps), int32(s),
+				err := launchHere(gather, pointGrid, block, 0, rowPtr, tailPtr, int32(pl.Steps), int32(s),
 					headMove, tailMove, devPos, n)
 				if err != nil {
 					return err
@@ -108,18 +107,6 @@ func (l gpuLayout) Optimize(ctx context.Context, gr *umap.Graph, pos []float32, 
 		return fmt.Errorf("cuda: layout: %w", err)
 	}
 	return nil
-}
-
-// launch starts fn on grid blocks of layoutBlock threads; it runs on the
-// context's thread (inside Do). The arguments are as for GPU.Launch.
-func launch(fn cu.Function, grid int, args ...any) error {
-	vals, ptrs, err := kernelArgs(args)
-	if err != nil {
-		return err
-	}
-	err = fn.Launch(grid, 1, 1, layoutBlock, 1, 1, 0, cu.Stream{}, ptrs)
-	runtime.KeepAlive(vals)
-	return err
 }
 
 // devBufs collects device allocations and the first error in making them.
