@@ -638,19 +638,36 @@ func (hostKNN) tiles(a *tileArgs[[]float32, []int32]) error {
 					continue
 				}
 				d := max(a.xnorm[q]+a.ynorm[j]-2*vecmath.Dot(xq, a.y[j*a.dim:(j+1)*a.dim]), 0)
-				if !better(d, int32(j), ld[a.k-1], li[a.k-1]) {
-					continue
+				if better(d, int32(j), ld[a.k-1], li[a.k-1]) {
+					sortedInsert(ld, li, d, int32(j), a.k-1)
 				}
-				pos := a.k - 1
-				for pos > 0 && better(d, int32(j), ld[pos-1], li[pos-1]) {
-					ld[pos], li[pos] = ld[pos-1], li[pos-1]
-					pos--
-				}
-				ld[pos], li[pos] = d, int32(j)
 			}
 		}
 	}
 	return nil
+}
+
+// sortedInsert puts (d, j) into the list ld, li, sorted by better, moving
+// the entries before position at one down (the one at at is dropped), as
+// knn.cu's sortedInsert does.
+func sortedInsert(ld []float32, li []int32, d float32, j int32, at int) {
+	pos := at
+	for pos > 0 && better(d, j, ld[pos-1], li[pos-1]) {
+		ld[pos], li[pos] = ld[pos-1], li[pos-1]
+		pos--
+	}
+	ld[pos], li[pos] = d, j
+}
+
+// seqSqDist is the squared distance summed in order, in float32, as the
+// kernels sum it.
+func seqSqDist(a, b []float32) float32 {
+	var acc float32
+	for d, v := range b {
+		t := a[d] - v
+		acc += t * t
+	}
+	return acc
 }
 
 func (hostKNN) merge(partD []float32, partI []int32, outD []float32, outI []int32, n, p, k int) error {
@@ -692,12 +709,7 @@ func (hostKNN) refine(x []float32, idx []int32, dist []float32, n, dim, k int) e
 			if j < 0 {
 				continue
 			}
-			var acc float32
-			for d, v := range x[j*dim : (j+1)*dim] {
-				t := a[d] - v
-				acc += t * t
-			}
-			dist[q*k+s] = acc
+			dist[q*k+s] = seqSqDist(a, x[j*dim:(j+1)*dim])
 		}
 	}
 	return nil
@@ -707,13 +719,7 @@ func (hostKNN) expand(x, inD []float32, inI []int32, outD []float32, outI []int3
 	for q := range n {
 		ld, li := outD[q*k:(q+1)*k], outI[q*k:(q+1)*k]
 		for s := range k {
-			d, j := inD[q*k+s], inI[q*k+s]
-			pos := s
-			for pos > 0 && better(d, j, ld[pos-1], li[pos-1]) {
-				ld[pos], li[pos] = ld[pos-1], li[pos-1]
-				pos--
-			}
-			ld[pos], li[pos] = d, j
+			sortedInsert(ld, li, inD[q*k+s], inI[q*k+s], s)
 		}
 		a := x[q*dim : (q+1)*dim]
 		for t := range k {
@@ -725,20 +731,9 @@ func (hostKNN) expand(x, inD []float32, inI []int32, outD []float32, outI []int3
 				if c < 0 || int(c) == q || slices.Contains(li, c) {
 					continue
 				}
-				var acc float32
-				for d, v := range x[int(c)*dim : (int(c)+1)*dim] {
-					t := a[d] - v
-					acc += t * t
+				if acc := seqSqDist(a, x[int(c)*dim:(int(c)+1)*dim]); better(acc, c, ld[k-1], li[k-1]) {
+					sortedInsert(ld, li, acc, c, k-1)
 				}
-				if !better(acc, c, ld[k-1], li[k-1]) {
-					continue
-				}
-				pos := k - 1
-				for pos > 0 && better(acc, c, ld[pos-1], li[pos-1]) {
-					ld[pos], li[pos] = ld[pos-1], li[pos-1]
-					pos--
-				}
-				ld[pos], li[pos] = acc, c
 			}
 		}
 	}
