@@ -62,12 +62,12 @@ func TestOpenNumeric(t *testing.T) {
 		{desc: "cpu: the GPU is not tried", dev: device.CPU, gpu: &fakeGPU{}, want: [3]device.Device{cpu, cpu, cpu},
 			wantWhy: [3]string{"BUNKA_DEVICE=cpu", "BUNKA_DEVICE=cpu", "BUNKA_DEVICE=cpu"}},
 		{desc: "auto, no GPU: the CPU, saying why", dev: device.Auto, want: [3]device.Device{cpu, cpu, cpu},
-			wantWhy: [3]string{"BUNKA_DEVICE=auto and no usable GPU: cuda: no CUDA device"}, wantOpens: 1},
-		{desc: "unset is auto", dev: "", want: [3]device.Device{cpu, cpu, cpu}, wantWhy: [3]string{"no usable GPU"}, wantOpens: 1},
+			wantWhy: [3]string{"BUNKA_DEVICE=auto and no usable GPU: cuda: no CUDA device", "BUNKA_DEVICE=auto and no usable GPU: cuda: no CUDA device", "BUNKA_DEVICE=auto and no usable GPU: cuda: no CUDA device"}, wantOpens: 1},
+		{desc: "unset is auto", dev: "", want: [3]device.Device{cpu, cpu, cpu}, wantWhy: [3]string{"no usable GPU", "no usable GPU", "no usable GPU"}, wantOpens: 1},
 		{desc: "auto with a GPU", dev: device.Auto, gpu: &fakeGPU{}, want: [3]device.Device{cuda, cuda, cuda},
 			wantWhy: [3]string{"BUNKA_DEVICE=auto found Fake GPU 9000", "BUNKA_DEVICE=auto found Fake GPU 9000", "BUNKA_DEVICE=auto found Fake GPU 9000"}, wantOpens: 1},
 		{desc: "cuda with a GPU", dev: device.CUDA, gpu: &fakeGPU{}, want: [3]device.Device{cuda, cuda, cuda},
-			wantWhy: [3]string{"BUNKA_DEVICE=cuda: Fake GPU 9000"}, wantOpens: 1},
+			wantWhy: [3]string{"BUNKA_DEVICE=cuda: Fake GPU 9000", "BUNKA_DEVICE=cuda: Fake GPU 9000", "BUNKA_DEVICE=cuda: Fake GPU 9000"}, wantOpens: 1},
 		{desc: "cuda with a GPU that has k-means only", dev: device.CUDA, gpu: &clusterOnly{}, want: [3]device.Device{cpu, cpu, cuda},
 			wantWhy: [3]string{"no GPU version of this stage in this build", "no GPU version of this stage in this build", "BUNKA_DEVICE=cuda: Fake GPU 10"}, wantOpens: 1},
 		{desc: "cuda, no GPU: a start-up error", dev: device.CUDA, wantErr: "BUNKA_DEVICE=cuda but no usable GPU: cuda: no CUDA device", wantOpens: 1},
@@ -100,6 +100,9 @@ func TestOpenNumeric(t *testing.T) {
 			for i, s := range []string{StageKNN, StageLayout, StageClustering} {
 				if backends[i] != (tc.want[i] == cuda) {
 					t.Errorf("%s on %s: GPU backend set %v (nil means the CPU's)", s, tc.want[i], backends[i])
+				}
+				if tc.wantWhy[i] == "" {
+					t.Fatalf("the case gives no reason to look for on the %s line", s)
 				}
 				line := ""
 				for _, l := range strings.Split(logs.String(), "\n") {
