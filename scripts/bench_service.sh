@@ -95,10 +95,12 @@ env BUNKA_WORKER_METRICS_ADDR=off ${WORKER_ENV:-} /usr/bin/time -v "$WORK/bunkaw
 WPID=$!
 BUNKA_API_ADDR="127.0.0.1:$PORT" "$WORK/bunkaapi" > "$WORK/api.log" 2>&1 &
 APID=$!
+ready=""
 for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null && break
+  curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null && { ready=1; break; }
   sleep 0.1
 done
+[ -n "$ready" ] || { echo "bunkaapi not ready on port $PORT after 10 s: $(tail -3 "$WORK/api.log")" >&2; exit 1; }
 
 echo "== upload $N documents ($(du -h "$CSV" | cut -f1))" >&2
 T0=$(date +%s.%N)
